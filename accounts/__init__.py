@@ -1,0 +1,1 @@
+"""Tenants, users, authentication, profiles, favourites and wishlists."""

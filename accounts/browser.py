@@ -1,0 +1,73 @@
+"""Log in and out of the browsable API: the access token travels in an HttpOnly cookie.
+
+The URLs are registered under DRF's `rest_framework` namespace, so the browsable API's
+own "Log in" and "Log out" links lead here. No session or database is involved.
+"""
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_protect
+from drf_spectacular.utils import extend_schema
+from rest_framework.parsers import FormParser
+from rest_framework.renderers import TemplateHTMLRenderer
+from rest_framework.response import Response
+
+from accounts.serializers import LoginInputSerializer
+from accounts.services import user_authenticate
+from accounts.throttling import LoginAccountThrottle, LoginIPThrottle
+from accounts.tokens import tokens_for_user
+from accounts.views import PublicAPIView
+from bookstore.errors import ApplicationError
+
+DEFAULT_NEXT = "/api/v1/users/profile"
+
+
+def _safe_next(request, value: str | None) -> str:
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+        return value
+    return DEFAULT_NEXT
+
+
+@extend_schema(exclude=True)
+@method_decorator(csrf_protect, name="dispatch")
+class BrowserLoginView(PublicAPIView):
+    renderer_classes = [TemplateHTMLRenderer]
+    parser_classes = [FormParser]
+    throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
+    template_name = "accounts/browser_login.html"
+
+    def get(self, request):
+        return Response({"next": _safe_next(request, request.query_params.get("next"))})
+
+    def post(self, request):
+        next_url = _safe_next(request, request.data.get("next"))
+        form = LoginInputSerializer(data=request.data)
+        if not form.is_valid():
+            return Response({"next": next_url, "errors": form.errors, "values": request.data}, status=400)
+        try:
+            user = user_authenticate(**form.validated_data)
+        except ApplicationError as exc:
+            return Response({"next": next_url, "message": exc.message, "values": request.data}, status=401)
+        response = HttpResponseRedirect(next_url)
+        response.set_cookie(
+            settings.JWT_COOKIE_NAME,
+            tokens_for_user(user)["access"],
+            max_age=int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()),
+            httponly=True,
+            secure=settings.JWT_COOKIE_SECURE,
+            samesite="Lax",
+        )
+        return response
+
+
+@extend_schema(exclude=True)
+@method_decorator(csrf_protect, name="dispatch")
+class BrowserLogoutView(PublicAPIView):
+    def post(self, request):
+        response = HttpResponseRedirect(_safe_next(request, request.query_params.get("next")))
+        response.delete_cookie(settings.JWT_COOKIE_NAME)
+        return response
+
+    get = post

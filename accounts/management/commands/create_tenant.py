@@ -1,0 +1,32 @@
+"""Create a tenant and, optionally, its first admin."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.services import tenant_create
+from bookstore.errors import ApplicationError
+
+
+class Command(BaseCommand):
+    help = "Create a tenant (and optionally its first admin). An existing tenant is reported and left unchanged."
+
+    def add_arguments(self, parser):
+        parser.add_argument("tenant_id", help="Slug: 3-40 lowercase letters, digits or hyphens.")
+        parser.add_argument("--name", required=True, help="Display name of the shop.")
+        parser.add_argument("--admin-email", help="Email of the first admin account.")
+        parser.add_argument("--admin-password", help="Password of the first admin account.")
+
+    def handle(self, *args, tenant_id, name, admin_email, admin_password, **options):
+        if bool(admin_email) != bool(admin_password):
+            raise CommandError("Give both --admin-email and --admin-password, or neither.")
+        try:
+            result = tenant_create(
+                tenant_id=tenant_id, name=name, admin_email=admin_email, admin_password=admin_password
+            )
+        except ApplicationError as exc:
+            raise CommandError(f"{exc.message} {exc.details or ''}".strip()) from exc
+        if not result.created:
+            self.stdout.write(self.style.WARNING(f"Tenant '{tenant_id}' already exists; nothing changed."))
+            return
+        self.stdout.write(self.style.SUCCESS(f"Created tenant '{tenant_id}' ({name})."))
+        if result.admin:
+            self.stdout.write(f"Admin: {result.admin.email}")

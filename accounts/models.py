@@ -1,0 +1,112 @@
+"""Tenants, users and revoked refresh tokens."""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from bookstore.dynamodb.base import BaseModel, TableMeta, table_name
+from bookstore.dynamodb.registry import register
+
+
+@register
+class Tenant(BaseModel):
+    """A shop in the registry of tenants.
+
+    PK `TENANT#{tenant_id}`, SK `TENANT`: one GetItem answers "does this tenant exist and
+    is it active", which every request asks (cached briefly in-process). `plan` names the
+    tenant's rate-limit tier.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("tenants")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="TENANT")
+    tenant_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    is_active = BooleanAttribute(default=True)
+    plan = UnicodeAttribute(default="standard")
+
+    @staticmethod
+    def key(tenant_id: str) -> str:
+        return f"TENANT#{tenant_id}"
+
+
+class UserEmailIndex(GlobalSecondaryIndex):
+    """GSI `email-index`: `{tenant}#EMAIL#{email}` → the user, for login by email."""
+
+    class Meta:
+        index_name = "email-index"
+        projection = AllProjection()
+
+    email_key = UnicodeAttribute(hash_key=True)
+
+
+class Preferences(MapAttribute):
+    categories = ListAttribute(of=UnicodeAttribute, default=list)
+    language = UnicodeAttribute(null=True)
+
+
+@register
+class User(BaseModel):
+    """A user account of one tenant.
+
+    PK `{tenant}#{user_id}`, SK `USER#{email}`: a Query on the PK alone reads a user by
+    the id in their token. GSI `email-index` on `{tenant}#EMAIL#{email}` serves login.
+    The email is unique per tenant: registration writes a `UniqueKey`
+    `{tenant}#EMAIL#{email}` in the same transaction (the GSI is eventually consistent,
+    so it cannot guard uniqueness on its own).
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("users")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    email_key = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    password = UnicodeAttribute()
+    first_name = UnicodeAttribute(default="")
+    last_name = UnicodeAttribute(default="")
+    role = UnicodeAttribute(default="customer")
+    preferences = Preferences(default=dict)
+    is_active = BooleanAttribute(default=True)
+
+    email_index = UserEmailIndex()
+
+    @staticmethod
+    def key(tenant_id: str, user_id: str) -> str:
+        return f"{tenant_id}#{user_id}"
+
+    @staticmethod
+    def sort_key(email: str) -> str:
+        return f"USER#{email}"
+
+    @staticmethod
+    def email_key_for(tenant_id: str, email: str) -> str:
+        return f"{tenant_id}#EMAIL#{email}"
+
+
+@register
+class RevokedToken(Model):
+    """A refresh token revoked by logout.
+
+    PK `jti` (the token's unique id): one GetItem tells a refresh whether its token was
+    revoked. The TTL drops the item when the token would have expired anyway.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("revoked_tokens")
+
+    jti = UnicodeAttribute(hash_key=True)
+    tenant_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    expires_at = TTLAttribute()

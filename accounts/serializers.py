@@ -1,0 +1,98 @@
+"""Input and output serializers of the accounts endpoints."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from accounts.tokens import token_refresh
+from bookstore.iso_codes import LANGUAGES
+
+
+def _password_field(**kwargs) -> serializers.CharField:
+    return serializers.CharField(write_only=True, max_length=128, trim_whitespace=False, **kwargs)
+
+
+def _check_password_strength(value: str) -> str:
+    try:
+        validate_password(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(list(exc.messages)) from exc
+    return value
+
+
+class PreferencesSerializer(serializers.Serializer):
+    categories = serializers.ListField(
+        child=serializers.CharField(max_length=60), max_length=20, required=False
+    )
+    language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False, allow_null=True)
+
+
+class UserOutputSerializer(serializers.Serializer):
+    user_id = serializers.CharField()
+    tenant_id = serializers.CharField()
+    email = serializers.EmailField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    role = serializers.CharField()
+    preferences = PreferencesSerializer()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = _password_field()
+    first_name = serializers.CharField(max_length=100, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, allow_blank=True, default="")
+    tenant_id = serializers.CharField(max_length=40)
+
+    def validate_password(self, value):
+        return _check_password_strength(value)
+
+
+class LoginInputSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = _password_field()
+    tenant_id = serializers.CharField(max_length=40)
+
+
+class TokenPairOutputSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    user = UserOutputSerializer()
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096)
+
+
+class TokenRefreshSerializer(RefreshInputSerializer):
+    """simplejwt's TOKEN_REFRESH_SERIALIZER: checks the DynamoDB revocation list, never the ORM."""
+
+    access = serializers.CharField(read_only=True)
+
+    def validate(self, attrs):
+        return token_refresh(refresh=attrs["refresh"])
+
+
+class AccessTokenOutputSerializer(serializers.Serializer):
+    access = serializers.CharField()
+
+
+class ProfileInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    last_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    preferences = PreferencesSerializer(required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give at least one of first_name, last_name, preferences.")
+        return attrs
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    current_password = _password_field()
+    new_password = _password_field()
+
+    def validate_new_password(self, value):
+        return _check_password_strength(value)

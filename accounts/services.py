@@ -1,0 +1,158 @@
+"""Writes of tenants and users: creating tenants, registering, authenticating, editing profiles."""
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.contrib.auth.hashers import check_password, make_password
+from pynamodb.exceptions import PutError, TransactWriteError
+
+from accounts.errors import AccountsError
+from accounts.models import Preferences, Tenant, User
+from accounts.selectors import tenant_is_active, user_find_by_email, user_get
+from bookstore.authentication import ROLE_CUSTOMER
+from bookstore.dynamodb.base import transact_write
+from bookstore.errors import ApplicationError
+from bookstore.models import UniqueKey
+from bookstore.tenancy import TenancyError
+
+TENANT_ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalize_email(email: str) -> str:
+    """Emails compare case-insensitively: `Ana@Example.com` and `ana@example.com` are one account."""
+    return email.strip().lower()
+
+
+def tenant_id_is_valid(tenant_id: str) -> bool:
+    return bool(TENANT_ID_PATTERN.match(tenant_id))
+
+
+@dataclass(frozen=True)
+class TenantCreated:
+    tenant: Tenant
+    created: bool
+    admin: User | None = None
+
+
+def tenant_create(
+    *, tenant_id: str, name: str, admin_email: str | None = None, admin_password: str | None = None
+) -> TenantCreated:
+    """Create a tenant and, optionally, its first admin. An existing tenant is left unchanged."""
+    if not tenant_id_is_valid(tenant_id):
+        raise ApplicationError(AccountsError.INVALID_TENANT_ID, details={"tenant_id": [AccountsError.INVALID_TENANT_ID.message]})
+    tenant = Tenant(pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, created_at=now())
+    try:
+        tenant.save(condition=Tenant.pk.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return TenantCreated(tenant=Tenant.get(Tenant.key(tenant_id), "TENANT"), created=False)
+        raise
+    admin = None
+    if admin_email and admin_password:
+        admin = user_create(
+            tenant_id=tenant_id, email=admin_email, password=admin_password, role="admin", first_name="Admin"
+        )
+    return TenantCreated(tenant=tenant, created=True, admin=admin)
+
+
+def user_register(*, tenant_id: str, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+    """Self-service sign-up: a customer account in an existing, active tenant."""
+    if not tenant_is_active(tenant_id=tenant_id):
+        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    return user_create(tenant_id=tenant_id, email=email, password=password, first_name=first_name, last_name=last_name)
+
+
+def user_create(
+    *,
+    tenant_id: str,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    role: str = ROLE_CUSTOMER,
+) -> User:
+    """Register a user; the email's uniqueness claim is written in the same transaction."""
+    email = normalize_email(email)
+    user_id = str(uuid.uuid4())
+    user = User(
+        pk=User.key(tenant_id, user_id),
+        sk=User.sort_key(email),
+        email_key=User.email_key_for(tenant_id, email),
+        tenant_id=tenant_id,
+        user_id=user_id,
+        email=email,
+        password=make_password(password),
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        preferences=Preferences(categories=[], language=None),
+        created_at=now(),
+    )
+    claim = UniqueKey(key=UniqueKey.key_for(tenant_id=tenant_id, kind="EMAIL", value=email), owner_id=user_id)
+    try:
+        with transact_write() as tx:
+            tx.save(claim, condition=UniqueKey.key.does_not_exist())
+            tx.save(user, condition=User.pk.does_not_exist())
+    except TransactWriteError as exc:
+        if any(r and r.code == "ConditionalCheckFailed" for r in exc.cancellation_reasons or []):
+            raise ApplicationError(AccountsError.EMAIL_TAKEN, details={"email": [AccountsError.EMAIL_TAKEN.message]}) from exc
+        raise
+    return user
+
+
+# Checked against when the email is unknown, so both failures take as long (no enumeration).
+_DUMMY_PASSWORD_HASH = None
+
+
+def user_authenticate(*, tenant_id: str, email: str, password: str) -> User:
+    """The user these credentials belong to; every failure gives the same error."""
+    global _DUMMY_PASSWORD_HASH
+    user = user_find_by_email(tenant_id=tenant_id, email=normalize_email(email)) if tenant_is_active(
+        tenant_id=tenant_id
+    ) else None
+    if user is None or not user.is_active:
+        if _DUMMY_PASSWORD_HASH is None:
+            _DUMMY_PASSWORD_HASH = make_password("not-a-real-password")
+        check_password(password, _DUMMY_PASSWORD_HASH)
+        raise ApplicationError(AccountsError.INVALID_CREDENTIALS)
+    if not check_password(password, user.password):
+        raise ApplicationError(AccountsError.INVALID_CREDENTIALS)
+    return user
+
+
+def profile_update(
+    *,
+    tenant_id: str,
+    user_id: str,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    preferences: dict | None = None,
+) -> User:
+    """Change the given profile fields in one conditional UpdateItem; others stay as they are."""
+    user = user_get(tenant_id=tenant_id, user_id=user_id)
+    actions = [User.updated_at.set(now())]
+    if first_name is not None:
+        actions.append(User.first_name.set(first_name))
+    if last_name is not None:
+        actions.append(User.last_name.set(last_name))
+    if preferences is not None:
+        merged = {"categories": user.preferences.categories, "language": user.preferences.language, **preferences}
+        actions.append(User.preferences.set(Preferences(**merged)))
+    user.update(actions=actions, condition=User.pk.exists())
+    return user
+
+
+def password_change(*, tenant_id: str, user_id: str, current_password: str, new_password: str) -> None:
+    """Replace the password after checking the current one."""
+    user = user_get(tenant_id=tenant_id, user_id=user_id)
+    if not check_password(current_password, user.password):
+        raise ApplicationError(
+            AccountsError.WRONG_PASSWORD, details={"current_password": [AccountsError.WRONG_PASSWORD.message]}
+        )
+    user.update(actions=[User.password.set(make_password(new_password)), User.updated_at.set(now())])

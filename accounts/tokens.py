@@ -1,0 +1,55 @@
+"""Issuing, refreshing and revoking JWTs whose claims are user_id, tenant_id and role."""
+
+from datetime import UTC, datetime
+
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.errors import AccountsError
+from accounts.models import RevokedToken, User
+from accounts.selectors import tenant_is_active
+from bookstore.errors import ApplicationError
+
+
+def tokens_for_user(user: User) -> dict[str, str]:
+    """A fresh refresh token and its access token; the access token copies the claims."""
+    refresh = RefreshToken()
+    refresh["user_id"] = user.user_id
+    refresh["tenant_id"] = user.tenant_id
+    refresh["role"] = user.role
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def _valid_refresh_token(raw: str) -> RefreshToken:
+    try:
+        token = RefreshToken(raw)
+    except TokenError as exc:
+        raise ApplicationError(AccountsError.INVALID_TOKEN) from exc
+    if "tenant_id" not in token or "user_id" not in token:
+        raise ApplicationError(AccountsError.INVALID_TOKEN)
+    return token
+
+
+def token_refresh(*, refresh: str) -> dict[str, str]:
+    """A new access token for a valid, unrevoked refresh token of an active tenant."""
+    token = _valid_refresh_token(refresh)
+    try:
+        RevokedToken.get(token["jti"])
+    except RevokedToken.DoesNotExist:
+        pass
+    else:
+        raise ApplicationError(AccountsError.TOKEN_REVOKED)
+    if not tenant_is_active(tenant_id=token["tenant_id"]):
+        raise ApplicationError(AccountsError.INVALID_TOKEN)
+    return {"access": str(token.access_token)}
+
+
+def token_revoke(*, refresh: str) -> None:
+    """Revoke a refresh token until it would expire; revoking twice is harmless."""
+    token = _valid_refresh_token(refresh)
+    RevokedToken(
+        jti=token["jti"],
+        tenant_id=token["tenant_id"],
+        user_id=token["user_id"],
+        expires_at=datetime.fromtimestamp(token["exp"], tz=UTC),
+    ).save()

@@ -1,0 +1,1 @@
+"""Data lake writer, report query runners (Athena, DuckDB) and tenant analytics."""

@@ -1,0 +1,1 @@
+"""The bookstore project: settings, URLs and the code every app shares."""

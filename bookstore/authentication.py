@@ -1,0 +1,73 @@
+"""JWT authentication: stateless users built from token claims, from a header or a cookie.
+
+Tokens carry user_id, tenant_id and role, so no request reads the users table to
+authenticate. The browsable API stores the access token in an HttpOnly cookie; requests
+authenticated that way must pass Django's CSRF check, as session logins do.
+"""
+
+from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.functional import cached_property
+from rest_framework import exceptions
+from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
+from rest_framework_simplejwt.models import TokenUser
+
+ROLE_CUSTOMER = "customer"
+ROLE_ADMIN = "admin"
+ROLES = (ROLE_CUSTOMER, ROLE_ADMIN)
+
+
+class TenantUser(TokenUser):
+    """The user a token describes: its id, tenant and role, with no database behind it."""
+
+    @cached_property
+    def tenant_id(self) -> str:
+        return self.token["tenant_id"]
+
+    @cached_property
+    def role(self) -> str:
+        return self.token.get("role", ROLE_CUSTOMER)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+
+class TenantJWTAuthentication(JWTStatelessUserAuthentication):
+    """`Authorization: Bearer <access token>`; a token without a tenant claim is refused."""
+
+    def get_user(self, validated_token):
+        if "tenant_id" not in validated_token:
+            raise exceptions.AuthenticationFailed("Token has no tenant.", code="token_not_valid")
+        return super().get_user(validated_token)
+
+
+class _CSRFCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        return reason
+
+
+class JWTCookieAuthentication(TenantJWTAuthentication):
+    """The access token from the browsable API's HttpOnly cookie, with a CSRF check."""
+
+    def authenticate(self, request):
+        raw_token = request.COOKIES.get(settings.JWT_COOKIE_NAME)
+        if not raw_token:
+            return None
+        try:
+            validated_token = self.get_validated_token(raw_token.encode())
+        except exceptions.AuthenticationFailed:
+            return None  # a stale browser cookie makes the visitor anonymous, not locked out
+        self._enforce_csrf(request)
+        return self.get_user(validated_token), validated_token
+
+    def authenticate_header(self, request):
+        return None
+
+    @staticmethod
+    def _enforce_csrf(request):
+        check = _CSRFCheck(lambda req: None)
+        check.process_request(request)
+        reason = check.process_view(request, None, (), {})
+        if reason:
+            raise exceptions.PermissionDenied(f"CSRF failed: {reason}")

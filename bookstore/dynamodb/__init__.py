@@ -1,0 +1,1 @@
+"""DynamoDB plumbing shared by every app: model configuration, the table registry, uniqueness keys."""

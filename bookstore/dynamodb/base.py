@@ -1,0 +1,63 @@
+"""Configuration every PynamoDB model inherits, read from Django settings.
+
+The same models talk to AWS or to the local emulator: only the endpoint, region,
+credentials and table-name prefix differ, and all of them come from settings.
+"""
+
+from functools import cache
+
+from django.conf import settings
+from pynamodb.attributes import UTCDateTimeAttribute
+from pynamodb.connection import Connection
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+PAY_PER_REQUEST = "PAY_PER_REQUEST"
+NEW_AND_OLD_IMAGES = "NEW_AND_OLD_IMAGES"
+
+
+def table_name(name: str) -> str:
+    """The physical name of a logical table: `bookstore-{stage}-{name}`."""
+    return f"{settings.DYNAMODB_TABLE_PREFIX}{name}"
+
+
+class TableMeta:
+    """Base `Meta` for every model; subclasses add `table_name` and, where needed, streams."""
+
+    host = settings.DYNAMODB_ENDPOINT_URL
+    region = settings.AWS_REGION
+    aws_access_key_id = settings.AWS_ACCESS_KEY_ID
+    aws_secret_access_key = settings.AWS_SECRET_ACCESS_KEY
+    billing_mode = PAY_PER_REQUEST
+    max_retry_attempts = settings.DYNAMODB_MAX_RETRY_ATTEMPTS
+    connect_timeout_seconds = 5
+    read_timeout_seconds = 10
+
+
+class BaseModel(Model):
+    """A model with the created_at/updated_at timestamps every table carries (UTC)."""
+
+    class Meta:
+        abstract = True
+
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+@cache
+def connection() -> Connection:
+    """The table-independent connection that transactions use, configured like the models."""
+    return Connection(
+        host=TableMeta.host,
+        region=TableMeta.region,
+        aws_access_key_id=TableMeta.aws_access_key_id,
+        aws_secret_access_key=TableMeta.aws_secret_access_key,
+        max_retry_attempts=TableMeta.max_retry_attempts,
+        connect_timeout_seconds=TableMeta.connect_timeout_seconds,
+        read_timeout_seconds=TableMeta.read_timeout_seconds,
+    )
+
+
+def transact_write() -> TransactWrite:
+    """A TransactWriteItems context: every write inside commits together or not at all."""
+    return TransactWrite(connection=connection())

@@ -1,0 +1,22 @@
+"""Start the embedded AWS emulator: moto's server on loopback, with our DynamoDB fixes installed.
+
+The pytest session fixture, `make run` and the benchmarks all start it through here, so
+they all run the same, patched emulator.
+"""
+
+import logging
+
+from moto.server import ThreadedMotoServer
+
+from bookstore.local import dynamodb_transactions
+
+DEFAULT_HOST = "127.0.0.1"
+
+
+def start_emulator(*, port: int, host: str = DEFAULT_HOST) -> ThreadedMotoServer:
+    """Install the fixes, then serve DynamoDB, Streams, S3 and Glue on http://host:port."""
+    dynamodb_transactions.install()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator call drowns the API's log
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    return server

@@ -1,0 +1,1 @@
+"""Project-level commands: table creation."""

@@ -1,0 +1,45 @@
+"""Cross-cutting tables: uniqueness keys and rate-limit counters, shared by every app."""
+
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from bookstore.dynamodb.base import TableMeta, table_name
+from bookstore.dynamodb.registry import register
+
+
+@register
+class UniqueKey(Model):
+    """A claim on a value that must be unique within a tenant.
+
+    PK `key`: `{tenant}#{KIND}#{value}`, e.g. `tenant1#EMAIL#ana@example.com` or
+    `tenant1#ISBN#9780306406157`. The owning write puts this item with
+    `attribute_not_exists(key)` in the same TransactWriteItems as the item it guards, so
+    two concurrent writers of the same value cannot both succeed. `owner_id` names the
+    item that holds the claim (a user_id or book_id).
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("unique_keys")
+
+    key = UnicodeAttribute(hash_key=True)
+    owner_id = UnicodeAttribute()
+
+    @staticmethod
+    def key_for(*, tenant_id: str, kind: str, value: str) -> str:
+        return f"{tenant_id}#{kind}#{value}"
+
+
+@register
+class RateLimitCounter(Model):
+    """A fixed-window request counter, shared by every Lambda container.
+
+    PK `key`: `{scope}#{subject}#{window_start}`, e.g. `login-account#tenant1#ana@example.com#1764270000`.
+    One atomic `ADD hits 1` per attempt; the TTL removes the item once its window has passed.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("rate_limits")
+
+    key = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    expires_at = TTLAttribute()

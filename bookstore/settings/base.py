@@ -1,0 +1,153 @@
+"""Settings shared by every environment; each value can be overridden from the environment.
+
+There is no relational database: data lives in DynamoDB through PynamoDB models, whose
+endpoint, region, credentials and table-name prefix are read from here.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, str(default)).lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    return int(env(name, str(default)))
+
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-local-key-change-me-in-every-deployed-stage")
+DEBUG = env_bool("DJANGO_DEBUG")
+ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+STAGE = env("BOOKSTORE_STAGE", "dev")
+
+INSTALLED_APPS = [
+    # auth and contenttypes hold no tables here: simplejwt and DRF import their classes.
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "bookstore",
+    "accounts",
+    "catalog",
+    "orders",
+    "analytics",
+    "streams",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bookstore.urls"
+WSGI_APPLICATION = "bookstore.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csrf",
+            ],
+        },
+    },
+]
+
+DATABASES: dict = {}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.BCryptSHA256PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- DynamoDB -------------------------------------------------------------------------
+AWS_REGION = env("AWS_REGION", env("AWS_DEFAULT_REGION", "eu-west-1"))
+# None means "the real AWS endpoint"; the local and test settings point it at the emulator.
+DYNAMODB_ENDPOINT_URL = env("DYNAMODB_ENDPOINT_URL") or None
+# None means "the default credential chain" (the Lambda role on AWS).
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY") or None
+DYNAMODB_TABLE_PREFIX = env("DYNAMODB_TABLE_PREFIX", f"bookstore-{STAGE}-")
+DYNAMODB_MAX_RETRY_ATTEMPTS = env_int("DYNAMODB_MAX_RETRY_ATTEMPTS", 3)
+
+# Tenants are looked up on every request; a short in-process cache spares a GetItem each time.
+TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 30)
+
+# --- REST framework, JWT, OpenAPI ------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "bookstore.authentication.TenantJWTAuthentication",
+        "bookstore.authentication.JWTCookieAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "bookstore.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7)),
+    "ROTATE_REFRESH_TOKENS": False,
+    "UPDATE_LAST_LOGIN": False,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": env("JWT_SIGNING_KEY") or SECRET_KEY,
+    "USER_ID_CLAIM": "user_id",
+    "TOKEN_USER_CLASS": "bookstore.authentication.TenantUser",
+    # The stock serializer reads the ORM; ours checks the DynamoDB revocation list instead.
+    "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshSerializer",
+}
+
+# The browsable API keeps the access token in this HttpOnly cookie after a browser login.
+JWT_COOKIE_NAME = "bookstore_access"
+JWT_COOKIE_SECURE = env_bool("JWT_COOKIE_SECURE", True)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bookstore API",
+    "DESCRIPTION": "Multi-tenant online bookstore: accounts, catalogue, cart, checkout and analytics.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Login throttling: (attempts, window seconds), counted in DynamoDB so it holds across containers.
+LOGIN_THROTTLE_PER_ACCOUNT = (env_int("LOGIN_THROTTLE_ACCOUNT_ATTEMPTS", 10), env_int("LOGIN_THROTTLE_WINDOW", 300))
+LOGIN_THROTTLE_PER_IP = (env_int("LOGIN_THROTTLE_IP_ATTEMPTS", 100), env_int("LOGIN_THROTTLE_WINDOW", 300))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
+}

@@ -1,0 +1,19 @@
+"""The embedded default: everything on loopback, DynamoDB served by the patched moto emulator.
+
+`make run` starts the emulator on EMULATOR_PORT; `manage.py` uses these settings by default,
+so commands in another terminal talk to the same emulator.
+"""
+
+from .base import *  # noqa: F403
+from .base import env, env_int
+
+DEBUG = env("DJANGO_DEBUG", "true").lower() == "true"
+STAGE = env("BOOKSTORE_STAGE", "local")
+EMULATOR_PORT = env_int("EMULATOR_PORT", 5005)
+DYNAMODB_ENDPOINT_URL = env("DYNAMODB_ENDPOINT_URL", f"http://127.0.0.1:{EMULATOR_PORT}")
+AWS_REGION = env("AWS_REGION", "us-east-1")
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", "local")
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", "local")
+DYNAMODB_TABLE_PREFIX = env("DYNAMODB_TABLE_PREFIX", f"bookstore-{STAGE}-")
+DYNAMODB_MAX_RETRY_ATTEMPTS = 1
+JWT_COOKIE_SECURE = False  # served over plain http on loopback

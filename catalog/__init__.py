@@ -1,0 +1,1 @@
+"""Books, categories, search, recommendations and best-sellers."""

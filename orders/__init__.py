@@ -1,0 +1,1 @@
+"""Cart, checkout, purchases and the user's purchase summary."""

@@ -1,0 +1,1 @@
+"""DynamoDB Streams: the handler registry, Lambda entry points and the local poller."""
