@@ -30,3 +30,85 @@ def clean_tables(emulator):
     yield
     for model in registered_models():
         _empty(model)
+
+
+# --- Composable fixtures: tenants, users, and API clients holding their tokens ----------
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def tenant():
+    from accounts.services import tenant_create
+
+    return tenant_create(tenant_id="tenant1", name="Tenant One").tenant
+
+
+@pytest.fixture
+def other_tenant():
+    from accounts.services import tenant_create
+
+    return tenant_create(tenant_id="tenant2", name="Tenant Two").tenant
+
+
+def make_user(tenant_id: str, email: str, role: str = "customer"):
+    from accounts.services import user_create
+
+    return user_create(tenant_id=tenant_id, email=email, password=PASSWORD, first_name="Test", role=role)
+
+
+def client_for(user):
+    from rest_framework.test import APIClient
+
+    from accounts.tokens import tokens_for_user
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(user)['access']}")
+    return client
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def customer(tenant):
+    return make_user("tenant1", "customer@example.com")
+
+
+@pytest.fixture
+def other_customer(tenant):
+    return make_user("tenant1", "other@example.com")
+
+
+@pytest.fixture
+def admin(tenant):
+    return make_user("tenant1", "admin@example.com", role="admin")
+
+
+@pytest.fixture
+def other_tenant_admin(other_tenant):
+    return make_user("tenant2", "admin@tenant2.example.com", role="admin")
+
+
+@pytest.fixture
+def customer_client(customer):
+    return client_for(customer)
+
+
+@pytest.fixture
+def other_customer_client(other_customer):
+    return client_for(other_customer)
+
+
+@pytest.fixture
+def admin_client(admin):
+    return client_for(admin)
+
+
+@pytest.fixture
+def other_tenant_admin_client(other_tenant_admin):
+    return client_for(other_tenant_admin)

@@ -4,6 +4,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from django.contrib.auth.hashers import check_password, make_password
 from pynamodb.exceptions import PutError, TransactWriteError
@@ -45,7 +46,9 @@ def tenant_create(
 ) -> TenantCreated:
     """Create a tenant and, optionally, its first admin. An existing tenant is left unchanged."""
     if not tenant_id_is_valid(tenant_id):
-        raise ApplicationError(AccountsError.INVALID_TENANT_ID, details={"tenant_id": [AccountsError.INVALID_TENANT_ID.message]})
+        raise ApplicationError(
+            AccountsError.INVALID_TENANT_ID, details={"tenant_id": [AccountsError.INVALID_TENANT_ID.message]}
+        )
     tenant = Tenant(pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, created_at=now())
     try:
         tenant.save(condition=Tenant.pk.does_not_exist())
@@ -101,25 +104,25 @@ def user_create(
             tx.save(user, condition=User.pk.does_not_exist())
     except TransactWriteError as exc:
         if any(r and r.code == "ConditionalCheckFailed" for r in exc.cancellation_reasons or []):
-            raise ApplicationError(AccountsError.EMAIL_TAKEN, details={"email": [AccountsError.EMAIL_TAKEN.message]}) from exc
+            details = {"email": [AccountsError.EMAIL_TAKEN.message]}
+            raise ApplicationError(AccountsError.EMAIL_TAKEN, details=details) from exc
         raise
     return user
 
 
-# Checked against when the email is unknown, so both failures take as long (no enumeration).
-_DUMMY_PASSWORD_HASH = None
+@cache
+def _dummy_password_hash() -> str:
+    """Checked when the email is unknown, so that failure takes as long as a wrong password."""
+    return make_password("not-a-real-password")
 
 
 def user_authenticate(*, tenant_id: str, email: str, password: str) -> User:
-    """The user these credentials belong to; every failure gives the same error."""
-    global _DUMMY_PASSWORD_HASH
-    user = user_find_by_email(tenant_id=tenant_id, email=normalize_email(email)) if tenant_is_active(
-        tenant_id=tenant_id
-    ) else None
+    """The user these credentials belong to; every failure gives the same error (no enumeration)."""
+    user = None
+    if tenant_is_active(tenant_id=tenant_id):
+        user = user_find_by_email(tenant_id=tenant_id, email=normalize_email(email))
     if user is None or not user.is_active:
-        if _DUMMY_PASSWORD_HASH is None:
-            _DUMMY_PASSWORD_HASH = make_password("not-a-real-password")
-        check_password(password, _DUMMY_PASSWORD_HASH)
+        check_password(password, _dummy_password_hash())
         raise ApplicationError(AccountsError.INVALID_CREDENTIALS)
     if not check_password(password, user.password):
         raise ApplicationError(AccountsError.INVALID_CREDENTIALS)

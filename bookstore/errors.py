@@ -6,7 +6,7 @@ mapped onto the same shape, and validation errors name the field in `details`.
 """
 
 import logging
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from django.http import Http404
@@ -17,11 +17,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 logger = logging.getLogger(__name__)
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     """An error code and its HTTP status; each app's `errors.py` defines a subclass."""
 
     def __new__(cls, code: str, http_status: int, message: str):
-        member = str.__new__(cls, code)
+        member = str.__new__(cls, code)  # the member is its code string
         member._value_ = code
         member.http_status = http_status
         member.message = message

@@ -1,0 +1,80 @@
+"""The browsable API's cookie login (accounts/browser.py)."""
+
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from conftest import PASSWORD
+
+LOGIN_PAGE = "/api/auth/login/"
+PROFILE = "/api/v1/users/profile"
+
+
+def browser() -> APIClient:
+    return APIClient(enforce_csrf_checks=True)
+
+
+def test_browser_login_sets_httponly_cookie_and_browses_profile(customer):
+    client = browser()
+    page = client.get(LOGIN_PAGE, {"next": PROFILE})
+    assert page.status_code == 200
+    assert b'name="csrfmiddlewaretoken"' in page.content
+    csrf = client.cookies["csrftoken"].value
+
+    response = client.post(
+        LOGIN_PAGE,
+        {"tenant_id": "tenant1", "email": customer.email, "password": PASSWORD, "next": PROFILE,
+         "csrfmiddlewaretoken": csrf},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == PROFILE
+    cookie = response.cookies[settings.JWT_COOKIE_NAME]
+    assert cookie["httponly"]
+
+    html = client.get(PROFILE, HTTP_ACCEPT="text/html")
+    assert html.status_code == 200
+    assert b"customer@example.com" in html.content
+    assert b"Log out" in html.content or b"logout" in html.content
+
+
+def test_browser_login_without_csrf_token_is_refused(customer):
+    response = browser().post(LOGIN_PAGE, {"tenant_id": "tenant1", "email": customer.email, "password": PASSWORD})
+    assert response.status_code == 403
+    assert settings.JWT_COOKIE_NAME not in response.cookies
+
+
+def test_browser_login_with_wrong_password_shows_the_form_again(customer):
+    client = browser()
+    client.get(LOGIN_PAGE)
+    response = client.post(
+        LOGIN_PAGE,
+        {"tenant_id": "tenant1", "email": customer.email, "password": "wrong-password",
+         "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+    )
+    assert response.status_code == 401
+    assert b"Invalid email or password." in response.content
+    assert settings.JWT_COOKIE_NAME not in response.cookies
+
+
+def test_cookie_authenticated_writes_need_csrf(customer):
+    client = browser()
+    client.get(LOGIN_PAGE)
+    csrf = client.cookies["csrftoken"].value
+    client.post(LOGIN_PAGE, {"tenant_id": "tenant1", "email": customer.email, "password": PASSWORD,
+                             "csrfmiddlewaretoken": csrf})
+    refused = client.patch(PROFILE, {"first_name": "Mallory"}, format="json")
+    assert refused.status_code == 403
+    allowed = client.patch(PROFILE, {"first_name": "Ana"}, format="json", HTTP_X_CSRFTOKEN=csrf)
+    assert allowed.status_code == 200
+    assert allowed.json()["first_name"] == "Ana"
+
+
+def test_logout_clears_the_cookie(customer):
+    client = browser()
+    client.get(LOGIN_PAGE)
+    csrf = client.cookies["csrftoken"].value
+    client.post(LOGIN_PAGE, {"tenant_id": "tenant1", "email": customer.email, "password": PASSWORD,
+                             "csrfmiddlewaretoken": csrf})
+    response = client.post("/api/auth/logout/", {"csrfmiddlewaretoken": csrf})
+    assert response.status_code == 302
+    assert response.cookies[settings.JWT_COOKIE_NAME].value == ""
+    assert client.get(PROFILE).status_code == 401

@@ -1,0 +1,1 @@
+"""Local-only code: the embedded AWS emulator and its fixes. Production code never imports this package."""
