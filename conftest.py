@@ -4,6 +4,9 @@ The port was chosen by the test settings, so the models already point at it. Tab
 created once; each test starts with every table empty.
 """
 
+import itertools
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
 
@@ -112,3 +115,41 @@ def admin_client(admin):
 @pytest.fixture
 def other_tenant_admin_client(other_tenant_admin):
     return client_for(other_tenant_admin)
+
+
+# --- Books ------------------------------------------------------------------------------
+
+_serial = itertools.count(1)
+
+
+def isbn13(serial: int) -> str:
+    """A valid ISBN-13 (978 prefix, correct check digit) unique per serial."""
+    from catalog.isbn import isbn13_check_digit
+
+    body = f"978{serial:09d}"
+    return body + isbn13_check_digit(body)
+
+
+@pytest.fixture
+def make_book(tenant):
+    """Create an active book through the catalogue service; keywords override the defaults."""
+    from catalog.services import book_create
+
+    def make(tenant_id: str = "tenant1", **fields):
+        defaults = {
+            "isbn": isbn13(next(_serial)),
+            "title": "Cien años de soledad",
+            "author": "Gabriel García Márquez",
+            "category": "Fiction",
+            "price": Decimal("19.99"),
+            "stock_quantity": 10,
+            "language": "es",
+        }
+        return book_create(tenant_id=tenant_id, **{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def book(make_book):
+    return make_book()

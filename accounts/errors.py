@@ -12,3 +12,4 @@ class AccountsError(ErrorCode):
     INVALID_TOKEN = ("invalid_token", 401, "The token is invalid or expired.")
     WRONG_PASSWORD = ("wrong_password", 400, "The current password is not correct.")
     USER_NOT_FOUND = ("user_not_found", 404, "User not found.")
+    WISHLIST_ITEM_NOT_FOUND = ("wishlist_item_not_found", 404, "This book is not on the wishlist.")

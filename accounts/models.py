@@ -1,13 +1,15 @@
-"""Tenants, users and revoked refresh tokens."""
+"""Tenants, users, revoked refresh tokens, and each user's favourites and wishlist."""
 
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
     MapAttribute,
+    NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from bookstore.dynamodb.base import BaseModel, TableMeta, table_name
@@ -110,3 +112,86 @@ class RevokedToken(Model):
     tenant_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     expires_at = TTLAttribute()
+
+
+class FavoritesByDate(LocalSecondaryIndex):
+    """LSI `added-index`: a user's favourites in the order they were added (listed newest first)."""
+
+    class Meta:
+        index_name = "added-index"
+        projection = AllProjection()
+
+    pk = UnicodeAttribute(hash_key=True)
+    added_at = UTCDateTimeAttribute(range_key=True)
+
+
+@register
+class Favorite(Model):
+    """A book a user marked as a favourite.
+
+    PK `{tenant}#{user_id}`, SK `FAVORITE#{book_id}`: adding twice writes one item, and a
+    favourite is removed by its book. LSI `added-index` lists them newest first.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("user_favorites")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    book_id = UnicodeAttribute()
+    added_at = UTCDateTimeAttribute()
+
+    by_date = FavoritesByDate()
+
+    @staticmethod
+    def key(tenant_id: str, user_id: str) -> str:
+        return f"{tenant_id}#{user_id}"
+
+    @staticmethod
+    def sort_key(book_id: str) -> str:
+        return f"FAVORITE#{book_id}"
+
+
+class WishlistByPriority(LocalSecondaryIndex):
+    """LSI `priority-index`: a user's wishlist by priority (1 first), then by when it was added."""
+
+    class Meta:
+        index_name = "priority-index"
+        projection = AllProjection()
+
+    pk = UnicodeAttribute(hash_key=True)
+    rank = UnicodeAttribute(range_key=True)
+
+
+@register
+class WishlistItem(Model):
+    """A book on a user's wishlist, with a priority from 1 (most wanted) to 5.
+
+    PK `{tenant}#{user_id}`, SK `WISHLIST#{book_id}`. LSI `priority-index` sorts on `rank`
+    = `{priority}#{added_at}#{book_id}`, so one Query per page returns the list in order;
+    changing the priority rewrites `rank` in the same UpdateItem.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("user_wishlist")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    book_id = UnicodeAttribute()
+    priority = NumberAttribute()
+    added_at = UTCDateTimeAttribute()
+    rank = UnicodeAttribute()
+
+    by_priority = WishlistByPriority()
+
+    @staticmethod
+    def key(tenant_id: str, user_id: str) -> str:
+        return f"{tenant_id}#{user_id}"
+
+    @staticmethod
+    def sort_key(book_id: str) -> str:
+        return f"WISHLIST#{book_id}"
+
+    @staticmethod
+    def rank_for(priority: int, added_at, book_id: str) -> str:
+        return f"{priority}#{added_at.isoformat()}#{book_id}"

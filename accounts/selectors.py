@@ -1,12 +1,16 @@
-"""Reads of tenants and users."""
+"""Reads of tenants, users, favourites and wishlists."""
 
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 
 from accounts.errors import AccountsError
-from accounts.models import Tenant, User
+from accounts.models import Favorite, Tenant, User, WishlistItem
 from bookstore.errors import ApplicationError
+from bookstore.pagination import Page, collect_page
+from catalog.models import Book
+from catalog.selectors import books_get_many
 
 # tenant_id -> (monotonic expiry, is_active); per container, so it only spares repeated reads.
 _tenant_cache: dict[str, tuple[float, bool]] = {}
@@ -44,3 +48,39 @@ def user_find_by_email(*, tenant_id: str, email: str) -> User | None:
     for user in User.email_index.query(User.email_key_for(tenant_id, email), limit=1):
         return user
     return None
+
+
+@dataclass(frozen=True)
+class ListedBook:
+    """A favourite or wishlist entry with its book as it is now (None once withdrawn)."""
+
+    entry: Favorite | WishlistItem
+    book: Book | None
+
+
+def _with_books(*, tenant_id: str, page: Page) -> Page:
+    """Attach the books of a page's entries with one BatchGetItem; withdrawn books become None."""
+    books = books_get_many(tenant_id=tenant_id, book_ids=[entry.book_id for entry in page.items])
+    listed = []
+    for entry in page.items:
+        book = books.get(entry.book_id)
+        listed.append(ListedBook(entry=entry, book=book if book is not None and book.is_active else None))
+    return Page(items=listed, next_position=page.next_position)
+
+
+def favorites_list(*, tenant_id: str, user_id: str, limit: int, position: dict | None = None) -> Page:
+    """The user's favourites, newest first, with their books: one Query plus one BatchGetItem."""
+    page = collect_page(
+        Favorite.by_date.query(
+            Favorite.key(tenant_id, user_id), scan_index_forward=False, limit=limit, last_evaluated_key=position
+        )
+    )
+    return _with_books(tenant_id=tenant_id, page=page)
+
+
+def wishlist_list(*, tenant_id: str, user_id: str, limit: int, position: dict | None = None) -> Page:
+    """The user's wishlist by priority, then date added, with books: one Query plus one BatchGetItem."""
+    page = collect_page(
+        WishlistItem.by_priority.query(WishlistItem.key(tenant_id, user_id), limit=limit, last_evaluated_key=position)
+    )
+    return _with_books(tenant_id=tenant_id, page=page)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.tokens import token_refresh
 from bookstore.iso_codes import LANGUAGES
+from catalog.serializers import BookOutputSerializer
 
 
 def _password_field(**kwargs) -> serializers.CharField:
@@ -96,3 +97,21 @@ class PasswordChangeInputSerializer(serializers.Serializer):
 
     def validate_new_password(self, value):
         return _check_password_strength(value)
+
+
+class FavoriteOutputSerializer(serializers.Serializer):
+    book_id = serializers.CharField(source="entry.book_id")
+    added_at = serializers.DateTimeField(source="entry.added_at")
+    book = BookOutputSerializer(allow_null=True, help_text="null once the book is no longer sold.")
+
+
+class WishlistOutputSerializer(FavoriteOutputSerializer):
+    priority = serializers.IntegerField(source="entry.priority")
+
+
+class WishlistInputSerializer(serializers.Serializer):
+    priority = serializers.IntegerField(min_value=1, max_value=5, default=3, help_text="1 = most wanted.")
+
+
+class WishlistPriorityInputSerializer(serializers.Serializer):
+    priority = serializers.IntegerField(min_value=1, max_value=5)

@@ -1,4 +1,4 @@
-"""Writes of tenants and users: creating tenants, registering, authenticating, editing profiles."""
+"""Writes of tenants and users: tenants, registration, authentication, profiles, favourites, wishlists."""
 
 import re
 import uuid
@@ -10,13 +10,14 @@ from django.contrib.auth.hashers import check_password, make_password
 from pynamodb.exceptions import PutError, TransactWriteError
 
 from accounts.errors import AccountsError
-from accounts.models import Preferences, Tenant, User
-from accounts.selectors import tenant_is_active, user_find_by_email, user_get
+from accounts.models import Favorite, Preferences, Tenant, User, WishlistItem
+from accounts.selectors import ListedBook, tenant_is_active, user_find_by_email, user_get
 from bookstore.authentication import ROLE_CUSTOMER
 from bookstore.dynamodb.base import transact_write
 from bookstore.errors import ApplicationError
 from bookstore.models import UniqueKey
 from bookstore.tenancy import TenancyError
+from catalog.selectors import book_get
 
 TENANT_ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
 
@@ -159,3 +160,69 @@ def password_change(*, tenant_id: str, user_id: str, current_password: str, new_
             AccountsError.WRONG_PASSWORD, details={"current_password": [AccountsError.WRONG_PASSWORD.message]}
         )
     user.update(actions=[User.password.set(make_password(new_password)), User.updated_at.set(now())])
+
+
+# --- Favourites and wishlist --------------------------------------------------------------
+
+
+def favorite_add(*, tenant_id: str, user_id: str, book_id: str) -> tuple[ListedBook, bool]:
+    """Mark an active book as a favourite; returns it with its book, and whether it is new."""
+    book = book_get(tenant_id=tenant_id, book_id=book_id)
+    favorite = Favorite(
+        Favorite.key(tenant_id, user_id), Favorite.sort_key(book.book_id), book_id=book.book_id, added_at=now()
+    )
+    try:
+        favorite.save(condition=Favorite.pk.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return ListedBook(entry=Favorite.get(favorite.pk, favorite.sk), book=book), False
+    return ListedBook(entry=favorite, book=book), True
+
+
+def favorite_remove(*, tenant_id: str, user_id: str, book_id: str) -> None:
+    """Unmark a favourite; removing one that is not there is not an error."""
+    Favorite(Favorite.key(tenant_id, user_id), Favorite.sort_key(book_id)).delete()
+
+
+def wishlist_add(*, tenant_id: str, user_id: str, book_id: str, priority: int = 3) -> tuple[ListedBook, bool]:
+    """Put an active book on the wishlist; an entry already there is kept as it is (PATCH changes it)."""
+    book = book_get(tenant_id=tenant_id, book_id=book_id)
+    added_at = now()
+    entry = WishlistItem(
+        WishlistItem.key(tenant_id, user_id),
+        WishlistItem.sort_key(book.book_id),
+        book_id=book.book_id,
+        priority=priority,
+        added_at=added_at,
+        rank=WishlistItem.rank_for(priority, added_at, book.book_id),
+    )
+    try:
+        entry.save(condition=WishlistItem.pk.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return ListedBook(entry=WishlistItem.get(entry.pk, entry.sk), book=book), False
+    return ListedBook(entry=entry, book=book), True
+
+
+def wishlist_set_priority(*, tenant_id: str, user_id: str, book_id: str, priority: int) -> ListedBook:
+    """Change an entry's priority (and so its place in the list)."""
+    try:
+        entry = WishlistItem.get(WishlistItem.key(tenant_id, user_id), WishlistItem.sort_key(book_id))
+    except WishlistItem.DoesNotExist as exc:
+        raise ApplicationError(AccountsError.WISHLIST_ITEM_NOT_FOUND) from exc
+    entry.update(
+        actions=[
+            WishlistItem.priority.set(priority),
+            WishlistItem.rank.set(WishlistItem.rank_for(priority, entry.added_at, entry.book_id)),
+        ],
+        condition=WishlistItem.pk.exists(),
+    )
+    book = book_get(tenant_id=tenant_id, book_id=book_id, include_inactive=True)
+    return ListedBook(entry=entry, book=book if book.is_active else None)
+
+
+def wishlist_remove(*, tenant_id: str, user_id: str, book_id: str) -> None:
+    """Take a book off the wishlist; removing one that is not there is not an error."""
+    WishlistItem(WishlistItem.key(tenant_id, user_id), WishlistItem.sort_key(book_id)).delete()

@@ -1,4 +1,4 @@
-"""Account endpoints: register, login, token refresh and logout, profile and password."""
+"""Account endpoints: register, login, refresh, logout, profile, password, favourites and wishlist."""
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
@@ -8,10 +8,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import serializers as s
-from accounts.selectors import user_get
-from accounts.services import password_change, profile_update, user_authenticate, user_register
+from accounts.selectors import favorites_list, user_get, wishlist_list
+from accounts.services import (
+    favorite_add,
+    favorite_remove,
+    password_change,
+    profile_update,
+    user_authenticate,
+    user_register,
+    wishlist_add,
+    wishlist_remove,
+    wishlist_set_priority,
+)
 from accounts.throttling import LoginAccountThrottle, LoginIPThrottle
 from accounts.tokens import token_refresh, token_revoke, tokens_for_user
+from bookstore.pagination import PageParams, decode_cursor, page_body
 from bookstore.tenancy import TenantAPIView
 
 
@@ -86,4 +97,76 @@ class PasswordChangeView(TenantAPIView):
         data = s.PasswordChangeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         password_change(tenant_id=self.tenant_id, user_id=request.user.id, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _UserListView(TenantAPIView):
+    permission_classes = [IsAuthenticated]
+    list_name: str
+
+    def page_params(self, request) -> tuple[int, dict | None, str]:
+        params = PageParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        scope = f"{self.list_name}:{self.tenant_id}:{request.user.id}"
+        return params.validated_data["limit"], decode_cursor(params.validated_data.get("cursor"), scope=scope), scope
+
+
+class FavoriteListView(_UserListView):
+    list_name = "favorites"
+
+    @extend_schema(parameters=[PageParams], responses={200: s.FavoriteOutputSerializer(many=True)})
+    def get(self, request):
+        limit, position, scope = self.page_params(request)
+        page = favorites_list(tenant_id=self.tenant_id, user_id=request.user.id, limit=limit, position=position)
+        return Response(page_body(page, s.FavoriteOutputSerializer(page.items, many=True).data, scope=scope))
+
+
+class FavoriteView(TenantAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: s.FavoriteOutputSerializer, 200: s.FavoriteOutputSerializer})
+    def post(self, request, book_id):
+        listed, created = favorite_add(tenant_id=self.tenant_id, user_id=request.user.id, book_id=book_id)
+        return Response(s.FavoriteOutputSerializer(listed).data, status=201 if created else 200)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, book_id):
+        favorite_remove(tenant_id=self.tenant_id, user_id=request.user.id, book_id=book_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WishlistListView(_UserListView):
+    list_name = "wishlist"
+
+    @extend_schema(parameters=[PageParams], responses={200: s.WishlistOutputSerializer(many=True)})
+    def get(self, request):
+        limit, position, scope = self.page_params(request)
+        page = wishlist_list(tenant_id=self.tenant_id, user_id=request.user.id, limit=limit, position=position)
+        return Response(page_body(page, s.WishlistOutputSerializer(page.items, many=True).data, scope=scope))
+
+
+class WishlistView(TenantAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=s.WishlistInputSerializer, responses={201: s.WishlistOutputSerializer})
+    def post(self, request, book_id):
+        data = s.WishlistInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        listed, created = wishlist_add(
+            tenant_id=self.tenant_id, user_id=request.user.id, book_id=book_id, **data.validated_data
+        )
+        return Response(s.WishlistOutputSerializer(listed).data, status=201 if created else 200)
+
+    @extend_schema(request=s.WishlistPriorityInputSerializer, responses={200: s.WishlistOutputSerializer})
+    def patch(self, request, book_id):
+        data = s.WishlistPriorityInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        listed = wishlist_set_priority(
+            tenant_id=self.tenant_id, user_id=request.user.id, book_id=book_id, **data.validated_data
+        )
+        return Response(s.WishlistOutputSerializer(listed).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, book_id):
+        wishlist_remove(tenant_id=self.tenant_id, user_id=request.user.id, book_id=book_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
+from pynamodb.pagination import ResultIterator
 from rest_framework import serializers
 
 from bookstore.errors import ApplicationError, ErrorCode
@@ -52,6 +53,17 @@ class Page:
 
     items: list
     next_position: dict[str, Any] | None = None
+
+
+def collect_page(results: ResultIterator) -> Page:
+    """Read one page from a PynamoDB query started with `limit` (and maybe a filter).
+
+    PynamoDB keeps querying until `limit` items pass the filter or the partition ends, and
+    when it stops inside a DynamoDB page it rebuilds the position from the last item it
+    returned, so the next page neither skips nor repeats an item.
+    """
+    items = list(results)
+    return Page(items=items, next_position=results.last_evaluated_key)
 
 
 def page_body(page: Page, results: list, *, scope: str) -> dict:

@@ -8,6 +8,8 @@ from bookstore.views import HealthView
 api_v1 = [
     path("health", HealthView.as_view(), name="health"),
     path("users/", include("accounts.urls")),
+    path("", include("catalog.urls")),  # books, books/{book_id}, books/isbn/{isbn}, ...
+    path("", include("orders.urls")),
 ]
 
 urlpatterns = [

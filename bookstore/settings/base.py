@@ -151,3 +151,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
 }
+
+# A cart holds at most this many distinct books, so that checkout (two actions per line plus
+# the purchase and its idempotency record) fits in one TransactWriteItems of at most 100 actions.
+CART_MAX_LINES = env_int("CART_MAX_LINES", 40)
+# How long a checkout's Idempotency-Key is remembered.
+IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)

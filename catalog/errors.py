@@ -1,0 +1,14 @@
+"""Error codes of the catalog app."""
+
+from bookstore.errors import ErrorCode
+
+
+class CatalogError(ErrorCode):
+    BOOK_NOT_FOUND = ("book_not_found", 404, "Book not found.")
+    ISBN_TAKEN = ("isbn_taken", 409, "A book with this ISBN already exists in this catalogue.")
+    VERSION_CONFLICT = (
+        "version_conflict",
+        409,
+        "The book was changed by someone else since it was read. Read it again and retry.",
+    )
+    INVALID_ISBN = ("invalid_isbn", 400, "Not a valid ISBN-10 or ISBN-13.")

@@ -1,0 +1,221 @@
+"""Books and the per-tenant catalogue facets (category and author counts)."""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from bookstore.dynamodb.attributes import DecimalAttribute
+from bookstore.dynamodb.base import NEW_AND_OLD_IMAGES, BaseModel, TableMeta, table_name
+from bookstore.dynamodb.registry import register
+
+# Every listing index projects the whole book, so one Query returns a full page.
+
+
+class CatalogNewestIndex(GlobalSecondaryIndex):
+    """GSI `catalog-newest-index`: `{tenant}#BOOKS` → active books by `listed_at` (newest: descending)."""
+
+    class Meta:
+        index_name = "catalog-newest-index"
+        projection = AllProjection()
+
+    catalog_key = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class CatalogPriceIndex(GlobalSecondaryIndex):
+    """GSI `catalog-price-index`: `{tenant}#BOOKS` → active books by price; a price range is a key condition."""
+
+    class Meta:
+        index_name = "catalog-price-index"
+        projection = AllProjection()
+
+    catalog_key = UnicodeAttribute(hash_key=True)
+    price_key = UnicodeAttribute(range_key=True)
+
+
+class CatalogTitleIndex(GlobalSecondaryIndex):
+    """GSI `catalog-title-index`: `{tenant}#BOOKS` → active books by folded title."""
+
+    class Meta:
+        index_name = "catalog-title-index"
+        projection = AllProjection()
+
+    catalog_key = UnicodeAttribute(hash_key=True)
+    title_key = UnicodeAttribute(range_key=True)
+
+
+class CategoryIndex(GlobalSecondaryIndex):
+    """GSI `category-index`: `{tenant}#CATEGORY#{category}` → active books, newest first."""
+
+    class Meta:
+        index_name = "category-index"
+        projection = AllProjection()
+
+    category_key = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class CategoryPriceIndex(GlobalSecondaryIndex):
+    """GSI `category-price-index`: `{tenant}#CATEGORY#{category}` → active books by price."""
+
+    class Meta:
+        index_name = "category-price-index"
+        projection = AllProjection()
+
+    category_key = UnicodeAttribute(hash_key=True)
+    price_key = UnicodeAttribute(range_key=True)
+
+
+class CategoryTitleIndex(GlobalSecondaryIndex):
+    """GSI `category-title-index`: `{tenant}#CATEGORY#{category}` → active books by title."""
+
+    class Meta:
+        index_name = "category-title-index"
+        projection = AllProjection()
+
+    category_key = UnicodeAttribute(hash_key=True)
+    title_key = UnicodeAttribute(range_key=True)
+
+
+class AuthorIndex(GlobalSecondaryIndex):
+    """GSI `author-index`: `{tenant}#AUTHOR#{author}` → active books, newest first."""
+
+    class Meta:
+        index_name = "author-index"
+        projection = AllProjection()
+
+    author_key = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class AuthorPriceIndex(GlobalSecondaryIndex):
+    """GSI `author-price-index`: `{tenant}#AUTHOR#{author}` → active books by price."""
+
+    class Meta:
+        index_name = "author-price-index"
+        projection = AllProjection()
+
+    author_key = UnicodeAttribute(hash_key=True)
+    price_key = UnicodeAttribute(range_key=True)
+
+
+class AuthorTitleIndex(GlobalSecondaryIndex):
+    """GSI `author-title-index`: `{tenant}#AUTHOR#{author}` → active books by title."""
+
+    class Meta:
+        index_name = "author-title-index"
+        projection = AllProjection()
+
+    author_key = UnicodeAttribute(hash_key=True)
+    title_key = UnicodeAttribute(range_key=True)
+
+
+@register
+class Book(BaseModel):
+    """A book of one tenant's catalogue.
+
+    PK `{tenant}#{book_id}`, SK `BOOK`. The design card had SK `BOOK#{isbn}`; a constant
+    SK makes a book's whole key derivable from its id, which the cart, favourites and
+    checkout need for BatchGetItem and transaction conditions, and lets an ISBN be
+    corrected without moving the item. The ISBN is unique per tenant through a
+    `UniqueKey` `{tenant}#ISBN#{isbn13}` written in the same transaction as the book
+    (an ISBN-10 claims its ISBN-13 form, so one book cannot be entered twice); its
+    `owner_id` is the book_id, so a GetItem on the claim then on the book serves
+    `GET books/isbn/{isbn}`.
+
+    Listing indexes: three scopes by three sort orders, nine GSIs, each one Query per page.
+
+    | scope (GSI hash key)                    | newest: listed_at    | price: price_key     | title: title_key     |
+    |-----------------------------------------|----------------------|----------------------|----------------------|
+    | none: catalog_key `{t}#BOOKS`           | catalog-newest-index | catalog-price-index  | catalog-title-index  |
+    | category: category_key `{t}#CATEGORY#…` | category-index       | category-price-index | category-title-index |
+    | author: author_key `{t}#AUTHOR#…`       | author-index         | author-price-index   | author-title-index   |
+
+    Sort keys end in `#{book_id}` so they are unique: `listed_at` is
+    `{created_at UTC, fixed width}#{id}`, `price_key` `{price in cents, 12 digits}#{id}`
+    (so a price range is a key condition on the price indexes), `title_key`
+    `{folded title}#{id}`. Names are folded (no accents, case-folded) by `catalog.keys`.
+
+    The hash keys are set only while the book is active, so the GSIs are sparse: a soft
+    delete drops the book from every listing without a filter, and a reactivation puts
+    it back. `version` is an optimistic lock: an update conditioned on a stale version
+    fails; checkout's stock decrement also bumps it. The table streams NEW_AND_OLD_IMAGES
+    to keep the search index in sync.
+    """
+
+    SORT_KEY = "BOOK"
+
+    class Meta(TableMeta):
+        table_name = table_name("books")
+        stream_view_type = NEW_AND_OLD_IMAGES
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default=SORT_KEY)
+    tenant_id = UnicodeAttribute()
+    book_id = UnicodeAttribute()
+    isbn = UnicodeAttribute()
+    title = UnicodeAttribute()
+    author = UnicodeAttribute()
+    editorial = UnicodeAttribute(default="")
+    category = UnicodeAttribute()
+    price = DecimalAttribute()
+    description = UnicodeAttribute(default="")
+    cover_image_url = UnicodeAttribute(null=True)
+    stock_quantity = NumberAttribute(default=0)
+    publication_year = NumberAttribute(null=True)
+    language = UnicodeAttribute(default="en")
+    pages = NumberAttribute(null=True)
+    rating = DecimalAttribute(null=True)
+    is_active = BooleanAttribute(default=True)
+    version = VersionAttribute()
+
+    # Sparse index hash keys: present only while is_active.
+    catalog_key = UnicodeAttribute(null=True)
+    category_key = UnicodeAttribute(null=True)
+    author_key = UnicodeAttribute(null=True)
+    # Index sort keys: always present, derived from created_at, price and title.
+    listed_at = UnicodeAttribute(null=True)
+    price_key = UnicodeAttribute(null=True)
+    title_key = UnicodeAttribute(null=True)
+
+    catalog_newest_index = CatalogNewestIndex()
+    catalog_price_index = CatalogPriceIndex()
+    catalog_title_index = CatalogTitleIndex()
+    category_index = CategoryIndex()
+    category_price_index = CategoryPriceIndex()
+    category_title_index = CategoryTitleIndex()
+    author_index = AuthorIndex()
+    author_price_index = AuthorPriceIndex()
+    author_title_index = AuthorTitleIndex()
+
+    @staticmethod
+    def key(tenant_id: str, book_id: str) -> str:
+        return f"{tenant_id}#{book_id}"
+
+
+@register
+class BookFacet(Model):
+    """The count of active books per category or per author, kept by the book writes.
+
+    PK `{tenant}#CATEGORY` or `{tenant}#AUTHOR`, SK the folded name; `name` is the name as
+    first written, `book_count` the number of active books. Every book create, update, soft
+    delete and reactivation ADDs ±1 here in the same TransactWriteItems as the book, so
+    counts never drift and never depend on stock. One Query on `{tenant}#CATEGORY` serves
+    `GET books/categories`; one Query on `{tenant}#AUTHOR` with `begins_with(sk, prefix)`
+    serves the case- and accent-insensitive author prefix search. Zero counts stay as
+    items and are filtered out of reads.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("book_facets")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute(null=True)
+    # Not `count`: that would shadow Model.count().
+    book_count = NumberAttribute(default=0)

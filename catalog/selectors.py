@@ -1,0 +1,240 @@
+"""Reads of the catalogue: single books, batches of books, listings, ISBN lookup and facets."""
+
+import json
+import operator
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from functools import reduce
+from typing import Any
+
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import GlobalSecondaryIndex
+
+from bookstore.errors import ApplicationError
+from bookstore.models import UniqueKey
+from bookstore.pagination import DEFAULT_LIMIT, Page, PaginationError
+from catalog import keys
+from catalog.errors import CatalogError
+from catalog.isbn import is_valid_isbn, normalize_isbn, to_isbn13
+from catalog.models import Book, BookFacet
+
+ISBN_KIND = "ISBN"
+SORTS = ("newest", "price", "-price", "title")
+# With a FilterExpression, DynamoDB's Limit counts items read, not items kept: read more per call.
+FILTERED_READ_FACTOR = 5
+MAX_READ_PER_CALL = 1000
+
+
+def canonical_book_id(book_id: str) -> str | None:
+    """The canonical (lowercase, hyphenated) form of a book id, or None if it is not a UUID."""
+    try:
+        return str(uuid.UUID(str(book_id)))
+    except ValueError:
+        return None
+
+def book_get(*, tenant_id: str, book_id: str, include_inactive: bool = False) -> Book:
+    """The book with this id in this tenant: one GetItem.
+
+    A malformed id, a missing book, and (unless include_inactive) a soft-deleted one
+    are all `book_not_found`, so callers never learn which.
+    """
+    canonical = canonical_book_id(book_id)
+    if canonical is None:
+        raise ApplicationError(CatalogError.BOOK_NOT_FOUND)
+    try:
+        book = Book.get(Book.key(tenant_id, canonical), Book.SORT_KEY)
+    except Book.DoesNotExist as exc:
+        raise ApplicationError(CatalogError.BOOK_NOT_FOUND) from exc
+    if not (book.is_active or include_inactive):
+        raise ApplicationError(CatalogError.BOOK_NOT_FOUND)
+    return book
+
+def books_get_many(*, tenant_id: str, book_ids: list[str]) -> dict[str, Book]:
+    """The books of this tenant with these ids, by book_id, active or not; missing ids are absent.
+
+    One BatchGetItem per 100 distinct ids (PynamoDB chunks and retries unprocessed keys).
+    Malformed ids are skipped rather than sent.
+    """
+    ids = {canonical for canonical in map(canonical_book_id, book_ids) if canonical}
+    keys = [(Book.key(tenant_id, book_id), Book.SORT_KEY) for book_id in sorted(ids)]
+    return {book.book_id: book for book in Book.batch_get(keys)} if keys else {}
+
+
+def isbn_claim_key(*, tenant_id: str, isbn: str) -> str:
+    """The UniqueKey that reserves an ISBN in a tenant: always its ISBN-13 form."""
+    return UniqueKey.key_for(tenant_id=tenant_id, kind=ISBN_KIND, value=to_isbn13(isbn))
+
+
+def book_get_by_isbn(*, tenant_id: str, isbn: str, include_inactive: bool = False) -> Book:
+    """The book with this ISBN (10 or 13, hyphens allowed): GetItem on the claim, then on the book.
+
+    The claim is read consistently, so a book is found by ISBN as soon as it is created.
+    """
+    normalized = normalize_isbn(isbn)
+    if not is_valid_isbn(normalized):
+        raise ApplicationError(CatalogError.INVALID_ISBN, details={"isbn": [CatalogError.INVALID_ISBN.message]})
+    try:
+        claim = UniqueKey.get(isbn_claim_key(tenant_id=tenant_id, isbn=normalized), consistent_read=True)
+    except UniqueKey.DoesNotExist as exc:
+        raise ApplicationError(CatalogError.BOOK_NOT_FOUND) from exc
+    return book_get(tenant_id=tenant_id, book_id=claim.owner_id, include_inactive=include_inactive)
+
+
+@dataclass(frozen=True)
+class BookFilters:
+    """What `GET books` may ask for; `sort` is one of SORTS."""
+
+    category: str | None = None
+    author: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    language: str | None = None
+    in_stock: bool | None = None
+    sort: str = "newest"
+
+    def cursor_scope(self, tenant_id: str) -> str:
+        """The salt of this query's cursors: a cursor resumes only the tenant and query that issued it."""
+        return "books:" + json.dumps([tenant_id, {k: str(v) for k, v in asdict(self).items()}], sort_keys=True)
+
+
+@dataclass(frozen=True)
+class _ListingPlan:
+    index: GlobalSecondaryIndex
+    hash_value: str
+    key_attrs: tuple[str, ...]
+    forward: bool
+    range_condition: Condition | None
+    filter_condition: Condition | None
+
+
+_INDEXES = {
+    ("catalog_key", "listed_at"): Book.catalog_newest_index,
+    ("catalog_key", "price_key"): Book.catalog_price_index,
+    ("catalog_key", "title_key"): Book.catalog_title_index,
+    ("category_key", "listed_at"): Book.category_index,
+    ("category_key", "price_key"): Book.category_price_index,
+    ("category_key", "title_key"): Book.category_title_index,
+    ("author_key", "listed_at"): Book.author_index,
+    ("author_key", "price_key"): Book.author_price_index,
+    ("author_key", "title_key"): Book.author_title_index,
+}
+_SORT_KEYS = {"newest": ("listed_at", False), "price": ("price_key", True), "-price": ("price_key", False),
+              "title": ("title_key", True)}
+
+
+def _listing_plan(tenant_id: str, filters: BookFilters) -> _ListingPlan:
+    """The index, key condition and filter that serve these filters (see catalog/README_SECTION.md)."""
+    conditions = []
+    if filters.author:
+        hash_attr, hash_value = "author_key", keys.author_key(tenant_id, filters.author)
+        if filters.category:  # an author's books are few: filter them by category
+            conditions.append(Book.category_key == keys.category_key(tenant_id, filters.category))
+    elif filters.category:
+        hash_attr, hash_value = "category_key", keys.category_key(tenant_id, filters.category)
+    else:
+        hash_attr, hash_value = "catalog_key", keys.catalog_key(tenant_id)
+    range_attr, forward = _SORT_KEYS[filters.sort]
+
+    range_condition = None
+    low, high = filters.min_price, filters.max_price
+    if range_attr == "price_key":  # the price range is part of the key condition
+        if low is not None and high is not None:
+            range_condition = Book.price_key.between(keys.price_floor(low), keys.price_ceiling(high))
+        elif low is not None:
+            range_condition = Book.price_key >= keys.price_floor(low)
+        elif high is not None:
+            range_condition = Book.price_key <= keys.price_ceiling(high)
+    else:
+        if low is not None:
+            conditions.append(Book.price >= low)
+        if high is not None:
+            conditions.append(Book.price <= high)
+    if filters.language:
+        conditions.append(Book.language == filters.language)
+    if filters.in_stock is not None:
+        conditions.append(Book.stock_quantity > 0 if filters.in_stock else Book.stock_quantity <= 0)
+
+    return _ListingPlan(
+        index=_INDEXES[(hash_attr, range_attr)],
+        hash_value=hash_value,
+        key_attrs=("pk", "sk", hash_attr, range_attr),
+        forward=forward,
+        range_condition=range_condition,
+        filter_condition=reduce(operator.and_, conditions) if conditions else None,
+    )
+
+
+def _start_key(position: dict[str, Any] | None, key_attrs: Iterable[str]) -> dict[str, dict[str, str]] | None:
+    """DynamoDB's ExclusiveStartKey for a decoded cursor position."""
+    if position is None:
+        return None
+    if set(position) != set(key_attrs) or not all(isinstance(v, str) for v in position.values()):
+        # Signed by us, but for another index design: treat it as any other bad cursor.
+        raise ApplicationError(PaginationError.INVALID_CURSOR, details={"cursor": ["Invalid cursor."]})
+    return {attr: {"S": value} for attr, value in position.items()}
+
+
+def _page(results: Iterable, *, limit: int, key_attrs: Iterable[str]) -> Page:
+    """A page from an iterator that stops after limit + 1 items; the extra one only proves a next page.
+
+    The next position is the key of the last item returned, not DynamoDB's
+    LastEvaluatedKey, so a filtered read that went past the page skips nothing.
+    """
+    items = list(results)
+    if len(items) <= limit:
+        return Page(items=items)
+    items = items[:limit]
+    last = items[-1]
+    return Page(items=items, next_position={attr: getattr(last, attr) for attr in key_attrs})
+
+
+def books_list(
+    *, tenant_id: str, filters: BookFilters, limit: int = DEFAULT_LIMIT, position: dict[str, Any] | None = None
+) -> Page:
+    """A page of the tenant's active books, from the GSI that serves the filters and sort.
+
+    One Query per page when every filter is in the key; with a FilterExpression, more
+    Queries on the same index until the page is full or the index is exhausted.
+    """
+    plan = _listing_plan(tenant_id, filters)
+    filtered = plan.filter_condition is not None
+    results = plan.index.query(
+        plan.hash_value,
+        range_key_condition=plan.range_condition,
+        filter_condition=plan.filter_condition,
+        scan_index_forward=plan.forward,
+        limit=limit + 1,
+        page_size=min(MAX_READ_PER_CALL, (limit + 1) * FILTERED_READ_FACTOR) if filtered else limit + 1,
+        last_evaluated_key=_start_key(position, plan.key_attrs),
+    )
+    return _page(results, limit=limit, key_attrs=plan.key_attrs)
+
+
+def categories_list(*, tenant_id: str) -> list[BookFacet]:
+    """The categories that have active books, with their counts, by folded name: one Query."""
+    partition = keys.facet_partition(tenant_id, keys.CATEGORY)
+    return list(BookFacet.query(partition, filter_condition=BookFacet.book_count > 0))
+
+
+def authors_cursor_scope(*, tenant_id: str, prefix: str) -> str:
+    return "authors:" + json.dumps([tenant_id, keys.fold(prefix)])
+
+
+def authors_list(
+    *, tenant_id: str, prefix: str = "", limit: int = DEFAULT_LIMIT, position: dict[str, Any] | None = None
+) -> Page:
+    """A page of the authors with active books whose name starts with `prefix` (case- and accent-insensitive)."""
+    partition = keys.facet_partition(tenant_id, keys.AUTHOR)
+    folded = keys.fold(prefix)
+    key_attrs = ("pk", "sk")
+    results = BookFacet.query(
+        partition,
+        range_key_condition=BookFacet.sk.startswith(folded) if folded else None,
+        filter_condition=BookFacet.book_count > 0,
+        limit=limit + 1,
+        page_size=limit + 1,
+        last_evaluated_key=_start_key(position, key_attrs),
+    )
+    return _page(results, limit=limit, key_attrs=key_attrs)

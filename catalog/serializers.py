@@ -1,0 +1,157 @@
+"""Input and output serializers of the catalogue endpoints; `BookOutputSerializer` is nestable by other apps."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from urllib.parse import urlparse
+
+from rest_framework import serializers
+
+from bookstore.iso_codes import LANGUAGES
+from bookstore.pagination import PageParams
+from catalog.errors import CatalogError
+from catalog.isbn import is_valid_isbn, normalize_isbn
+from catalog.selectors import SORTS
+
+FIRST_PRINTED_YEAR = 1450  # Gutenberg: no printed book is older
+MAX_STOCK = 1_000_000
+MAX_PAGES = 100_000
+
+
+class BookOutputSerializer(serializers.Serializer):
+    """A book as the API shows it; money and ratings are decimal strings, never floats."""
+
+    book_id = serializers.CharField()
+    tenant_id = serializers.CharField()
+    isbn = serializers.CharField()
+    title = serializers.CharField()
+    author = serializers.CharField()
+    editorial = serializers.CharField()
+    category = serializers.CharField()
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    description = serializers.CharField()
+    cover_image_url = serializers.CharField(allow_null=True)
+    stock_quantity = serializers.IntegerField()
+    publication_year = serializers.IntegerField(allow_null=True)
+    language = serializers.CharField()
+    pages = serializers.IntegerField(allow_null=True)
+    rating = serializers.DecimalField(max_digits=3, decimal_places=2, coerce_to_string=True, allow_null=True)
+    is_active = serializers.BooleanField()
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+def _check_isbn(value: str) -> str:
+    isbn = normalize_isbn(value)
+    if not is_valid_isbn(isbn):
+        raise serializers.ValidationError(CatalogError.INVALID_ISBN.message)
+    return isbn
+
+
+class BookInputSerializer(serializers.Serializer):
+    """A book as an admin writes it (POST, and PUT where omitted optional fields return to their defaults)."""
+
+    tenant_id = serializers.CharField(
+        max_length=40, required=False, write_only=True, help_text="Optional; must be the tenant of your token."
+    )
+    isbn = serializers.CharField(max_length=20, help_text="ISBN-10 or ISBN-13; hyphens and spaces are removed.")
+    title = serializers.CharField(max_length=300)
+    author = serializers.CharField(max_length=200)
+    editorial = serializers.CharField(max_length=200, allow_blank=True, default="")
+    category = serializers.CharField(max_length=100)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    description = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    cover_image_url = serializers.URLField(max_length=500, allow_null=True, default=None)
+    stock_quantity = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, default=0)
+    publication_year = serializers.IntegerField(min_value=FIRST_PRINTED_YEAR, allow_null=True, default=None)
+    language = serializers.ChoiceField(choices=sorted(LANGUAGES), default="en", help_text="ISO 639-1 code.")
+    pages = serializers.IntegerField(min_value=1, max_value=MAX_PAGES, allow_null=True, default=None)
+    rating = serializers.DecimalField(
+        max_digits=3, decimal_places=2, min_value=Decimal(0), max_value=Decimal(5), allow_null=True, default=None
+    )
+    is_active = serializers.BooleanField(
+        required=False, help_text="Changed only when sent: false hides the book, true brings it back."
+    )
+
+    def validate_isbn(self, value: str) -> str:
+        return _check_isbn(value)
+
+    def validate_cover_image_url(self, value: str | None) -> str | None:
+        if value is not None and urlparse(value).scheme not in ("http", "https"):
+            raise serializers.ValidationError("Use an http or https URL.")
+        return value
+
+    def validate_publication_year(self, value: int | None) -> int | None:
+        if value is not None and value > datetime.now(UTC).year:
+            raise serializers.ValidationError("The publication year cannot be in the future.")
+        return value
+
+    def validate(self, attrs):
+        attrs.pop("tenant_id", None)  # TenantAPIView already refused a tenant other than the token's
+        return attrs
+
+
+class BookUpdateInputSerializer(BookInputSerializer):
+    """PUT (all required fields) or PATCH (partial=True: only the fields sent), with an optional version."""
+
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="The version you read; a newer one on the server gives 409."
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.partial and not set(attrs) - {"version"}:
+            raise serializers.ValidationError("Give at least one field to change.")
+        return attrs
+
+
+class BookVersionParams(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="The version you read; a newer one on the server gives 409."
+    )
+
+
+class BookListParams(PageParams):
+    """`GET books` filters, sort and page."""
+
+    category = serializers.CharField(max_length=100, required=False)
+    author = serializers.CharField(max_length=200, required=False)
+    min_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
+    max_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
+    language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False)
+    # default=None: absent means "any"; DRF would otherwise read an absent query flag as false.
+    in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
+    sort = serializers.ChoiceField(choices=SORTS, default="newest")
+
+    def validate(self, attrs):
+        low, high = attrs.get("min_price"), attrs.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"min_price": ["Must not exceed max_price."]})
+        return attrs
+
+
+class BookPageOutputSerializer(serializers.Serializer):
+    results = BookOutputSerializer(many=True)
+    next = serializers.CharField(allow_null=True, help_text="Cursor of the next page; null on the last page.")
+
+
+class FacetOutputSerializer(serializers.Serializer):
+    """A category or author and how many active books it has."""
+
+    name = serializers.CharField()
+    count = serializers.IntegerField(source="book_count")
+
+
+class CategoryListOutputSerializer(serializers.Serializer):
+    results = FacetOutputSerializer(many=True)
+
+
+class AuthorListParams(PageParams):
+    prefix = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text="Case- and accent-insensitive."
+    )
+
+
+class AuthorPageOutputSerializer(serializers.Serializer):
+    results = FacetOutputSerializer(many=True)
+    next = serializers.CharField(allow_null=True)

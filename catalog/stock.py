@@ -1,0 +1,37 @@
+"""Stock movements that run inside a caller's transaction (checkout reserves, cancel restocks).
+
+Both bump the book's `version`, so an admin edit based on a read from before the movement
+fails its optimistic lock instead of overwriting the new stock level. Neither is
+conditioned on the version itself: concurrent checkouts of one book must not fail each
+other when there is stock for both.
+"""
+
+from datetime import UTC, datetime
+
+from pynamodb.transactions import TransactWrite
+
+from catalog.models import Book
+
+
+def reserve_stock(tx: TransactWrite, *, book: Book, quantity: int) -> None:
+    """Take `quantity` copies, on condition that they are there, the book is active, and its
+    price is still the one the buyer is charged. On failure the reason carries the book."""
+    tx.update(
+        book,
+        actions=[Book.stock_quantity.add(-quantity)],
+        condition=(Book.stock_quantity >= quantity) & (Book.is_active == True) & (Book.price == book.price),  # noqa: E712
+        return_values="ALL_OLD",
+        add_version_condition=False,
+    )
+
+
+def restock(tx: TransactWrite, *, tenant_id: str, book_id: str, quantity: int) -> None:
+    """Put `quantity` copies back, whatever the book's state (a soft-deleted book keeps its stock)."""
+    # A non-null version makes PynamoDB increment it; the version condition itself is dropped.
+    book = Book(Book.key(tenant_id, book_id), Book.SORT_KEY, version=0)
+    tx.update(
+        book,
+        actions=[Book.stock_quantity.add(quantity), Book.updated_at.set(datetime.now(UTC))],
+        condition=Book.pk.exists(),
+        add_version_condition=False,
+    )

@@ -1,0 +1,179 @@
+"""catalog/services.py: book writes keep ISBN claims, facet counts and versions consistent."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+
+from bookstore.errors import ApplicationError
+from bookstore.models import UniqueKey
+from catalog.errors import CatalogError
+from catalog.models import Book
+from catalog.selectors import authors_list, book_get, categories_list, isbn_claim_key
+from catalog.services import book_create, book_delete, book_update
+from catalog.tests.conftest import fresh_isbn
+
+
+def category_counts(tenant_id="tenant1"):
+    return {facet.name: facet.book_count for facet in categories_list(tenant_id=tenant_id)}
+
+
+def author_counts(tenant_id="tenant1"):
+    return {facet.name: facet.book_count for facet in authors_list(tenant_id=tenant_id, limit=100).items}
+
+
+def test_create_claims_the_isbn_and_counts_category_and_author(make_book):
+    book = make_book(category="Poetry", author="Gloria Fuertes")
+    make_book(category="Poetry", author="Pablo Neruda")
+
+    claim = UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn=book.isbn))
+    assert claim.owner_id == book.book_id
+    assert category_counts() == {"Poetry": 2}
+    assert author_counts() == {"Gloria Fuertes": 1, "Pablo Neruda": 1}
+    assert book.version == 1
+
+
+def test_duplicate_isbn_is_refused_and_nothing_is_written(make_book):
+    make_book(isbn="9780306406157", category="Poetry")
+    with pytest.raises(ApplicationError) as exc:
+        make_book(isbn="0-306-40615-2", category="History")  # the ISBN-10 form of the same book
+    assert exc.value.code == CatalogError.ISBN_TAKEN
+    assert category_counts() == {"Poetry": 1}
+    assert len(list(Book.scan())) == 1
+
+
+def test_invalid_isbn_is_refused_by_the_service_too(tenant):
+    with pytest.raises(ApplicationError) as exc:
+        book_create(tenant_id="tenant1", isbn="9780306406158", title="T", author="A", category="C", price=Decimal(1))
+    assert exc.value.code == CatalogError.INVALID_ISBN
+
+
+def test_recategorise_and_change_author_move_the_counts(make_book):
+    book = make_book(category="Fiction", author="Ana")
+    make_book(category="Fiction", author="Ana")
+
+    updated = book_update(tenant_id="tenant1", book_id=book.book_id, category="Mystery", author="Bea")
+
+    assert updated.version == 2
+    assert category_counts() == {"Fiction": 1, "Mystery": 1}
+    assert author_counts() == {"Ana": 1, "Bea": 1}
+
+
+def test_category_change_in_case_or_accents_only_keeps_one_facet(make_book):
+    book = make_book(category="Ciencia Ficción")
+    book_update(tenant_id="tenant1", book_id=book.book_id, category="ciencia ficcion")
+    assert category_counts() == {"Ciencia Ficción": 1}
+
+
+def test_delete_uncounts_and_hides_and_reactivation_restores(make_book):
+    book = make_book(category="Fiction", author="Ana")
+    make_book(category="History", author="Ana")
+
+    book_delete(tenant_id="tenant1", book_id=book.book_id)
+    assert category_counts() == {"History": 1}
+    assert author_counts() == {"Ana": 1}
+    with pytest.raises(ApplicationError):
+        book_get(tenant_id="tenant1", book_id=book.book_id)
+    stored = book_get(tenant_id="tenant1", book_id=book.book_id, include_inactive=True)
+    assert stored.is_active is False and stored.catalog_key is None and stored.category_key is None
+
+    book_delete(tenant_id="tenant1", book_id=book.book_id)  # deleting again changes nothing
+    assert category_counts() == {"History": 1}
+    assert book_get(tenant_id="tenant1", book_id=book.book_id, include_inactive=True).version == 2
+
+    book_update(tenant_id="tenant1", book_id=book.book_id, is_active=True)
+    assert category_counts() == {"Fiction": 1, "History": 1}
+    assert author_counts() == {"Ana": 2}
+
+
+def test_counts_ignore_stock_changes(make_book):
+    book = make_book(category="Fiction", stock_quantity=3)
+    book_update(tenant_id="tenant1", book_id=book.book_id, stock_quantity=0)
+    assert category_counts() == {"Fiction": 1}
+
+
+def test_isbn_change_moves_the_claim(make_book):
+    book = make_book(isbn="9780306406157")
+    book_update(tenant_id="tenant1", book_id=book.book_id, isbn="978-0-8044-2957-3")
+
+    assert UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn="9780804429573")).owner_id == book.book_id
+    freed = make_book(isbn="9780306406157")  # the old ISBN is free again
+    assert freed.isbn == "9780306406157"
+
+
+def test_isbn_change_to_a_taken_isbn_is_refused_and_changes_nothing(make_book):
+    taken = make_book()
+    book = make_book(title="Original")
+    with pytest.raises(ApplicationError) as exc:
+        book_update(tenant_id="tenant1", book_id=book.book_id, isbn=taken.isbn, title="Changed")
+    assert exc.value.code == CatalogError.ISBN_TAKEN
+    stored = book_get(tenant_id="tenant1", book_id=book.book_id)
+    assert (stored.isbn, stored.title, stored.version) == (book.isbn, "Original", 1)
+    assert UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn=book.isbn)).owner_id == book.book_id
+
+
+def test_same_isbn_in_its_isbn10_form_keeps_the_claim(make_book):
+    book = make_book(isbn="9780306406157")
+    updated = book_update(tenant_id="tenant1", book_id=book.book_id, isbn="0306406152")
+    assert updated.isbn == "0306406152"
+    assert UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn="0306406152")).owner_id == book.book_id
+
+
+def test_stale_version_is_a_conflict(make_book):
+    book = make_book()
+    book_update(tenant_id="tenant1", book_id=book.book_id, version=1, title="First")
+    with pytest.raises(ApplicationError) as exc:
+        book_update(tenant_id="tenant1", book_id=book.book_id, version=1, title="Second")
+    assert exc.value.code == CatalogError.VERSION_CONFLICT
+    assert book_get(tenant_id="tenant1", book_id=book.book_id).title == "First"
+
+
+def test_checkout_style_stock_decrement_makes_an_admin_edit_stale(make_book):
+    book = make_book(stock_quantity=5)
+    # What checkout does: a conditional ADD on stock and version, outside these services.
+    Book(pk=book.pk, sk=book.sk).update(
+        actions=[Book.stock_quantity.add(-2), Book.version.add(1)],
+        condition=(Book.stock_quantity >= 2) & (Book.is_active == True),  # noqa: E712 (a DynamoDB condition)
+        add_version_condition=False,
+    )
+    with pytest.raises(ApplicationError) as exc:
+        book_update(tenant_id="tenant1", book_id=book.book_id, version=1, price=Decimal("12.00"))
+    assert exc.value.code == CatalogError.VERSION_CONFLICT
+    assert book_get(tenant_id="tenant1", book_id=book.book_id).stock_quantity == 3
+
+
+def test_racing_updates_without_a_version_never_lose_one_silently(make_book):
+    book = make_book(stock_quantity=0)
+    outcomes = []
+    barrier = threading.Barrier(6)
+
+    def update(quantity):
+        barrier.wait()
+        try:
+            book_update(tenant_id="tenant1", book_id=book.book_id, stock_quantity=quantity)
+            outcomes.append("ok")
+        except ApplicationError as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=update, args=(q,)) for q in range(1, 7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    successes = outcomes.count("ok")
+    assert successes >= 1
+    assert set(outcomes) <= {"ok", CatalogError.VERSION_CONFLICT}
+    # Every success bumped the version from the one it read: none overwrote another unseen.
+    assert book_get(tenant_id="tenant1", book_id=book.book_id).version == 1 + successes
+
+
+def test_update_of_unknown_book_is_not_found(tenant):
+    with pytest.raises(ApplicationError) as exc:
+        book_update(tenant_id="tenant1", book_id="8d88dc21-fa58-42d4-b38b-10dd7f073589", title="X")
+    assert exc.value.code == CatalogError.BOOK_NOT_FOUND
+
+
+def test_no_op_update_writes_nothing(make_book):
+    book = make_book(title="Same")
+    assert book_update(tenant_id="tenant1", book_id=book.book_id, title="Same").version == 1

@@ -1,0 +1,111 @@
+"""Catalogue endpoints: books (public reads, admin writes), lookup by ISBN, categories and authors."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from bookstore.pagination import decode_cursor, page_body
+from bookstore.permissions import IsTenantAdmin, PublicReadAdminWrite
+from bookstore.tenancy import TenantAPIView
+from catalog import serializers as s
+from catalog.selectors import (
+    BookFilters,
+    authors_cursor_scope,
+    authors_list,
+    book_get,
+    book_get_by_isbn,
+    books_list,
+    categories_list,
+)
+from catalog.services import book_create, book_delete, book_update
+
+
+class CatalogAPIView(TenantAPIView):
+    """Anyone may read the tenant's catalogue; only its admins may change it."""
+
+    permission_classes = [PublicReadAdminWrite]
+
+    def caller_is_admin(self) -> bool:
+        """Admins also see inactive (soft-deleted) books."""
+        return IsTenantAdmin().has_permission(self.request, self)
+
+
+class BookListView(CatalogAPIView):
+    @extend_schema(parameters=[s.BookListParams], responses={200: s.BookPageOutputSerializer})
+    def get(self, request):
+        params = s.BookListParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        limit, cursor = data.pop("limit"), data.pop("cursor", None)
+        filters = BookFilters(**data)
+        scope = filters.cursor_scope(self.tenant_id)
+        page = books_list(
+            tenant_id=self.tenant_id, filters=filters, limit=limit, position=decode_cursor(cursor, scope=scope)
+        )
+        return Response(page_body(page, s.BookOutputSerializer(page.items, many=True).data, scope=scope))
+
+    @extend_schema(request=s.BookInputSerializer, responses={201: s.BookOutputSerializer})
+    def post(self, request):
+        data = s.BookInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        book = book_create(tenant_id=self.tenant_id, **data.validated_data)
+        return Response(s.BookOutputSerializer(book).data, status=status.HTTP_201_CREATED)
+
+
+class BookDetailView(CatalogAPIView):
+    @extend_schema(responses={200: s.BookOutputSerializer})
+    def get(self, request, book_id):
+        book = book_get(tenant_id=self.tenant_id, book_id=book_id, include_inactive=self.caller_is_admin())
+        return Response(s.BookOutputSerializer(book).data)
+
+    @extend_schema(request=s.BookUpdateInputSerializer, responses={200: s.BookOutputSerializer})
+    def put(self, request, book_id):
+        return self._update(request, book_id, partial=False)
+
+    @extend_schema(request=s.BookUpdateInputSerializer, responses={200: s.BookOutputSerializer})
+    def patch(self, request, book_id):
+        return self._update(request, book_id, partial=True)
+
+    def _update(self, request, book_id, *, partial: bool):
+        data = s.BookUpdateInputSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        book = book_update(tenant_id=self.tenant_id, book_id=book_id, **data.validated_data)
+        return Response(s.BookOutputSerializer(book).data)
+
+    @extend_schema(parameters=[s.BookVersionParams], responses={204: None})
+    def delete(self, request, book_id):
+        params = s.BookVersionParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        book_delete(tenant_id=self.tenant_id, book_id=book_id, **params.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BookByIsbnView(CatalogAPIView):
+    @extend_schema(responses={200: s.BookOutputSerializer})
+    def get(self, request, isbn):
+        book = book_get_by_isbn(tenant_id=self.tenant_id, isbn=isbn, include_inactive=self.caller_is_admin())
+        return Response(s.BookOutputSerializer(book).data)
+
+
+class CategoryListView(TenantAPIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: s.CategoryListOutputSerializer})
+    def get(self, request):
+        categories = categories_list(tenant_id=self.tenant_id)
+        return Response({"results": s.FacetOutputSerializer(categories, many=True).data})
+
+
+class AuthorListView(TenantAPIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[s.AuthorListParams], responses={200: s.AuthorPageOutputSerializer})
+    def get(self, request):
+        params = s.AuthorListParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        prefix, limit = params.validated_data["prefix"], params.validated_data["limit"]
+        scope = authors_cursor_scope(tenant_id=self.tenant_id, prefix=prefix)
+        position = decode_cursor(params.validated_data.get("cursor"), scope=scope)
+        page = authors_list(tenant_id=self.tenant_id, prefix=prefix, limit=limit, position=position)
+        return Response(page_body(page, s.FacetOutputSerializer(page.items, many=True).data, scope=scope))

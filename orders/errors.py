@@ -1,0 +1,20 @@
+"""Error codes of the orders app."""
+
+from bookstore.errors import ErrorCode
+
+
+class OrdersError(ErrorCode):
+    CART_FULL = ("cart_full", 400, "The cart cannot hold more distinct books.")
+    CART_EMPTY = ("cart_empty", 400, "The cart is empty.")
+    CART_ITEM_NOT_FOUND = ("cart_item_not_found", 404, "This book is not in the cart.")
+    QUANTITY_TOO_LARGE = ("quantity_too_large", 400, "A cart line holds at most 99 copies.")
+    INSUFFICIENT_STOCK = ("insufficient_stock", 409, "Not enough copies in stock.")
+    CART_CHANGED = ("cart_changed", 409, "The cart or its prices changed during checkout. Review it and retry.")
+    CHECKOUT_CONFLICT = ("checkout_conflict", 409, "Another order touched the same books. Retry.")
+    IDEMPOTENCY_KEY_REQUIRED = ("idempotency_key_required", 400, "Send an Idempotency-Key header holding a UUID.")
+    IDEMPOTENCY_KEY_REUSED = (
+        "idempotency_key_reused",
+        422,
+        "This Idempotency-Key was already used for a different request.",
+    )
+    PURCHASE_NOT_FOUND = ("purchase_not_found", 404, "Purchase not found.")

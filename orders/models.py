@@ -1,0 +1,156 @@
+"""Cart lines, purchases and checkout idempotency records."""
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
+from pynamodb.models import Model
+
+from bookstore.dynamodb.attributes import DecimalAttribute
+from bookstore.dynamodb.base import NEW_AND_OLD_IMAGES, BaseModel, TableMeta, table_name
+from bookstore.dynamodb.registry import register
+
+PENDING = "pending"
+COMPLETED = "completed"
+CANCELLED = "cancelled"
+STATUSES = (PENDING, COMPLETED, CANCELLED)
+
+
+@register
+class CartLine(BaseModel):
+    """One book in a user's cart.
+
+    PK `{tenant}#{user_id}`, SK `CART#{book_id}`: one Query reads the whole cart (it holds
+    at most CART_MAX_LINES lines), and a line is addressed directly by its book.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("shopping_cart")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    book_id = UnicodeAttribute()
+    quantity = NumberAttribute()
+
+    @staticmethod
+    def key(tenant_id: str, user_id: str) -> str:
+        return f"{tenant_id}#{user_id}"
+
+    @staticmethod
+    def sort_key(book_id: str) -> str:
+        return f"CART#{book_id}"
+
+
+class PurchaseItem(MapAttribute):
+    """A purchased line, priced and described as the book was at checkout."""
+
+    book_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    category = UnicodeAttribute()
+    author = UnicodeAttribute()
+    quantity = NumberAttribute()
+    unit_price = DecimalAttribute()
+    subtotal = DecimalAttribute()
+
+
+class ShippingAddress(MapAttribute):
+    line1 = UnicodeAttribute()
+    line2 = UnicodeAttribute(null=True)
+    city = UnicodeAttribute()
+    region = UnicodeAttribute(null=True)
+    postal_code = UnicodeAttribute()
+    country = UnicodeAttribute()
+
+
+class UserPurchasesByDate(LocalSecondaryIndex):
+    """LSI `created-index`: a user's purchases in date order (the history, newest first)."""
+
+    class Meta:
+        index_name = "created-index"
+        projection = AllProjection()
+
+    pk = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class TenantPurchasesByDate(GlobalSecondaryIndex):
+    """GSI `tenant-index`: `{tenant}#PURCHASES` → every purchase of the tenant by date (admins)."""
+
+    class Meta:
+        index_name = "tenant-index"
+        projection = AllProjection()
+
+    tenant_key = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+@register
+class Purchase(BaseModel):
+    """A placed order.
+
+    PK `{tenant}#{user_id}`, SK `PURCHASE#{purchase_id}`: a user reads one of their own
+    purchases with one GetItem, and can never address another user's. LSI `created-index`
+    lists a user's history by date; GSI `tenant-index` lists the whole tenant's by date for
+    admins. Items are priced from the server's prices at checkout. The table streams
+    NEW_AND_OLD_IMAGES to the data-lake exporter.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("purchases")
+        stream_view_type = NEW_AND_OLD_IMAGES
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    tenant_key = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    purchase_id = UnicodeAttribute()
+    items = ListAttribute(of=PurchaseItem)
+    total_amount = DecimalAttribute()
+    status = UnicodeAttribute()
+    payment_method = UnicodeAttribute()
+    shipping_address = ShippingAddress()
+    cancelled_at = UTCDateTimeAttribute(null=True)
+
+    by_date = UserPurchasesByDate()
+    tenant_by_date = TenantPurchasesByDate()
+
+    @staticmethod
+    def key(tenant_id: str, user_id: str) -> str:
+        return f"{tenant_id}#{user_id}"
+
+    @staticmethod
+    def sort_key(purchase_id: str) -> str:
+        return f"PURCHASE#{purchase_id}"
+
+    @staticmethod
+    def tenant_key_for(tenant_id: str) -> str:
+        return f"{tenant_id}#PURCHASES"
+
+
+@register
+class IdempotencyRecord(Model):
+    """The outcome of a checkout, remembered under the client's Idempotency-Key.
+
+    PK `{tenant}#{user_id}#{idempotency_key}`: a retry reads it with one GetItem. It is put
+    in the checkout's own transaction (`attribute_not_exists`), so of two concurrent
+    requests with one key exactly one places an order. `request_hash` tells a retry from a
+    different request reusing the key. The TTL forgets it after IDEMPOTENCY_TTL_HOURS.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("idempotency_keys")
+
+    key = UnicodeAttribute(hash_key=True)
+    request_hash = UnicodeAttribute()
+    purchase_id = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+    @staticmethod
+    def key_for(tenant_id: str, user_id: str, idempotency_key: str) -> str:
+        return f"{tenant_id}#{user_id}#{idempotency_key}"

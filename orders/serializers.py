@@ -1,0 +1,106 @@
+"""Input and output serializers of the cart, checkout and purchase endpoints."""
+
+from rest_framework import serializers
+
+from bookstore.iso_codes import COUNTRIES
+from orders.models import STATUSES
+from orders.services import MAX_QUANTITY
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
+
+
+class CartAddInputSerializer(serializers.Serializer):
+    book_id = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, default=1)
+
+
+class CartQuantityInputSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
+
+
+class CartEntryOutputSerializer(serializers.Serializer):
+    book_id = serializers.CharField()
+    title = serializers.CharField(source="book.title", allow_null=True, default=None)
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(**MONEY, allow_null=True)
+    subtotal = serializers.DecimalField(**MONEY)
+    available_stock = serializers.IntegerField()
+    available = serializers.BooleanField(help_text="False once the book is no longer sold.")
+    in_stock = serializers.BooleanField()
+
+
+class CartOutputSerializer(serializers.Serializer):
+    items = CartEntryOutputSerializer(source="entries", many=True)
+    item_count = serializers.IntegerField()
+    total = serializers.DecimalField(**MONEY)
+
+
+class ShippingAddressSerializer(serializers.Serializer):
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, allow_null=True, default=None)
+    city = serializers.CharField(max_length=100)
+    region = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True, default=None)
+    postal_code = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$", max_length=12)
+    country = serializers.CharField(min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2, e.g. ES")
+
+    def validate_country(self, value: str) -> str:
+        value = value.upper()
+        if value not in COUNTRIES:
+            raise serializers.ValidationError("Not an ISO 3166-1 alpha-2 country code.")
+        return value
+
+
+class CheckoutInputSerializer(serializers.Serializer):
+    payment_method = serializers.ChoiceField(choices=["card", "paypal", "transfer", "cash_on_delivery"])
+    shipping_address = ShippingAddressSerializer()
+
+
+class PurchaseItemOutputSerializer(serializers.Serializer):
+    book_id = serializers.CharField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    author = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(**MONEY)
+    subtotal = serializers.DecimalField(**MONEY)
+
+
+class PurchaseOutputSerializer(serializers.Serializer):
+    purchase_id = serializers.CharField()
+    user_id = serializers.CharField()
+    tenant_id = serializers.CharField()
+    status = serializers.CharField()
+    payment_method = serializers.CharField()
+    items = PurchaseItemOutputSerializer(many=True)
+    total_amount = serializers.DecimalField(**MONEY)
+    shipping_address = ShippingAddressSerializer()
+    created_at = serializers.DateTimeField()
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+
+
+class PurchaseListParamsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=STATUSES, required=False)
+
+
+class TenantPurchaseListParamsSerializer(PurchaseListParamsSerializer):
+    date_from = serializers.DateField(required=False, help_text="First day included (UTC), YYYY-MM-DD.")
+    date_to = serializers.DateField(required=False, help_text="Last day included (UTC), YYYY-MM-DD.")
+
+    def validate(self, attrs):
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": ["date_to is before date_from."]})
+        return attrs
+
+
+class CategorySpendSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    amount = serializers.DecimalField(**MONEY)
+    quantity = serializers.IntegerField()
+
+
+class PurchaseSummaryOutputSerializer(serializers.Serializer):
+    total_spent = serializers.DecimalField(**MONEY)
+    order_count = serializers.IntegerField()
+    average_order_value = serializers.DecimalField(**MONEY)
+    top_categories = CategorySpendSerializer(many=True)
+    last_purchase_at = serializers.DateTimeField(allow_null=True)

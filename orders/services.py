@@ -1,0 +1,306 @@
+"""Writes of the orders app: cart changes, the atomic idempotent checkout, and cancellation."""
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+
+from bookstore.dynamodb.base import transact_write
+from bookstore.errors import ApplicationError
+from catalog.models import Book
+from catalog.selectors import book_get
+from catalog.stock import reserve_stock, restock
+from orders.errors import OrdersError
+from orders.models import (
+    CANCELLED,
+    COMPLETED,
+    PENDING,
+    CartLine,
+    IdempotencyRecord,
+    Purchase,
+    PurchaseItem,
+    ShippingAddress,
+)
+from orders.selectors import CENT, Cart, cart_get, cart_lines, purchase_get
+
+MAX_QUANTITY = 99
+# Card and PayPal are settled at checkout; a transfer or cash on delivery is settled later.
+SETTLED_AT_CHECKOUT = {"card", "paypal"}
+CART_WRITE_ATTEMPTS = 3
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _conditional_check_failed(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _insufficient_stock(shortages: list[dict]) -> ApplicationError:
+    return ApplicationError(OrdersError.INSUFFICIENT_STOCK, details={"items": shortages})
+
+
+def _shortage(book: Book | None, book_id: str, requested: int) -> dict:
+    available = int(book.stock_quantity) if book is not None and book.is_active else 0
+    title = book.title if book is not None else None
+    return {"book_id": book_id, "title": title, "requested": requested, "available": available}
+
+
+def _cart_full() -> ApplicationError:
+    return ApplicationError(OrdersError.CART_FULL, f"A cart holds at most {settings.CART_MAX_LINES} different books.")
+
+
+# --- Cart --------------------------------------------------------------------------------
+
+
+def cart_add(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Cart:
+    """Add copies of a book, to its existing line if there is one."""
+    book = book_get(tenant_id=tenant_id, book_id=book_id)
+    for _ in range(CART_WRITE_ATTEMPTS):
+        lines = cart_lines(tenant_id=tenant_id, user_id=user_id)
+        existing = next((line for line in lines if line.book_id == book.book_id), None)
+        if existing is None and len(lines) >= settings.CART_MAX_LINES:
+            raise _cart_full()
+        held = int(existing.quantity) if existing else 0
+        wanted = held + quantity
+        if wanted > MAX_QUANTITY:
+            raise ApplicationError(OrdersError.QUANTITY_TOO_LARGE, details={"quantity": [f"At most {MAX_QUANTITY}."]})
+        if wanted > book.stock_quantity:
+            raise _insufficient_stock([_shortage(book, book.book_id, wanted)])
+        try:
+            _write_line(tenant_id=tenant_id, user_id=user_id, book_id=book.book_id, quantity=wanted, held=existing)
+            return cart_get(tenant_id=tenant_id, user_id=user_id)
+        except (PutError, UpdateError) as exc:
+            if not _conditional_check_failed(exc):
+                raise  # a concurrent change to this line: read it again and retry
+    raise ApplicationError(OrdersError.CART_CHANGED)
+
+
+def _write_line(*, tenant_id: str, user_id: str, book_id: str, quantity: int, held: CartLine | None) -> None:
+    """Write a line on condition that it is as we read it, so concurrent adds both count."""
+    if held is None:
+        CartLine(
+            CartLine.key(tenant_id, user_id),
+            CartLine.sort_key(book_id),
+            book_id=book_id,
+            quantity=quantity,
+            created_at=now(),
+        ).save(condition=CartLine.pk.does_not_exist())
+    else:
+        held.update(
+            actions=[CartLine.quantity.set(quantity), CartLine.updated_at.set(now())],
+            condition=CartLine.quantity == held.quantity,
+        )
+
+
+def cart_set_quantity(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Cart:
+    """Set a line's quantity; 0 removes the line."""
+    book = book_get(tenant_id=tenant_id, book_id=book_id)
+    line = CartLine(CartLine.key(tenant_id, user_id), CartLine.sort_key(book.book_id))
+    try:
+        if quantity == 0:
+            line.delete(condition=CartLine.pk.exists())
+        else:
+            if quantity > book.stock_quantity:
+                raise _insufficient_stock([_shortage(book, book.book_id, quantity)])
+            line.update(
+                actions=[CartLine.quantity.set(quantity), CartLine.updated_at.set(now())],
+                condition=CartLine.pk.exists(),
+            )
+    except (DeleteError, UpdateError) as exc:
+        if _conditional_check_failed(exc):
+            raise ApplicationError(OrdersError.CART_ITEM_NOT_FOUND) from exc
+        raise
+    return cart_get(tenant_id=tenant_id, user_id=user_id)
+
+
+def cart_remove(*, tenant_id: str, user_id: str, book_id: str) -> None:
+    """Remove a line; removing a line that is not there is not an error."""
+    CartLine(CartLine.key(tenant_id, user_id), CartLine.sort_key(book_id)).delete()
+
+
+def cart_clear(*, tenant_id: str, user_id: str) -> None:
+    """Empty the cart (one Query and one BatchWriteItem)."""
+    with CartLine.batch_write() as batch:
+        for line in cart_lines(tenant_id=tenant_id, user_id=user_id):
+            batch.delete(line)
+
+
+# --- Checkout ----------------------------------------------------------------------------
+
+
+def request_fingerprint(body: dict) -> str:
+    """A stable hash of a checkout request, to tell a retry from another request under one key."""
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _replay(*, tenant_id: str, user_id: str, idempotency_key: str, fingerprint: str) -> Purchase | None:
+    """The purchase an earlier request with this key placed, if any (a strongly consistent read)."""
+    try:
+        record = IdempotencyRecord.get(
+            IdempotencyRecord.key_for(tenant_id, user_id, idempotency_key), consistent_read=True
+        )
+    except IdempotencyRecord.DoesNotExist:
+        return None
+    if record.request_hash != fingerprint:
+        raise ApplicationError(OrdersError.IDEMPOTENCY_KEY_REUSED)
+    return purchase_get(tenant_id=tenant_id, user_id=user_id, purchase_id=record.purchase_id)
+
+
+def checkout(
+    *,
+    tenant_id: str,
+    user_id: str,
+    idempotency_key: str,
+    payment_method: str,
+    shipping_address: dict,
+) -> tuple[Purchase, bool]:
+    """Turn the cart into a purchase, atomically and at most once per Idempotency-Key.
+
+    Returns the purchase and whether it was placed now (False: a replay of an earlier
+    request). At most three reads (the key, the cart, its books) and one TransactWriteItems
+    that takes the stock, puts the purchase, empties the cart and records the key: either
+    all of it happens or none of it does.
+    """
+    fingerprint = request_fingerprint({"payment_method": payment_method, "shipping_address": shipping_address})
+    replay_args = {
+        "tenant_id": tenant_id, "user_id": user_id, "idempotency_key": idempotency_key, "fingerprint": fingerprint,
+    }
+    if (earlier := _replay(**replay_args)) is not None:
+        return earlier, False
+    try:
+        purchase = _place_order(
+            tenant_id=tenant_id,
+            user_id=user_id,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+            payment_method=payment_method,
+            shipping_address=shipping_address,
+        )
+    except ApplicationError:
+        # A concurrent request with the same key may have won (and emptied the cart meanwhile).
+        if (earlier := _replay(**replay_args)) is not None:
+            return earlier, False
+        raise
+    return purchase, True
+
+
+def _place_order(
+    *,
+    tenant_id: str,
+    user_id: str,
+    idempotency_key: str,
+    fingerprint: str,
+    payment_method: str,
+    shipping_address: dict,
+) -> Purchase:
+    cart = cart_get(tenant_id=tenant_id, user_id=user_id)
+    if not cart.entries:
+        raise ApplicationError(OrdersError.CART_EMPTY)
+    if len(cart.entries) > settings.CART_MAX_LINES:
+        raise _cart_full()
+    shortages = [_shortage(e.book, e.book_id, e.quantity) for e in cart.entries if not e.in_stock]
+    if shortages:
+        raise _insufficient_stock(shortages)
+
+    created_at = now()
+    purchase_id = str(uuid.uuid4())
+    items = [
+        PurchaseItem(
+            book_id=e.book_id,
+            title=e.book.title,
+            category=e.book.category,
+            author=e.book.author,
+            quantity=e.quantity,
+            unit_price=e.unit_price,
+            subtotal=e.subtotal,
+        )
+        for e in cart.entries
+    ]
+    purchase = Purchase(
+        Purchase.key(tenant_id, user_id),
+        Purchase.sort_key(purchase_id),
+        tenant_key=Purchase.tenant_key_for(tenant_id),
+        tenant_id=tenant_id,
+        user_id=user_id,
+        purchase_id=purchase_id,
+        items=items,
+        total_amount=cart.total.quantize(CENT),
+        status=COMPLETED if payment_method in SETTLED_AT_CHECKOUT else PENDING,
+        payment_method=payment_method,
+        shipping_address=ShippingAddress(**shipping_address),
+        created_at=created_at,
+    )
+    record = IdempotencyRecord(
+        IdempotencyRecord.key_for(tenant_id, user_id, idempotency_key),
+        request_hash=fingerprint,
+        purchase_id=purchase_id,
+        expires_at=created_at + timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS),
+    )
+    try:
+        with transact_write() as tx:
+            for entry in cart.entries:
+                reserve_stock(tx, book=entry.book, quantity=entry.quantity)
+            for entry in cart.entries:
+                tx.delete(entry.line, condition=CartLine.quantity == entry.line.quantity)
+            tx.save(purchase, condition=Purchase.pk.does_not_exist())
+            tx.save(record, condition=IdempotencyRecord.key.does_not_exist())
+    except TransactWriteError as exc:
+        if not exc.cancellation_reasons:
+            raise
+        raise _checkout_failure(exc.cancellation_reasons, cart) from exc
+    return purchase
+
+
+def _checkout_failure(reasons: list, cart: Cart) -> ApplicationError:
+    """Explain a cancelled checkout: which books are short, or what else changed.
+
+    The reasons come one per action, in order, so the first ones belong to the books.
+    """
+    if any(r is not None and r.code == "TransactionConflict" for r in reasons):
+        return ApplicationError(OrdersError.CHECKOUT_CONFLICT)
+    shortages = []
+    for entry, reason in zip(cart.entries, reasons, strict=False):
+        if reason is None or reason.code != "ConditionalCheckFailed":
+            continue
+        current = Book.from_raw_data(reason.raw_item) if reason.raw_item else None
+        if current is None or not current.is_active or current.stock_quantity < entry.quantity:
+            shortages.append(_shortage(current, entry.book_id, entry.quantity))
+    if shortages:
+        return _insufficient_stock(shortages)
+    # A price changed, a cart line changed, or the key was taken by a concurrent request.
+    return ApplicationError(OrdersError.CART_CHANGED)
+
+
+# --- Cancellation ------------------------------------------------------------------------
+
+
+def purchase_cancel(*, tenant_id: str, user_id: str, purchase_id: str) -> Purchase:
+    """Cancel a purchase and restock its items, atomically; cancelling twice changes nothing."""
+    purchase = purchase_get(tenant_id=tenant_id, user_id=user_id, purchase_id=purchase_id)
+    if purchase.status == CANCELLED:
+        return purchase
+    cancelled_at = now()
+    try:
+        with transact_write() as tx:
+            tx.update(
+                purchase,
+                actions=[
+                    Purchase.status.set(CANCELLED),
+                    Purchase.cancelled_at.set(cancelled_at),
+                    Purchase.updated_at.set(cancelled_at),
+                ],
+                condition=Purchase.status.is_in(PENDING, COMPLETED),
+            )
+            for item in purchase.items:
+                restock(tx, tenant_id=tenant_id, book_id=item.book_id, quantity=int(item.quantity))
+    except TransactWriteError as exc:
+        # A concurrent cancel won: it restocked, so this one is the no-op it should be.
+        reasons = exc.cancellation_reasons or []
+        if not (reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed"):
+            raise
+    return purchase_get(tenant_id=tenant_id, user_id=user_id, purchase_id=purchase_id)
