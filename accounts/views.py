@@ -22,7 +22,7 @@ from accounts.services import (
 )
 from accounts.throttling import LoginAccountThrottle, LoginIPThrottle
 from accounts.tokens import token_refresh, token_revoke, tokens_for_user
-from bookstore.pagination import PageParams, decode_cursor, page_body
+from bookstore.pagination import PageParams, decode_cursor, page_body, paginated
 from bookstore.tenancy import TenantAPIView
 
 
@@ -114,7 +114,7 @@ class _UserListView(TenantAPIView):
 class FavoriteListView(_UserListView):
     list_name = "favorites"
 
-    @extend_schema(parameters=[PageParams], responses={200: s.FavoriteOutputSerializer(many=True)})
+    @extend_schema(parameters=[PageParams], responses={200: paginated(s.FavoriteOutputSerializer)})
     def get(self, request):
         limit, position, scope = self.page_params(request)
         page = favorites_list(tenant_id=self.tenant_id, user_id=request.user.id, limit=limit, position=position)
@@ -138,7 +138,7 @@ class FavoriteView(TenantAPIView):
 class WishlistListView(_UserListView):
     list_name = "wishlist"
 
-    @extend_schema(parameters=[PageParams], responses={200: s.WishlistOutputSerializer(many=True)})
+    @extend_schema(parameters=[PageParams], responses={200: paginated(s.WishlistOutputSerializer)})
     def get(self, request):
         limit, position, scope = self.page_params(request)
         page = wishlist_list(tenant_id=self.tenant_id, user_id=request.user.id, limit=limit, position=position)

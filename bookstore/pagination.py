@@ -6,9 +6,11 @@ replayed against another list or tenant. A bad cursor is a 400, never a 500.
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.core import signing
+from drf_spectacular.utils import inline_serializer
 from pynamodb.pagination import ResultIterator
 from rest_framework import serializers
 
@@ -69,3 +71,12 @@ def collect_page(results: ResultIterator) -> Page:
 def page_body(page: Page, results: list, *, scope: str) -> dict:
     """The JSON body of a page: `{"results": [...], "next": cursor-or-null}`."""
     return {"results": results, "next": encode_cursor(page.next_position, scope=scope)}
+
+
+@cache
+def paginated(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """The OpenAPI shape of a page of `serializer_class` items."""
+    return inline_serializer(
+        name=f"Paginated{serializer_class.__name__.removesuffix('Serializer')}",
+        fields={"results": serializer_class(many=True), "next": serializers.CharField(allow_null=True)},
+    )

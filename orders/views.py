@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from bookstore.errors import ApplicationError
-from bookstore.pagination import PageParams, decode_cursor, page_body
+from bookstore.pagination import PageParams, decode_cursor, page_body, paginated
 from bookstore.permissions import IsTenantAdmin
 from bookstore.tenancy import TenantAPIView
 from orders import serializers as s
@@ -86,7 +86,10 @@ class CheckoutView(UserAPIView):
 
 
 class PurchaseListView(UserAPIView):
-    @extend_schema(parameters=[PageParams, s.PurchaseListParamsSerializer])
+    @extend_schema(
+        operation_id="purchases_list",
+        parameters=[PageParams, s.PurchaseListParamsSerializer], responses={200: paginated(s.PurchaseOutputSerializer)}
+    )
     def get(self, request):
         page_params = _valid(PageParams, request.query_params)
         filters = _valid(s.PurchaseListParamsSerializer, request.query_params)
@@ -121,7 +124,10 @@ class PurchaseSummaryView(UserAPIView):
 class TenantPurchaseListView(TenantAPIView):
     permission_classes = [IsTenantAdmin]
 
-    @extend_schema(parameters=[PageParams, s.TenantPurchaseListParamsSerializer])
+    @extend_schema(
+        parameters=[PageParams, s.TenantPurchaseListParamsSerializer],
+        responses={200: paginated(s.PurchaseOutputSerializer)},
+    )
     def get(self, request):
         page_params = _valid(PageParams, request.query_params)
         filters = _valid(s.TenantPurchaseListParamsSerializer, request.query_params)

@@ -130,9 +130,9 @@ def test_stale_version_is_a_conflict(make_book):
 
 def test_checkout_style_stock_decrement_makes_an_admin_edit_stale(make_book):
     book = make_book(stock_quantity=5)
-    # What checkout does: a conditional ADD on stock and version, outside these services.
-    Book(pk=book.pk, sk=book.sk).update(
-        actions=[Book.stock_quantity.add(-2), Book.version.add(1)],
+    # What checkout does: a conditional ADD on stock; PynamoDB adds `ADD version 1` (no version condition).
+    Book(pk=book.pk, sk=book.sk, version=book.version).update(
+        actions=[Book.stock_quantity.add(-2)],
         condition=(Book.stock_quantity >= 2) & (Book.is_active == True),  # noqa: E712 (a DynamoDB condition)
         add_version_condition=False,
     )
