@@ -168,12 +168,16 @@ def _measure_variant(dynamodb: Any, variant: str, sizes: Sequence[int]) -> list[
     return rows
 
 
-def run(sizes: Sequence[int] = SIZES, unpatched: bool = True) -> list[Row]:
-    """Measure on a fresh emulator: unpatched moto first (if asked), then patched.
+def run(sizes: Sequence[int] = SIZES, unpatched: bool | None = None) -> list[Row]:
+    """Measure on a fresh emulator: unpatched moto first, then patched.
 
     Unpatched rows need a process in which ``install()`` has not run yet.
+    ``unpatched=None`` measures them only if that is still the case; ``True``
+    raises ``RuntimeError`` if it is not.
     """
-    if unpatched and dynamodb_transactions.is_installed():
+    if unpatched is None:
+        unpatched = not dynamodb_transactions.is_installed()
+    elif unpatched and dynamodb_transactions.is_installed():
         raise RuntimeError("unpatched moto can only be measured before install() runs in this process")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
