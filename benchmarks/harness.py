@@ -1,0 +1,105 @@
+"""What every benchmark shares: the in-process stack, DynamoDB call counting, and the table printer.
+
+The stack is the one the tests use: Django with the test settings, the patched emulator on a
+free loopback port, real HTTP between PynamoDB and the emulator. Nothing in the app is patched;
+calls are counted with botocore's `before-parameter-build` event, emitted once per API call
+(retries are not extra calls), on the client of every registered model and of the transaction
+connection.
+"""
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+
+class CallCounter:
+    """Counts DynamoDB API calls by operation, table and index, through botocore's event hooks."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def attach(self, client) -> None:
+        client.meta.events.register("before-parameter-build.dynamodb", self._on_call)
+
+    def _on_call(self, params, model, **kwargs) -> None:
+        from django.conf import settings
+
+        tables = [params["TableName"]] if "TableName" in params else []
+        tables += params.get("RequestItems", {}).keys()
+        tables += [action[kind]["TableName"] for action in params.get("TransactItems", []) for kind in action]
+        names = sorted({t.removeprefix(settings.DYNAMODB_TABLE_PREFIX) for t in tables})
+        index = f"/{params['IndexName']}" if "IndexName" in params else ""
+        self.calls[f"{model.name} {'+'.join(names)}{index}"] += 1
+
+    def measure(self, action: Callable[[], object]) -> tuple[Counter[str], float]:
+        """Run `action`; return the calls it made and its wall time in ms."""
+        self.calls.clear()
+        started = time.perf_counter()
+        action()
+        return Counter(self.calls), (time.perf_counter() - started) * 1000
+
+
+def describe(calls: Counter[str]) -> str:
+    """`2x Query books, TransactWriteItems ...`: the calls of one request, for a table cell."""
+    return ", ".join(f"{n}x {op}" if n > 1 else op for op, n in sorted(calls.items()))
+
+
+@contextmanager
+def local_stack() -> Iterator[CallCounter]:
+    """Django set up with the test settings, the patched emulator running, tables created.
+
+    Requests are measured as in a warm Lambda container: the tenant lookup is cached
+    (a cold container adds one GetItem on tenants to its first request).
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings.test")
+    import django
+
+    django.setup()
+    import logging
+
+    from django.conf import settings
+    from django.test import override_settings
+    from django.test.utils import setup_test_environment
+
+    from bookstore.dynamodb.base import connection
+    from bookstore.dynamodb.registry import create_tables, registered_models
+    from bookstore.local.emulator import start_emulator
+
+    setup_test_environment()  # lets the test client's "testserver" host through ALLOWED_HOSTS
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # expected 409s are not news
+    server = start_emulator(port=settings.EMULATOR_PORT)
+    try:
+        create_tables()
+        counter = CallCounter()
+        for model in registered_models():
+            counter.attach(model._get_connection().connection.client)
+        counter.attach(connection().client)
+        with override_settings(TENANT_CACHE_SECONDS=300):
+            yield counter
+    finally:
+        server.stop()
+
+
+def client_for_new_user(tenant_id: str, email: str, role: str = "customer"):
+    """An API client holding a fresh token of a new user of `tenant_id`."""
+    from rest_framework.test import APIClient
+
+    from accounts.services import user_create
+    from accounts.tokens import tokens_for_user
+
+    user = user_create(tenant_id=tenant_id, email=email, password="bench-pass-123", role=role)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(user)['access']}")
+    return client
+
+
+def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A plain-text table with a rule under the header."""
+    table = [tuple(header), *(tuple(row) for row in rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for i, line in enumerate(table):
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+        if i == 0:
+            print("  ".join("-" * width for width in widths))
