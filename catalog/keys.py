@@ -17,7 +17,9 @@ AUTHOR = "AUTHOR"
 PRICE_DIGITS = 12
 # Above every character of a book id, so `{cents}#~` bounds every key of that price.
 KEY_CEILING = "~"
-TITLE_KEY_LENGTH = 200
+# Folded names in keys are capped so any Unicode input stays within DynamoDB's key size
+# limits (1,024 bytes for a sort key): 200 characters of at most 4 bytes each.
+NAME_KEY_LENGTH = 200
 
 
 def fold(text: str) -> str:
@@ -27,16 +29,21 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def name_key(text: str) -> str:
+    """The folded name as it appears in a key (category, author, title, facet)."""
+    return fold(text)[:NAME_KEY_LENGTH]
+
+
 def catalog_key(tenant_id: str) -> str:
     return f"{tenant_id}#{CATALOG}"
 
 
 def category_key(tenant_id: str, category: str) -> str:
-    return f"{tenant_id}#{CATEGORY}#{fold(category)}"
+    return f"{tenant_id}#{CATEGORY}#{name_key(category)}"
 
 
 def author_key(tenant_id: str, author: str) -> str:
-    return f"{tenant_id}#{AUTHOR}#{fold(author)}"
+    return f"{tenant_id}#{AUTHOR}#{name_key(author)}"
 
 
 def listed_at(created_at: datetime, book_id: str) -> str:
@@ -63,7 +70,7 @@ def price_ceiling(price: Decimal) -> str:
 
 
 def title_key(title: str, book_id: str) -> str:
-    return f"{fold(title)[:TITLE_KEY_LENGTH]}#{book_id}"
+    return f"{name_key(title)}#{book_id}"
 
 
 def facet_partition(tenant_id: str, kind: str) -> str:

@@ -21,7 +21,14 @@ from catalog.isbn import is_valid_isbn, normalize_isbn, to_isbn13
 from catalog.models import Book, BookFacet
 
 ISBN_KIND = "ISBN"
-SORTS = ("newest", "price", "-price", "title")
+# sort → (index range key, ascending)
+SORT_KEYS = {
+    "newest": ("listed_at", False),
+    "price": ("price_key", True),
+    "-price": ("price_key", False),
+    "title": ("title_key", True),
+}
+SORTS = tuple(SORT_KEYS)
 # With a FilterExpression, DynamoDB's Limit counts items read, not items kept: read more per call.
 FILTERED_READ_FACTOR = 5
 MAX_READ_PER_CALL = 1000
@@ -33,6 +40,7 @@ def canonical_book_id(book_id: str) -> str | None:
         return str(uuid.UUID(str(book_id)))
     except ValueError:
         return None
+
 
 def book_get(*, tenant_id: str, book_id: str, include_inactive: bool = False) -> Book:
     """The book with this id in this tenant: one GetItem.
@@ -50,6 +58,7 @@ def book_get(*, tenant_id: str, book_id: str, include_inactive: bool = False) ->
     if not (book.is_active or include_inactive):
         raise ApplicationError(CatalogError.BOOK_NOT_FOUND)
     return book
+
 
 def books_get_many(*, tenant_id: str, book_ids: list[str]) -> dict[str, Book]:
     """The books of this tenant with these ids, by book_id, active or not; missing ids are absent.
@@ -120,8 +129,6 @@ _INDEXES = {
     ("author_key", "price_key"): Book.author_price_index,
     ("author_key", "title_key"): Book.author_title_index,
 }
-_SORT_KEYS = {"newest": ("listed_at", False), "price": ("price_key", True), "-price": ("price_key", False),
-              "title": ("title_key", True)}
 
 
 def _listing_plan(tenant_id: str, filters: BookFilters) -> _ListingPlan:
@@ -135,7 +142,7 @@ def _listing_plan(tenant_id: str, filters: BookFilters) -> _ListingPlan:
         hash_attr, hash_value = "category_key", keys.category_key(tenant_id, filters.category)
     else:
         hash_attr, hash_value = "catalog_key", keys.catalog_key(tenant_id)
-    range_attr, forward = _SORT_KEYS[filters.sort]
+    range_attr, forward = SORT_KEYS[filters.sort]
 
     range_condition = None
     low, high = filters.min_price, filters.max_price
@@ -227,7 +234,7 @@ def authors_list(
 ) -> Page:
     """A page of the authors with active books whose name starts with `prefix` (case- and accent-insensitive)."""
     partition = keys.facet_partition(tenant_id, keys.AUTHOR)
-    folded = keys.fold(prefix)
+    folded = keys.name_key(prefix)
     key_attrs = ("pk", "sk")
     results = BookFacet.query(
         partition,

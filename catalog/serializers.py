@@ -130,11 +130,6 @@ class BookListParams(PageParams):
         return attrs
 
 
-class BookPageOutputSerializer(serializers.Serializer):
-    results = BookOutputSerializer(many=True)
-    next = serializers.CharField(allow_null=True, help_text="Cursor of the next page; null on the last page.")
-
-
 class FacetOutputSerializer(serializers.Serializer):
     """A category or author and how many active books it has."""
 
@@ -150,8 +145,3 @@ class AuthorListParams(PageParams):
     prefix = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default="", help_text="Case- and accent-insensitive."
     )
-
-
-class AuthorPageOutputSerializer(serializers.Serializer):
-    results = FacetOutputSerializer(many=True)
-    next = serializers.CharField(allow_null=True)

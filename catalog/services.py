@@ -5,6 +5,7 @@ the category and author counts, so uniqueness and counts can never disagree with
 books themselves.
 """
 
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -52,6 +53,7 @@ EDITABLE_FIELDS = frozenset(
 # A namespace of our own, so seeded book ids are stable per tenant and ISBN (safe to re-run).
 SEED_NAMESPACE = uuid.UUID("6f1d3c8e-5b0a-4d4e-9a55-2c7c6e0f9b11")
 SEED_CHUNK = 500
+TRANSACTION_ATTEMPTS = 3
 
 
 def now() -> datetime:
@@ -83,8 +85,8 @@ def _facets(book: Book) -> dict[tuple[str, str], str]:
     if not book.is_active:
         return {}
     return {
-        (keys.CATEGORY, keys.fold(book.category)): book.category,
-        (keys.AUTHOR, keys.fold(book.author)): book.author,
+        (keys.CATEGORY, keys.name_key(book.category)): book.category,
+        (keys.AUTHOR, keys.name_key(book.author)): book.author,
     }
 
 
@@ -119,26 +121,41 @@ class _Transaction:
             self.updates.append((f"facet:{kind}", facet, actions, None))
 
     def commit(self) -> None:
+        """Send the transaction; map failed conditions to catalogue errors.
+
+        DynamoDB cancels a transaction that collides with another one on the same item
+        (reason TransactionConflict, e.g. two books added to one category at once); its
+        conditions still hold, so it is sent again, a few times, before giving up with 409.
+        """
         labels = [d[0] for d in self.deletes] + [p[0] for p in self.puts] + [u[0] for u in self.updates]
-        try:
-            with transact_write() as tx:
-                for _, model, condition in self.deletes:
-                    tx.delete(model, condition=condition)
-                for _, model, condition in self.puts:
-                    tx.save(model, condition=condition)
-                for _, model, actions, condition in self.updates:
-                    tx.update(model, actions=actions, condition=condition)
-        except TransactWriteError as exc:
-            reasons = exc.cancellation_reasons or []
-            failed = {labels[i]: r.code for i, r in enumerate(reasons) if r is not None and i < len(labels)}
-            if failed.get("isbn") == "ConditionalCheckFailed":
-                raise ApplicationError(
-                    CatalogError.ISBN_TAKEN, details={"isbn": [CatalogError.ISBN_TAKEN.message]}
-                ) from exc
-            # A stale version, or another transaction on the same book at the same moment.
-            if failed.keys() & {"book", "old_isbn"} or "TransactionConflict" in failed.values():
-                raise ApplicationError(CatalogError.VERSION_CONFLICT) from exc
-            raise
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                self._send()
+                return
+            except TransactWriteError as exc:
+                reasons = exc.cancellation_reasons or []
+                failed = {labels[i]: r.code for i, r in enumerate(reasons) if r is not None and i < len(labels)}
+                if failed.get("isbn") == "ConditionalCheckFailed":
+                    raise ApplicationError(
+                        CatalogError.ISBN_TAKEN, details={"isbn": [CatalogError.ISBN_TAKEN.message]}
+                    ) from exc
+                if "ConditionalCheckFailed" in (failed.get("book"), failed.get("old_isbn")):
+                    raise ApplicationError(CatalogError.VERSION_CONFLICT) from exc
+                if not failed or set(failed.values()) != {"TransactionConflict"}:
+                    raise
+                if attempt == TRANSACTION_ATTEMPTS:
+                    raise ApplicationError(CatalogError.WRITE_CONFLICT) from exc
+                time.sleep(0.05 * attempt)
+
+    def _send(self) -> None:
+        with transact_write() as tx:
+            for _, model, condition in self.deletes:
+                tx.delete(model, condition=condition)
+            for _, model, condition in self.puts:
+                tx.save(model, condition=condition)
+            for _, model, actions, condition in self.updates:
+                # A copy: PynamoDB appends the version action to the list it is given.
+                tx.update(model, actions=list(actions), condition=condition)
 
 
 def _facet_add(*, tenant_id: str, kind: str, folded: str, delta: int, name: str) -> tuple[BookFacet, list[Action]]:
@@ -329,4 +346,3 @@ def catalog_seed(
         )
         facet.update(actions=actions)
     return SeedResult(created=created, skipped=len(records) - created)
-

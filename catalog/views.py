@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from bookstore.pagination import decode_cursor, page_body
+from bookstore.pagination import decode_cursor, page_body, paginated
 from bookstore.permissions import IsTenantAdmin, PublicReadAdminWrite
 from bookstore.tenancy import TenantAPIView
 from catalog import serializers as s
@@ -32,7 +32,9 @@ class CatalogAPIView(TenantAPIView):
 
 
 class BookListView(CatalogAPIView):
-    @extend_schema(parameters=[s.BookListParams], responses={200: s.BookPageOutputSerializer})
+    @extend_schema(
+        operation_id="books_list", parameters=[s.BookListParams], responses={200: paginated(s.BookOutputSerializer)}
+    )
     def get(self, request):
         params = s.BookListParams(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -100,7 +102,7 @@ class CategoryListView(TenantAPIView):
 class AuthorListView(TenantAPIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[s.AuthorListParams], responses={200: s.AuthorPageOutputSerializer})
+    @extend_schema(parameters=[s.AuthorListParams], responses={200: paginated(s.FacetOutputSerializer)})
     def get(self, request):
         params = s.AuthorListParams(data=request.query_params)
         params.is_valid(raise_exception=True)

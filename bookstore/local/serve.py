@@ -6,6 +6,7 @@ commands in another terminal reach the same emulator on EMULATOR_PORT (default 5
 
 import os
 
+DEMO_BOOKS = 300
 DEMO_TENANTS = (
     ("tenant1", "Demo Bookshop One", "admin@tenant1.example.com", "tenant1-admin-pass"),
     ("tenant2", "Demo Bookshop Two", "admin@tenant2.example.com", "tenant2-admin-pass"),
@@ -28,6 +29,7 @@ def main() -> None:
         call_command("create_tables")
         for tenant_id, name, email, password in DEMO_TENANTS:
             call_command("create_tenant", tenant_id, name=name, admin_email=email, admin_password=password)
+            call_command("seed_catalog", tenant=tenant_id, count=DEMO_BOOKS, seed=0)
         print("\nDemo admin accounts:")
         for tenant_id, _, email, password in DEMO_TENANTS:
             print(f"  tenant_id={tenant_id}  email={email}  password={password}")

@@ -11,7 +11,6 @@ from catalog.errors import CatalogError
 from catalog.models import Book
 from catalog.selectors import authors_list, book_get, categories_list, isbn_claim_key
 from catalog.services import book_create, book_delete, book_update
-from catalog.tests.conftest import fresh_isbn
 
 
 def category_counts(tenant_id="tenant1"):
@@ -177,3 +176,11 @@ def test_update_of_unknown_book_is_not_found(tenant):
 def test_no_op_update_writes_nothing(make_book):
     book = make_book(title="Same")
     assert book_update(tenant_id="tenant1", book_id=book.book_id, title="Same").version == 1
+
+
+def test_names_that_grow_when_folded_stay_within_key_limits(make_book):
+    # U+FDFA folds (NFKD) into 18 characters; 200 of them must not break a key's size limit.
+    long_name = "\ufdfa" * 200
+    book = make_book(author=long_name, category=long_name, title=long_name)
+    assert author_counts() == {long_name: 1}
+    assert book_get(tenant_id="tenant1", book_id=book.book_id).author == long_name
