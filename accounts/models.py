@@ -12,7 +12,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
-from bookstore.dynamodb.base import BaseModel, TableMeta, table_name
+from bookstore.dynamodb.base import BaseModel, TableMeta, UserPartitionKeys, table_name
 from bookstore.dynamodb.registry import register
 
 
@@ -56,7 +56,7 @@ class Preferences(MapAttribute):
 
 
 @register
-class User(BaseModel):
+class User(UserPartitionKeys, BaseModel):
     """A user account of one tenant.
 
     PK `{tenant}#{user_id}`, SK `USER#{email}`: a Query on the PK alone reads a user by
@@ -68,6 +68,8 @@ class User(BaseModel):
 
     class Meta(TableMeta):
         table_name = table_name("users")
+
+    SORT_PREFIX = "USER"
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -83,14 +85,6 @@ class User(BaseModel):
     is_active = BooleanAttribute(default=True)
 
     email_index = UserEmailIndex()
-
-    @staticmethod
-    def key(tenant_id: str, user_id: str) -> str:
-        return f"{tenant_id}#{user_id}"
-
-    @staticmethod
-    def sort_key(email: str) -> str:
-        return f"USER#{email}"
 
     @staticmethod
     def email_key_for(tenant_id: str, email: str) -> str:
@@ -126,7 +120,7 @@ class FavoritesByDate(LocalSecondaryIndex):
 
 
 @register
-class Favorite(Model):
+class Favorite(UserPartitionKeys, Model):
     """A book a user marked as a favourite.
 
     PK `{tenant}#{user_id}`, SK `FAVORITE#{book_id}`: adding twice writes one item, and a
@@ -136,6 +130,8 @@ class Favorite(Model):
     class Meta(TableMeta):
         table_name = table_name("user_favorites")
 
+    SORT_PREFIX = "FAVORITE"
+
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     book_id = UnicodeAttribute()
@@ -143,13 +139,6 @@ class Favorite(Model):
 
     by_date = FavoritesByDate()
 
-    @staticmethod
-    def key(tenant_id: str, user_id: str) -> str:
-        return f"{tenant_id}#{user_id}"
-
-    @staticmethod
-    def sort_key(book_id: str) -> str:
-        return f"FAVORITE#{book_id}"
 
 
 class WishlistByPriority(LocalSecondaryIndex):
@@ -164,7 +153,7 @@ class WishlistByPriority(LocalSecondaryIndex):
 
 
 @register
-class WishlistItem(Model):
+class WishlistItem(UserPartitionKeys, Model):
     """A book on a user's wishlist, with a priority from 1 (most wanted) to 5.
 
     PK `{tenant}#{user_id}`, SK `WISHLIST#{book_id}`. LSI `priority-index` sorts on `rank`
@@ -175,6 +164,8 @@ class WishlistItem(Model):
     class Meta(TableMeta):
         table_name = table_name("user_wishlist")
 
+    SORT_PREFIX = "WISHLIST"
+
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     book_id = UnicodeAttribute()
@@ -183,14 +174,6 @@ class WishlistItem(Model):
     rank = UnicodeAttribute()
 
     by_priority = WishlistByPriority()
-
-    @staticmethod
-    def key(tenant_id: str, user_id: str) -> str:
-        return f"{tenant_id}#{user_id}"
-
-    @staticmethod
-    def sort_key(book_id: str) -> str:
-        return f"WISHLIST#{book_id}"
 
     @staticmethod
     def rank_for(priority: int, added_at, book_id: str) -> str:

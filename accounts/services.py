@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from functools import cache
 
 from django.contrib.auth.hashers import check_password, make_password
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 
 from accounts.errors import AccountsError
 from accounts.models import Favorite, Preferences, Tenant, User, WishlistItem
 from accounts.selectors import ListedBook, tenant_is_active, user_find_by_email, user_get
 from bookstore.authentication import ROLE_CUSTOMER
-from bookstore.dynamodb.base import transact_write
+from bookstore.dynamodb.base import put_if_absent, transact_write
 from bookstore.errors import ApplicationError
 from bookstore.models import UniqueKey
 from bookstore.tenancy import TenancyError
@@ -51,12 +51,8 @@ def tenant_create(
             AccountsError.INVALID_TENANT_ID, details={"tenant_id": [AccountsError.INVALID_TENANT_ID.message]}
         )
     tenant = Tenant(pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, created_at=now())
-    try:
-        tenant.save(condition=Tenant.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return TenantCreated(tenant=Tenant.get(Tenant.key(tenant_id), "TENANT"), created=False)
-        raise
+    if not put_if_absent(tenant):
+        return TenantCreated(tenant=Tenant.get(Tenant.key(tenant_id), "TENANT"), created=False)
     admin = None
     if admin_email and admin_password:
         admin = user_create(
@@ -171,12 +167,9 @@ def favorite_add(*, tenant_id: str, user_id: str, book_id: str) -> tuple[ListedB
     favorite = Favorite(
         Favorite.key(tenant_id, user_id), Favorite.sort_key(book.book_id), book_id=book.book_id, added_at=now()
     )
-    try:
-        favorite.save(condition=Favorite.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return ListedBook(entry=Favorite.get(favorite.pk, favorite.sk), book=book), False
+    if not put_if_absent(favorite):
+        favorite = Favorite.get(favorite.pk, favorite.sk)
+        return ListedBook(entry=favorite, book=book), False
     return ListedBook(entry=favorite, book=book), True
 
 
@@ -197,12 +190,9 @@ def wishlist_add(*, tenant_id: str, user_id: str, book_id: str, priority: int = 
         added_at=added_at,
         rank=WishlistItem.rank_for(priority, added_at, book.book_id),
     )
-    try:
-        entry.save(condition=WishlistItem.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return ListedBook(entry=WishlistItem.get(entry.pk, entry.sk), book=book), False
+    if not put_if_absent(entry):
+        entry = WishlistItem.get(entry.pk, entry.sk)
+        return ListedBook(entry=entry, book=book), False
     return ListedBook(entry=entry, book=book), True
 
 

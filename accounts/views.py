@@ -1,7 +1,7 @@
 """Account endpoints: register, login, refresh, logout, profile, password, favourites and wishlist."""
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -100,25 +100,32 @@ class PasswordChangeView(TenantAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class _UserListView(TenantAPIView):
+class _UserBookListView(TenantAPIView):
+    """A paginated list of the caller's books (favourites, wishlist): one Query + one BatchGetItem."""
+
     permission_classes = [IsAuthenticated]
     list_name: str
+    output_serializer: type
+    selector: staticmethod
 
-    def page_params(self, request) -> tuple[int, dict | None, str]:
+    def get(self, request):
         params = PageParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         scope = f"{self.list_name}:{self.tenant_id}:{request.user.id}"
-        return params.validated_data["limit"], decode_cursor(params.validated_data.get("cursor"), scope=scope), scope
+        page = self.selector(
+            tenant_id=self.tenant_id,
+            user_id=request.user.id,
+            limit=params.validated_data["limit"],
+            position=decode_cursor(params.validated_data.get("cursor"), scope=scope),
+        )
+        return Response(page_body(page, self.output_serializer(page.items, many=True).data, scope=scope))
 
 
-class FavoriteListView(_UserListView):
+@extend_schema_view(get=extend_schema(parameters=[PageParams], responses={200: paginated(s.FavoriteOutputSerializer)}))
+class FavoriteListView(_UserBookListView):
     list_name = "favorites"
-
-    @extend_schema(parameters=[PageParams], responses={200: paginated(s.FavoriteOutputSerializer)})
-    def get(self, request):
-        limit, position, scope = self.page_params(request)
-        page = favorites_list(tenant_id=self.tenant_id, user_id=request.user.id, limit=limit, position=position)
-        return Response(page_body(page, s.FavoriteOutputSerializer(page.items, many=True).data, scope=scope))
+    output_serializer = s.FavoriteOutputSerializer
+    selector = staticmethod(favorites_list)
 
 
 class FavoriteView(TenantAPIView):
@@ -135,14 +142,11 @@ class FavoriteView(TenantAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class WishlistListView(_UserListView):
+@extend_schema_view(get=extend_schema(parameters=[PageParams], responses={200: paginated(s.WishlistOutputSerializer)}))
+class WishlistListView(_UserBookListView):
     list_name = "wishlist"
-
-    @extend_schema(parameters=[PageParams], responses={200: paginated(s.WishlistOutputSerializer)})
-    def get(self, request):
-        limit, position, scope = self.page_params(request)
-        page = wishlist_list(tenant_id=self.tenant_id, user_id=request.user.id, limit=limit, position=position)
-        return Response(page_body(page, s.WishlistOutputSerializer(page.items, many=True).data, scope=scope))
+    output_serializer = s.WishlistOutputSerializer
+    selector = staticmethod(wishlist_list)
 
 
 class WishlistView(TenantAPIView):

@@ -12,7 +12,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondary
 from pynamodb.models import Model
 
 from bookstore.dynamodb.attributes import DecimalAttribute
-from bookstore.dynamodb.base import NEW_AND_OLD_IMAGES, BaseModel, TableMeta, table_name
+from bookstore.dynamodb.base import NEW_AND_OLD_IMAGES, BaseModel, TableMeta, UserPartitionKeys, table_name
 from bookstore.dynamodb.registry import register
 
 PENDING = "pending"
@@ -22,7 +22,7 @@ STATUSES = (PENDING, COMPLETED, CANCELLED)
 
 
 @register
-class CartLine(BaseModel):
+class CartLine(UserPartitionKeys, BaseModel):
     """One book in a user's cart.
 
     PK `{tenant}#{user_id}`, SK `CART#{book_id}`: one Query reads the whole cart (it holds
@@ -32,18 +32,13 @@ class CartLine(BaseModel):
     class Meta(TableMeta):
         table_name = table_name("shopping_cart")
 
+    SORT_PREFIX = "CART"
+
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     book_id = UnicodeAttribute()
     quantity = NumberAttribute()
 
-    @staticmethod
-    def key(tenant_id: str, user_id: str) -> str:
-        return f"{tenant_id}#{user_id}"
-
-    @staticmethod
-    def sort_key(book_id: str) -> str:
-        return f"CART#{book_id}"
 
 
 class PurchaseItem(MapAttribute):
@@ -90,7 +85,7 @@ class TenantPurchasesByDate(GlobalSecondaryIndex):
 
 
 @register
-class Purchase(BaseModel):
+class Purchase(UserPartitionKeys, BaseModel):
     """A placed order.
 
     PK `{tenant}#{user_id}`, SK `PURCHASE#{purchase_id}`: a user reads one of their own
@@ -103,6 +98,8 @@ class Purchase(BaseModel):
     class Meta(TableMeta):
         table_name = table_name("purchases")
         stream_view_type = NEW_AND_OLD_IMAGES
+
+    SORT_PREFIX = "PURCHASE"
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -119,14 +116,6 @@ class Purchase(BaseModel):
 
     by_date = UserPurchasesByDate()
     tenant_by_date = TenantPurchasesByDate()
-
-    @staticmethod
-    def key(tenant_id: str, user_id: str) -> str:
-        return f"{tenant_id}#{user_id}"
-
-    @staticmethod
-    def sort_key(purchase_id: str) -> str:
-        return f"PURCHASE#{purchase_id}"
 
     @staticmethod
     def tenant_key_for(tenant_id: str) -> str:

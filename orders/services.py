@@ -6,9 +6,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 
-from bookstore.dynamodb.base import transact_write
+from bookstore.dynamodb.base import put_if_absent, transact_write
 from bookstore.errors import ApplicationError
 from catalog.models import Book
 from catalog.selectors import book_get
@@ -71,30 +71,33 @@ def cart_add(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Ca
             raise ApplicationError(OrdersError.QUANTITY_TOO_LARGE, details={"quantity": [f"At most {MAX_QUANTITY}."]})
         if wanted > book.stock_quantity:
             raise _insufficient_stock([_shortage(book, book.book_id, wanted)])
-        try:
-            _write_line(tenant_id=tenant_id, user_id=user_id, book_id=book.book_id, quantity=wanted, held=existing)
+        if _write_line(tenant_id=tenant_id, user_id=user_id, book_id=book.book_id, quantity=wanted, held=existing):
             return cart_get(tenant_id=tenant_id, user_id=user_id)
-        except (PutError, UpdateError) as exc:
-            if not _conditional_check_failed(exc):
-                raise  # a concurrent change to this line: read it again and retry
+        # A concurrent request changed this line since we read it: read it again and retry.
     raise ApplicationError(OrdersError.CART_CHANGED)
 
 
-def _write_line(*, tenant_id: str, user_id: str, book_id: str, quantity: int, held: CartLine | None) -> None:
-    """Write a line on condition that it is as we read it, so concurrent adds both count."""
+def _write_line(*, tenant_id: str, user_id: str, book_id: str, quantity: int, held: CartLine | None) -> bool:
+    """Write a line on condition that it is still as we read it; False if it changed meanwhile."""
     if held is None:
-        CartLine(
+        line = CartLine(
             CartLine.key(tenant_id, user_id),
             CartLine.sort_key(book_id),
             book_id=book_id,
             quantity=quantity,
             created_at=now(),
-        ).save(condition=CartLine.pk.does_not_exist())
-    else:
+        )
+        return put_if_absent(line)
+    try:
         held.update(
             actions=[CartLine.quantity.set(quantity), CartLine.updated_at.set(now())],
             condition=CartLine.quantity == held.quantity,
         )
+    except UpdateError as exc:
+        if _conditional_check_failed(exc):
+            return False
+        raise
+    return True
 
 
 def cart_set_quantity(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Cart:
