@@ -28,7 +28,7 @@ def _named_tenants(request) -> set[str]:
 
 def resolve_tenant(request) -> str:
     """The active tenant of this request, or an ApplicationError saying why there is none."""
-    from accounts.selectors import tenant_is_active
+    from accounts.selectors import tenant_is_active  # accounts imports this module: import late
 
     named = _named_tenants(request)
     user = request.user

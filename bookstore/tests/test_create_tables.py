@@ -1,0 +1,27 @@
+"""The create_tables command (bookstore/dynamodb/registry.py: create_tables)."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from bookstore.dynamodb.registry import registered_models
+
+
+def test_create_tables_is_idempotent_and_says_so():
+    out = StringIO()
+    call_command("create_tables", stdout=out)
+    total = len(list(registered_models()))
+    assert out.getvalue().strip() == f"0 created, {total} already existed."
+    assert total >= 12
+
+
+def test_every_registered_table_exists_with_its_stream_and_indexes():
+    from catalog.models import Book
+    from orders.models import Purchase
+
+    for model in registered_models():
+        assert model.exists(), model.Meta.table_name
+    for model in (Book, Purchase):
+        description = model.describe_table()
+        assert description["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert len(Book.describe_table()["GlobalSecondaryIndexes"]) == 9
