@@ -83,6 +83,8 @@ class User(UserPartitionKeys, BaseModel):
     role = UnicodeAttribute(default="customer")
     preferences = Preferences(default=dict)
     is_active = BooleanAttribute(default=True)
+    # Refresh tokens issued before this instant are no longer honoured.
+    password_changed_at = UTCDateTimeAttribute(null=True)
 
     email_index = UserEmailIndex()
 

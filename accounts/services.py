@@ -149,13 +149,20 @@ def profile_update(
 
 
 def password_change(*, tenant_id: str, user_id: str, current_password: str, new_password: str) -> None:
-    """Replace the password after checking the current one."""
+    """Replace the password after checking the current one; earlier refresh tokens stop working."""
     user = user_get(tenant_id=tenant_id, user_id=user_id)
     if not check_password(current_password, user.password):
         raise ApplicationError(
             AccountsError.WRONG_PASSWORD, details={"current_password": [AccountsError.WRONG_PASSWORD.message]}
         )
-    user.update(actions=[User.password.set(make_password(new_password)), User.updated_at.set(now())])
+    changed_at = now()
+    user.update(
+        actions=[
+            User.password.set(make_password(new_password)),
+            User.password_changed_at.set(changed_at),
+            User.updated_at.set(changed_at),
+        ]
+    )
 
 
 # --- Favourites and wishlist --------------------------------------------------------------

@@ -7,7 +7,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.errors import AccountsError
 from accounts.models import RevokedToken, User
-from accounts.selectors import tenant_is_active
+from accounts.selectors import tenant_is_active, user_get
 from bookstore.errors import ApplicationError
 
 
@@ -31,7 +31,11 @@ def _valid_refresh_token(raw: str) -> RefreshToken:
 
 
 def token_refresh(*, refresh: str) -> dict[str, str]:
-    """A new access token for a valid, unrevoked refresh token of an active tenant."""
+    """A new access token for a valid, unrevoked refresh token of an active user and tenant.
+
+    Three reads: the revocation list, the tenant (usually cached) and the user, so that a
+    logout, a deactivated account or a password change ends the token's life.
+    """
     token = _valid_refresh_token(refresh)
     try:
         RevokedToken.get(token["jti"])
@@ -41,6 +45,15 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         raise ApplicationError(AccountsError.TOKEN_REVOKED)
     if not tenant_is_active(tenant_id=token["tenant_id"]):
         raise ApplicationError(AccountsError.INVALID_TOKEN)
+    try:
+        user = user_get(tenant_id=token["tenant_id"], user_id=token["user_id"])
+    except ApplicationError as exc:
+        raise ApplicationError(AccountsError.INVALID_TOKEN) from exc
+    if not user.is_active:
+        raise ApplicationError(AccountsError.INVALID_TOKEN)
+    # iat has whole seconds: a token from the very second of the change is still honoured.
+    if user.password_changed_at and token["iat"] < int(user.password_changed_at.timestamp()):
+        raise ApplicationError(AccountsError.TOKEN_REVOKED)
     return {"access": str(token.access_token)}
 
 

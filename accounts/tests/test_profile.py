@@ -73,3 +73,37 @@ def test_deactivated_tenant_locks_out_its_users(customer_client, tenant):
     response = customer_client.get(PROFILE)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "tenant_not_found"
+
+
+def test_password_change_ends_earlier_refresh_tokens(customer_client, customer, api_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from accounts.tokens import tokens_for_user
+
+    earlier = RefreshToken(tokens_for_user(customer)["refresh"])
+    earlier.set_iat(at_time=timezone.now() - timedelta(seconds=5))
+    refresh = "/api/v1/users/token/refresh"
+    assert api_client.post(refresh, {"refresh": str(earlier)}, format="json").status_code == 200
+
+    customer_client.post(PASSWORD_URL, {"current_password": PASSWORD, "new_password": "a-new-long-password"},
+                         format="json")
+    response = api_client.post(refresh, {"refresh": str(earlier)}, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_revoked"
+    fresh = api_client.post(
+        LOGIN, {"email": customer.email, "password": "a-new-long-password", "tenant_id": "tenant1"}, format="json"
+    ).json()["refresh"]
+    assert api_client.post(refresh, {"refresh": fresh}, format="json").status_code == 200
+
+
+def test_refresh_of_a_deactivated_user_is_401(customer, api_client):
+    from accounts.models import User
+    from accounts.tokens import tokens_for_user
+
+    refresh = tokens_for_user(customer)["refresh"]
+    customer.update(actions=[User.is_active.set(False)])
+    response = api_client.post("/api/v1/users/token/refresh", {"refresh": refresh}, format="json")
+    assert response.status_code == 401
