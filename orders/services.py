@@ -101,13 +101,13 @@ def _write_line(*, tenant_id: str, user_id: str, book_id: str, quantity: int, he
 
 
 def cart_set_quantity(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Cart:
-    """Set a line's quantity; 0 removes the line."""
-    book = book_get(tenant_id=tenant_id, book_id=book_id)
-    line = CartLine(CartLine.key(tenant_id, user_id), CartLine.sort_key(book.book_id))
+    """Set a line's quantity; 0 removes the line, even one whose book is no longer sold."""
+    line = CartLine(CartLine.key(tenant_id, user_id), CartLine.sort_key(book_id))
     try:
         if quantity == 0:
             line.delete(condition=CartLine.pk.exists())
         else:
+            book = book_get(tenant_id=tenant_id, book_id=book_id)
             if quantity > book.stock_quantity:
                 raise _insufficient_stock([_shortage(book, book.book_id, quantity)])
             line.update(

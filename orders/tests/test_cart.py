@@ -133,6 +133,9 @@ def test_a_withdrawn_book_stays_in_the_cart_as_unavailable(customer_client, book
     assert cart["total"] == "0.00"
     assert cart["items"][0]["available"] is False
     assert cart["items"][0]["in_stock"] is False
+    removed = customer_client.patch(item(customer_client, book.book_id), {"quantity": 0}, format="json")
+    assert removed.status_code == 200
+    assert removed.json()["items"] == []
 
 
 def test_carts_are_private(customer_client, other_customer_client, book):
