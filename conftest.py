@@ -1,10 +1,15 @@
-"""Session-wide test fixtures: the patched emulator on a free loopback port, and clean tables.
+"""Session-wide test fixtures: the patched emulator, clean tables, and factories that compose.
 
-The port was chosen by the test settings, so the models already point at it. Tables are
-created once; each test starts with every table empty.
+The emulator runs on the free loopback port the test settings chose, so the models already
+point at it. Tables are created once; each test starts with every table empty and the
+tenant cache cleared. Tests build their world with the factories below
+(`tenant_factory`, `user_factory`, `book_factory`, `cart_with`, `placed_order`,
+`client_for`) and never import this module.
 """
 
 import itertools
+import uuid
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -12,6 +17,10 @@ from django.conf import settings
 
 from bookstore.dynamodb.registry import create_tables, registered_models
 from bookstore.local.emulator import start_emulator
+
+PASSWORD = "correct-horse-battery-staple"
+ADDRESS = {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"}
+_serial = itertools.count(1)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,44 +39,101 @@ def _empty(model) -> None:
 
 @pytest.fixture(autouse=True)
 def clean_tables(emulator):
+    from bookstore.tenants import tenant_cache
+
     yield
+    tenant_cache.clear()
     for model in registered_models():
         _empty(model)
 
 
-# --- Composable fixtures: tenants, users, and API clients holding their tokens ----------
+@pytest.fixture
+def clock():
+    """The application clock, pinned at the current time; `clock.set(...)` and `clock.advance(...)` move it."""
+    from bookstore.dynamodb import clock as app_clock
 
-PASSWORD = "correct-horse-battery-staple"
+    app_clock.set_now(app_clock.now())
+
+    class Clock:
+        now = staticmethod(app_clock.now)
+        set = staticmethod(app_clock.set_now)
+        advance = staticmethod(app_clock.advance)
+
+    yield Clock()
+    app_clock.set_now(None)
 
 
 @pytest.fixture
-def tenant():
-    from accounts.services import tenant_create
+def password():
+    """The password every factory-made user has."""
+    return PASSWORD
 
-    return tenant_create(tenant_id="tenant1", name="Tenant One").tenant
+
+# --- Tenants and users ------------------------------------------------------------------
 
 
 @pytest.fixture
-def other_tenant():
-    from accounts.services import tenant_create
+def tenant_factory():
+    """`tenant_factory(tenant_id=None, name=None)`: an active tenant (a fresh id unless one is given)."""
+    from bookstore.tenants import tenant_create
 
-    return tenant_create(tenant_id="tenant2", name="Tenant Two").tenant
+    def make(tenant_id: str | None = None, name: str | None = None):
+        tenant_id = tenant_id or f"shop-{next(_serial)}"
+        return tenant_create(tenant_id=tenant_id, name=name or f"Shop {tenant_id}").tenant
+
+    return make
 
 
-def make_user(tenant_id: str, email: str, role: str = "customer"):
+@pytest.fixture
+def tenant(tenant_factory):
+    return tenant_factory("tenant1", "Tenant One")
+
+
+@pytest.fixture
+def other_tenant(tenant_factory):
+    return tenant_factory("tenant2", "Tenant Two")
+
+
+@pytest.fixture
+def user_factory():
+    """`user_factory(tenant, role="customer", email=None)`: a user whose password is PASSWORD."""
     from accounts.services import user_create
+    from bookstore.authentication import ROLE_CUSTOMER
 
-    return user_create(tenant_id=tenant_id, email=email, password=PASSWORD, first_name="Test", role=role)
+    def make(tenant, *, role: str = ROLE_CUSTOMER, email: str | None = None, **fields):
+        email = email or f"{role}-{next(_serial)}@example.com"
+        return user_create(
+            tenant_id=tenant.tenant_id, email=email, password=PASSWORD, first_name="Test", role=role, **fields
+        )
+
+    return make
 
 
-def client_for(user):
-    from rest_framework.test import APIClient
+@pytest.fixture
+def customer(tenant, user_factory):
+    return user_factory(tenant, email="customer@example.com")
 
-    from accounts.tokens import tokens_for_user
 
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(user)['access']}")
-    return client
+@pytest.fixture
+def other_customer(tenant, user_factory):
+    return user_factory(tenant, email="other@example.com")
+
+
+@pytest.fixture
+def admin(tenant, user_factory):
+    from bookstore.authentication import ROLE_ADMIN
+
+    return user_factory(tenant, role=ROLE_ADMIN, email="admin@example.com")
+
+
+@pytest.fixture
+def other_tenant_admin(other_tenant, user_factory):
+    from bookstore.authentication import ROLE_ADMIN
+
+    return user_factory(other_tenant, role=ROLE_ADMIN, email="admin@tenant2.example.com")
+
+
+# --- API clients ------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -78,51 +144,70 @@ def api_client():
 
 
 @pytest.fixture
-def customer(tenant):
-    return make_user("tenant1", "customer@example.com")
+def client_for():
+    """`client_for(user)`: an API client that sends the user's access token."""
+    from rest_framework.test import APIClient
+
+    from accounts.tokens import tokens_for_user
+
+    def make(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(user)['access']}")
+        return client
+
+    return make
 
 
 @pytest.fixture
-def other_customer(tenant):
-    return make_user("tenant1", "other@example.com")
-
-
-@pytest.fixture
-def admin(tenant):
-    return make_user("tenant1", "admin@example.com", role="admin")
-
-
-@pytest.fixture
-def other_tenant_admin(other_tenant):
-    return make_user("tenant2", "admin@tenant2.example.com", role="admin")
-
-
-@pytest.fixture
-def customer_client(customer):
+def customer_client(client_for, customer):
     return client_for(customer)
 
 
 @pytest.fixture
-def other_customer_client(other_customer):
+def other_customer_client(client_for, other_customer):
     return client_for(other_customer)
 
 
 @pytest.fixture
-def admin_client(admin):
+def admin_client(client_for, admin):
     return client_for(admin)
 
 
 @pytest.fixture
-def other_tenant_admin_client(other_tenant_admin):
+def other_tenant_admin_client(client_for, other_tenant_admin):
     return client_for(other_tenant_admin)
 
 
-# --- Books ------------------------------------------------------------------------------
+@pytest.fixture
+def walk_pages():
+    """`walk_pages(client, url, **request_options)`: every item of a cursor-paginated list, page by page.
 
-_serial = itertools.count(1)
+    Fails the test if a page repeats an item or a cursor loops.
+    """
+
+    def walk(client, url: str, *, params: dict | None = None, key: str = "book_id", **options) -> list[dict]:
+        items, cursors, params = [], set(), dict(params or {})
+        while True:
+            response = client.get(url, params, **options)
+            assert response.status_code == 200, response.content
+            body = response.json()
+            items.extend(body["results"])
+            if not body["next"]:
+                break
+            assert body["next"] not in cursors, "a cursor repeated"
+            cursors.add(body["next"])
+            params["cursor"] = body["next"]
+        ids = [item[key] for item in items]
+        assert len(ids) == len(set(ids)), "an item appeared on two pages"
+        return items
+
+    return walk
 
 
-def isbn13(serial: int) -> str:
+# --- Books, carts and orders ------------------------------------------------------------
+
+
+def _isbn13(serial: int) -> str:
     """A valid ISBN-13 (978 prefix, correct check digit) unique per serial."""
     from catalog.isbn import isbn13_check_digit
 
@@ -131,13 +216,23 @@ def isbn13(serial: int) -> str:
 
 
 @pytest.fixture
-def make_book(tenant):
-    """Create an active book through the catalogue service; keywords override the defaults."""
+def new_isbn():
+    """`new_isbn()`: a valid ISBN-13 no other book of the test has."""
+    return lambda: _isbn13(next(_serial))
+
+
+@pytest.fixture
+def book_factory(request, new_isbn):
+    """`book_factory(tenant=None, **fields)`: an active book made through the catalogue service.
+
+    Without a tenant it goes to the `tenant` fixture's shop.
+    """
     from catalog.services import book_create
 
-    def make(tenant_id: str = "tenant1", **fields):
+    def make(tenant=None, **fields):
+        tenant = tenant or request.getfixturevalue("tenant")
         defaults = {
-            "isbn": isbn13(next(_serial)),
+            "isbn": new_isbn(),
             "title": "Cien años de soledad",
             "author": "Gabriel García Márquez",
             "category": "Fiction",
@@ -145,11 +240,77 @@ def make_book(tenant):
             "stock_quantity": 10,
             "language": "es",
         }
-        return book_create(tenant_id=tenant_id, **{**defaults, **fields})
+        return book_create(tenant_id=tenant.tenant_id, **{**defaults, **fields})
 
     return make
 
 
 @pytest.fixture
-def book(make_book):
-    return make_book()
+def book(book_factory):
+    return book_factory()
+
+
+@pytest.fixture
+def stock_of():
+    """`stock_of(book)`: the book's stock as the table holds it now."""
+    from catalog.models import Book
+
+    return lambda book: int(Book.get(book.pk, book.sk, consistent_read=True).stock_quantity)
+
+
+@pytest.fixture
+def cart_with():
+    """`cart_with(user, book, quantity=1)`: the user's cart after adding copies of the book."""
+    from orders.services import cart_add
+
+    def add(user, book, quantity: int = 1):
+        return cart_add(tenant_id=user.tenant_id, user_id=user.user_id, book_id=book.book_id, quantity=quantity)
+
+    return add
+
+
+@pytest.fixture
+def placed_order(cart_with):
+    """`placed_order(user, *books, quantity=1, payment_method="card")`: a purchase of the books, checked out."""
+    from orders.services import checkout
+
+    def place(user, *books, quantity: int = 1, payment_method: str = "card"):
+        for book in books:
+            cart_with(user, book, quantity)
+        purchase, _ = checkout(
+            tenant_id=user.tenant_id,
+            user_id=user.user_id,
+            idempotency_key=str(uuid.uuid4()),
+            payment_method=payment_method,
+            shipping_address=dict(ADDRESS),
+        )
+        return purchase
+
+    return place
+
+
+# --- DynamoDB call budgets --------------------------------------------------------------
+
+
+@pytest.fixture
+def dynamodb_calls():
+    """A Counter of DynamoDB operations (`Query`, `GetItem`, ...) sent while the test runs.
+
+    Counted with a botocore `before-call` event hook on every model's client (observing,
+    never replacing a call). `dynamodb_calls.clear()` starts a fresh count.
+    """
+    from bookstore.dynamodb.base import connection
+
+    calls: Counter[str] = Counter()
+
+    def count(model, params, **kwargs):
+        calls[model.name] += 1
+
+    clients = {
+        id(c): c for c in [connection().client] + [m._get_connection().connection.client for m in registered_models()]
+    }
+    for client in clients.values():
+        client.meta.events.register("before-call.dynamodb", count)
+    yield calls
+    for client in clients.values():
+        client.meta.events.unregister("before-call.dynamodb", count)

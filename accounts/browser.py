@@ -18,7 +18,7 @@ from accounts.serializers import LoginInputSerializer
 from accounts.services import user_authenticate
 from accounts.throttling import LoginAccountThrottle, LoginIPThrottle
 from accounts.tokens import tokens_for_user
-from accounts.views import PublicAPIView
+from bookstore.api import PublicAPIView
 from bookstore.errors import ApplicationError
 
 DEFAULT_NEXT = "/api/v1/users/profile"

@@ -4,12 +4,9 @@ from bookstore.errors import ErrorCode
 
 
 class AccountsError(ErrorCode):
-    TENANT_EXISTS = ("tenant_exists", 409, "A tenant with this id already exists.")
-    INVALID_TENANT_ID = ("invalid_tenant_id", 400, "A tenant id is 3-40 lowercase letters, digits or hyphens.")
     EMAIL_TAKEN = ("email_taken", 409, "An account with this email already exists.")
     INVALID_CREDENTIALS = ("invalid_credentials", 401, "Invalid email or password.")
     TOKEN_REVOKED = ("token_revoked", 401, "The token has been revoked.")
-    INVALID_TOKEN = ("invalid_token", 401, "The token is invalid or expired.")
     WRONG_PASSWORD = ("wrong_password", 400, "The current password is not correct.")
     USER_NOT_FOUND = ("user_not_found", 404, "User not found.")
     WISHLIST_ITEM_NOT_FOUND = ("wishlist_item_not_found", 404, "This book is not on the wishlist.")

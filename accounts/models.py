@@ -1,4 +1,4 @@
-"""Tenants, users, revoked refresh tokens, and each user's favourites and wishlist."""
+"""Users, revoked refresh tokens, and each user's favourites and wishlist."""
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -12,32 +12,9 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
+from bookstore.authentication import ROLE_CUSTOMER
 from bookstore.dynamodb.base import BaseModel, TableMeta, UserPartitionKeys, table_name
 from bookstore.dynamodb.registry import register
-
-
-@register
-class Tenant(BaseModel):
-    """A shop in the registry of tenants.
-
-    PK `TENANT#{tenant_id}`, SK `TENANT`: one GetItem answers "does this tenant exist and
-    is it active", which every request asks (cached briefly in-process). `plan` names the
-    tenant's rate-limit tier.
-    """
-
-    class Meta(TableMeta):
-        table_name = table_name("tenants")
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True, default="TENANT")
-    tenant_id = UnicodeAttribute()
-    name = UnicodeAttribute()
-    is_active = BooleanAttribute(default=True)
-    plan = UnicodeAttribute(default="standard")
-
-    @staticmethod
-    def key(tenant_id: str) -> str:
-        return f"TENANT#{tenant_id}"
 
 
 class UserEmailIndex(GlobalSecondaryIndex):
@@ -80,7 +57,7 @@ class User(UserPartitionKeys, BaseModel):
     password = UnicodeAttribute()
     first_name = UnicodeAttribute(default="")
     last_name = UnicodeAttribute(default="")
-    role = UnicodeAttribute(default="customer")
+    role = UnicodeAttribute(default=ROLE_CUSTOMER)
     preferences = Preferences(default=dict)
     is_active = BooleanAttribute(default=True)
     # Refresh tokens issued before this instant are no longer honoured.
@@ -140,7 +117,6 @@ class Favorite(UserPartitionKeys, Model):
     added_at = UTCDateTimeAttribute()
 
     by_date = FavoritesByDate()
-
 
 
 class WishlistByPriority(LocalSecondaryIndex):

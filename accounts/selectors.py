@@ -1,39 +1,13 @@
-"""Reads of tenants, users, favourites and wishlists."""
+"""Reads of users, favourites and wishlists."""
 
-import time
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from accounts.errors import AccountsError
-from accounts.models import Favorite, Tenant, User, WishlistItem
+from accounts.models import Favorite, User, WishlistItem
 from bookstore.errors import ApplicationError
-from bookstore.pagination import Page, collect_page
+from bookstore.pagination import Page, query_page
 from catalog.models import Book
 from catalog.selectors import books_get_many
-
-# tenant_id -> (monotonic expiry, is_active); per container, so it only spares repeated reads.
-_tenant_cache: dict[str, tuple[float, bool]] = {}
-
-
-def tenant_get(*, tenant_id: str) -> Tenant | None:
-    try:
-        return Tenant.get(Tenant.key(tenant_id), "TENANT")
-    except Tenant.DoesNotExist:
-        return None
-
-
-def tenant_is_active(*, tenant_id: str) -> bool:
-    """Whether the tenant exists and is active; remembered for TENANT_CACHE_SECONDS."""
-    now = time.monotonic()
-    cached = _tenant_cache.get(tenant_id)
-    if cached and cached[0] > now:
-        return cached[1]
-    tenant = tenant_get(tenant_id=tenant_id)
-    active = bool(tenant and tenant.is_active)
-    if settings.TENANT_CACHE_SECONDS > 0:
-        _tenant_cache[tenant_id] = (now + settings.TENANT_CACHE_SECONDS, active)
-    return active
 
 
 def user_get(*, tenant_id: str, user_id: str) -> User:
@@ -65,22 +39,29 @@ def _with_books(*, tenant_id: str, page: Page) -> Page:
     for entry in page.items:
         book = books.get(entry.book_id)
         listed.append(ListedBook(entry=entry, book=book if book is not None and book.is_active else None))
-    return Page(items=listed, next_position=page.next_position)
+    return Page(items=listed, next_cursor=page.next_cursor)
 
 
-def favorites_list(*, tenant_id: str, user_id: str, limit: int, position: dict | None = None) -> Page:
+def favorites_list(*, tenant_id: str, user_id: str, limit: int, cursor: str | None = None) -> Page:
     """The user's favourites, newest first, with their books: one Query plus one BatchGetItem."""
-    page = collect_page(
-        Favorite.by_date.query(
-            Favorite.key(tenant_id, user_id), scan_index_forward=False, limit=limit, last_evaluated_key=position
-        )
+    page = query_page(
+        Favorite.by_date,
+        Favorite.key(tenant_id, user_id),
+        scan_index_forward=False,
+        limit=limit,
+        cursor=cursor,
+        scope=f"favorites:{tenant_id}:{user_id}",
     )
     return _with_books(tenant_id=tenant_id, page=page)
 
 
-def wishlist_list(*, tenant_id: str, user_id: str, limit: int, position: dict | None = None) -> Page:
+def wishlist_list(*, tenant_id: str, user_id: str, limit: int, cursor: str | None = None) -> Page:
     """The user's wishlist by priority, then date added, with books: one Query plus one BatchGetItem."""
-    page = collect_page(
-        WishlistItem.by_priority.query(WishlistItem.key(tenant_id, user_id), limit=limit, last_evaluated_key=position)
+    page = query_page(
+        WishlistItem.by_priority,
+        WishlistItem.key(tenant_id, user_id),
+        limit=limit,
+        cursor=cursor,
+        scope=f"wishlist:{tenant_id}:{user_id}",
     )
     return _with_books(tenant_id=tenant_id, page=page)

@@ -22,9 +22,7 @@ def _check_password_strength(value: str) -> str:
 
 
 class PreferencesSerializer(serializers.Serializer):
-    categories = serializers.ListField(
-        child=serializers.CharField(max_length=60), max_length=20, required=False
-    )
+    categories = serializers.ListField(child=serializers.CharField(max_length=60), max_length=20, required=False)
     language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False, allow_null=True)
 
 

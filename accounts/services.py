@@ -1,70 +1,50 @@
-"""Writes of tenants and users: tenants, registration, authentication, profiles, favourites, wishlists."""
+"""Writes of users: registration, a tenant's first admin, authentication, profiles, favourites, wishlists."""
 
-import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 
 from django.contrib.auth.hashers import check_password, make_password
-from pynamodb.exceptions import TransactWriteError
 
+from accounts.emails import normalize_email
 from accounts.errors import AccountsError
-from accounts.models import Favorite, Preferences, Tenant, User, WishlistItem
-from accounts.selectors import ListedBook, tenant_is_active, user_find_by_email, user_get
-from bookstore.authentication import ROLE_CUSTOMER
-from bookstore.dynamodb.base import put_if_absent, transact_write
+from accounts.models import Favorite, Preferences, User, WishlistItem
+from accounts.selectors import ListedBook, user_find_by_email, user_get
+from bookstore.authentication import ROLE_ADMIN, ROLE_CUSTOMER
+from bookstore.dynamodb.clock import now
+from bookstore.dynamodb.conditions import put_if_absent
+from bookstore.dynamodb.transactions import LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
-from bookstore.models import UniqueKey
-from bookstore.tenancy import TenancyError
+from bookstore.models import Tenant, UniqueKey
+from bookstore.tenants import tenant_create, tenant_is_active, tenant_require_active
 from catalog.selectors import book_get
-
-TENANT_ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def normalize_email(email: str) -> str:
-    """Emails compare case-insensitively: `Ana@Example.com` and `ana@example.com` are one account."""
-    return email.strip().lower()
-
-
-def tenant_id_is_valid(tenant_id: str) -> bool:
-    return bool(TENANT_ID_PATTERN.match(tenant_id))
 
 
 @dataclass(frozen=True)
-class TenantCreated:
+class TenantOpened:
     tenant: Tenant
     created: bool
     admin: User | None = None
 
 
-def tenant_create(
+def tenant_create_with_admin(
     *, tenant_id: str, name: str, admin_email: str | None = None, admin_password: str | None = None
-) -> TenantCreated:
+) -> TenantOpened:
     """Create a tenant and, optionally, its first admin. An existing tenant is left unchanged."""
-    if not tenant_id_is_valid(tenant_id):
-        raise ApplicationError(
-            AccountsError.INVALID_TENANT_ID, details={"tenant_id": [AccountsError.INVALID_TENANT_ID.message]}
-        )
-    tenant = Tenant(pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, created_at=now())
-    if not put_if_absent(tenant):
-        return TenantCreated(tenant=Tenant.get(Tenant.key(tenant_id), "TENANT"), created=False)
+    result = tenant_create(tenant_id=tenant_id, name=name)
+    if not result.created:
+        return TenantOpened(tenant=result.tenant, created=False)
     admin = None
     if admin_email and admin_password:
         admin = user_create(
-            tenant_id=tenant_id, email=admin_email, password=admin_password, role="admin", first_name="Admin"
+            tenant_id=tenant_id, email=admin_email, password=admin_password, role=ROLE_ADMIN, first_name="Admin"
         )
-    return TenantCreated(tenant=tenant, created=True, admin=admin)
+    return TenantOpened(tenant=result.tenant, created=True, admin=admin)
 
 
 def user_register(*, tenant_id: str, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
     """Self-service sign-up: a customer account in an existing, active tenant."""
-    if not tenant_is_active(tenant_id=tenant_id):
-        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    tenant_require_active(tenant_id=tenant_id)
     return user_create(tenant_id=tenant_id, email=email, password=password, first_name=first_name, last_name=last_name)
 
 
@@ -95,16 +75,17 @@ def user_create(
         created_at=now(),
     )
     claim = UniqueKey(key=UniqueKey.key_for(tenant_id=tenant_id, kind="EMAIL", value=email), owner_id=user_id)
-    try:
-        with transact_write() as tx:
-            tx.save(claim, condition=UniqueKey.key.does_not_exist())
-            tx.save(user, condition=User.pk.does_not_exist())
-    except TransactWriteError as exc:
-        if any(r and r.code == "ConditionalCheckFailed" for r in exc.cancellation_reasons or []):
-            details = {"email": [AccountsError.EMAIL_TAKEN.message]}
-            raise ApplicationError(AccountsError.EMAIL_TAKEN, details=details) from exc
-        raise
+    tx = LabelledTransaction()
+    tx.put("email", claim, condition=UniqueKey.key.does_not_exist())
+    tx.put("user", user, condition=User.pk.does_not_exist())
+    tx.commit(on_cancel=_email_taken)
     return user
+
+
+def _email_taken(failures) -> ApplicationError | None:
+    if failed_condition(failures, "email"):
+        return ApplicationError(AccountsError.EMAIL_TAKEN, details={"email": [AccountsError.EMAIL_TAKEN.message]})
+    return None
 
 
 @cache

@@ -3,7 +3,9 @@
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
+from accounts.emails import normalize_email
 from bookstore.ratelimit import rate_limit_hit
+from bookstore.tenants import normalize_tenant_id
 
 
 class _LoginThrottle(BaseThrottle):
@@ -36,7 +38,7 @@ class LoginAccountThrottle(_LoginThrottle):
         email, tenant_id = data.get("email"), data.get("tenant_id")
         if not isinstance(email, str) or not isinstance(tenant_id, str):
             return None
-        return f"{tenant_id[:64]}#{email.strip().lower()[:254]}"
+        return f"{normalize_tenant_id(tenant_id)[:64]}#{normalize_email(email)[:254]}"
 
 
 class LoginIPThrottle(_LoginThrottle):

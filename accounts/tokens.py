@@ -7,8 +7,9 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.errors import AccountsError
 from accounts.models import RevokedToken, User
-from accounts.selectors import tenant_is_active, user_get
-from bookstore.errors import ApplicationError
+from accounts.selectors import user_get
+from bookstore.errors import ApplicationError, CommonError
+from bookstore.tenants import tenant_is_active
 
 
 def tokens_for_user(user: User) -> dict[str, str]:
@@ -24,9 +25,9 @@ def _valid_refresh_token(raw: str) -> RefreshToken:
     try:
         token = RefreshToken(raw)
     except TokenError as exc:
-        raise ApplicationError(AccountsError.INVALID_TOKEN) from exc
+        raise ApplicationError(CommonError.INVALID_TOKEN) from exc
     if "tenant_id" not in token or "user_id" not in token:
-        raise ApplicationError(AccountsError.INVALID_TOKEN)
+        raise ApplicationError(CommonError.INVALID_TOKEN)
     return token
 
 
@@ -44,13 +45,13 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     else:
         raise ApplicationError(AccountsError.TOKEN_REVOKED)
     if not tenant_is_active(tenant_id=token["tenant_id"]):
-        raise ApplicationError(AccountsError.INVALID_TOKEN)
+        raise ApplicationError(CommonError.INVALID_TOKEN)
     try:
         user = user_get(tenant_id=token["tenant_id"], user_id=token["user_id"])
     except ApplicationError as exc:
-        raise ApplicationError(AccountsError.INVALID_TOKEN) from exc
+        raise ApplicationError(CommonError.INVALID_TOKEN) from exc
     if not user.is_active:
-        raise ApplicationError(AccountsError.INVALID_TOKEN)
+        raise ApplicationError(CommonError.INVALID_TOKEN)
     # iat has whole seconds: a token from the very second of the change is still honoured.
     if user.password_changed_at and token["iat"] < int(user.password_changed_at.timestamp()):
         raise ApplicationError(AccountsError.TOKEN_REVOKED)

@@ -83,14 +83,28 @@ def round_trips(counter, book_ids: list[str]) -> list[Row]:
 
         view_cart()  # warm
         samples = [counter.measure(view_cart) for _ in range(REPEATS)]
-        rows.append(Row("GET cart", lines, sum(samples[-1][0].values()), describe(samples[-1][0]),
-                        statistics.median(ms for _, ms in samples)))
+        rows.append(
+            Row(
+                "GET cart",
+                lines,
+                sum(samples[-1][0].values()),
+                describe(samples[-1][0]),
+                statistics.median(ms for _, ms in samples),
+            )
+        )
         samples = []
         for _ in range(REPEATS):
             _fill(client, book_ids[:lines])
             samples.append(counter.measure(lambda client=client: _checkout(client)))
-        rows.append(Row("POST purchases/checkout", lines, sum(samples[-1][0].values()), describe(samples[-1][0]),
-                        statistics.median(ms for _, ms in samples)))
+        rows.append(
+            Row(
+                "POST purchases/checkout",
+                lines,
+                sum(samples[-1][0].values()),
+                describe(samples[-1][0]),
+                statistics.median(ms for _, ms in samples),
+            )
+        )
     return rows
 
 

@@ -5,16 +5,12 @@ Every error leaves the API as `{"error": {"code", "message", "details"}}`. Servi
 mapped onto the same shape, and validation errors name the field in `details`.
 """
 
-import logging
 from enum import StrEnum
 from typing import Any
 
-from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
-
-logger = logging.getLogger(__name__)
 
 
 class ErrorCode(StrEnum):
@@ -38,6 +34,7 @@ class CommonError(ErrorCode):
     METHOD_NOT_ALLOWED = ("method_not_allowed", 405, "Method not allowed.")
     NOT_ACCEPTABLE = ("not_acceptable", 406, "The requested format is not available.")
     UNSUPPORTED_MEDIA_TYPE = ("unsupported_media_type", 415, "Unsupported media type.")
+    CONFLICT = ("write_conflict", 409, "Another change to the same data was being written at the same moment. Retry.")
     THROTTLED = ("throttled", 429, "Too many requests. Try again later.")
     INTERNAL = ("internal_error", 500, "An unexpected error occurred.")
 
@@ -57,6 +54,7 @@ def error_body(code: str, message: str, details: Any = None) -> dict:
     return {"error": {"code": code, "message": message, "details": details if details is not None else {}}}
 
 
+# DRF's exception classes whose code we name differently from their default_code.
 _DRF_CODES = {
     exceptions.ValidationError: CommonError.VALIDATION,
     exceptions.ParseError: CommonError.BAD_REQUEST,
@@ -71,34 +69,35 @@ _DRF_CODES = {
 }
 
 
-def _drf_error(exc: exceptions.APIException) -> tuple[ErrorCode, str, Any]:
+def _drf_error(exc: exceptions.APIException) -> tuple[str, str, Any]:
+    """The (code, message, details) of one of DRF's exceptions."""
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        return CommonError.VALIDATION, CommonError.VALIDATION.message, detail
+        return CommonError.VALIDATION.value, CommonError.VALIDATION.message, detail
     if isinstance(exc, exceptions.Throttled):
-        return CommonError.THROTTLED, CommonError.THROTTLED.message, {"retry_after": exc.wait}
-    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), CommonError.BAD_REQUEST)
+        return CommonError.THROTTLED.value, CommonError.THROTTLED.message, {"retry_after": exc.wait}
+    known = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), None)
+    code = known.value if known else exc.default_code
     detail = exc.detail
     if isinstance(detail, dict):  # simplejwt nests its message: {"detail": ..., "code": ...}
-        detail = detail.get("detail", code.message)
-    return code, str(detail) if not isinstance(detail, list) else code.message, {}
+        detail = detail.get("detail", known.message if known else exc.default_detail)
+    message = str(detail) if not isinstance(detail, list) else str(exc.default_detail)
+    return code, message, {}
 
 
-def exception_handler(exc: Exception, context: dict) -> Response:
-    """Render every exception as the one error shape; unexpected ones become a logged 500."""
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Render application and DRF errors in the one error shape.
+
+    Anything else is a bug: return None, as DRF does, so Django logs it, fires
+    `got_request_exception` for error trackers, and `handler500` renders the JSON body.
+    """
     if isinstance(exc, ApplicationError):
         return Response(
             error_body(exc.code.value, exc.message, exc.details), status=exc.code.http_status, headers=exc.headers
         )
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
-        logger.exception("Unhandled error", exc_info=exc)
-        return Response(
-            error_body(CommonError.INTERNAL.value, CommonError.INTERNAL.message),
-            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
-        )
+        return None
     code, message, details = _drf_error(exc)
-    response.data = error_body(code.value, message, details)
+    response.data = error_body(code, message, details)
     return response

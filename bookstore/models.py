@@ -1,10 +1,36 @@
-"""Cross-cutting tables: uniqueness keys and rate-limit counters, shared by every app."""
+"""Cross-cutting tables: the tenants registry, uniqueness keys and rate-limit counters."""
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from bookstore.dynamodb.base import TableMeta, table_name
+from bookstore.dynamodb.base import BaseModel, TableMeta, table_name
 from bookstore.dynamodb.registry import register
+
+
+@register
+class Tenant(BaseModel):
+    """A shop in the registry of tenants.
+
+    PK `TENANT#{tenant_id}`, SK `TENANT`: one GetItem answers "does this tenant exist and
+    is it active", which every request asks (cached briefly in-process). `plan` names the
+    tenant's rate-limit tier.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("tenants")
+
+    SORT_KEY = "TENANT"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default=SORT_KEY)
+    tenant_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    is_active = BooleanAttribute(default=True)
+    plan = UnicodeAttribute(default="standard")
+
+    @staticmethod
+    def key(tenant_id: str) -> str:
+        return f"TENANT#{tenant_id}"
 
 
 @register

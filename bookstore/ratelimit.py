@@ -1,8 +1,8 @@
 """Fixed-window rate limits counted in DynamoDB, so a limit holds across Lambda containers."""
 
-import time
 from datetime import UTC, datetime
 
+from bookstore.dynamodb.clock import now as clock_now
 from bookstore.models import RateLimitCounter
 
 
@@ -11,7 +11,7 @@ def rate_limit_hit(*, scope: str, subject: str, limit: int, window_seconds: int)
 
     One atomic UpdateItem (`ADD hits 1`) per hit, so concurrent hits are all counted.
     """
-    now = int(time.time())
+    now = int(clock_now().timestamp())
     window_start = now - now % window_seconds
     window_end = window_start + window_seconds
     counter = RateLimitCounter(f"{scope}#{subject}#{window_start}")

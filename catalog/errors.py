@@ -11,9 +11,4 @@ class CatalogError(ErrorCode):
         409,
         "The book was changed by someone else since it was read. Read it again and retry.",
     )
-    WRITE_CONFLICT = (
-        "write_conflict",
-        409,
-        "Another change to the same book or catalogue counts was being written at the same moment. Retry.",
-    )
     INVALID_ISBN = ("invalid_isbn", 400, "Not a valid ISBN-10 or ISBN-13.")

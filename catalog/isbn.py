@@ -2,6 +2,9 @@
 
 import re
 
+from bookstore.errors import ApplicationError
+from catalog.errors import CatalogError
+
 _SEPARATORS = re.compile(r"[\s\-]")
 _ISBN10 = re.compile(r"^\d{9}[\dX]$")
 _ISBN13 = re.compile(r"^97[89]\d{10}$")
@@ -38,3 +41,11 @@ def to_isbn13(isbn: str) -> str:
         return isbn
     first12 = "978" + isbn[:9]
     return first12 + isbn13_check_digit(first12)
+
+
+def clean_isbn(raw: str) -> str:
+    """The normalised form of an ISBN-10 or ISBN-13, or `invalid_isbn`: the one check every caller uses."""
+    isbn = normalize_isbn(raw)
+    if not is_valid_isbn(isbn):
+        raise ApplicationError(CatalogError.INVALID_ISBN, details={"isbn": [CatalogError.INVALID_ISBN.message]})
+    return isbn

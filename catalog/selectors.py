@@ -3,21 +3,19 @@
 import json
 import operator
 import uuid
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from functools import reduce
-from typing import Any
 
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex
 
 from bookstore.errors import ApplicationError
 from bookstore.models import UniqueKey
-from bookstore.pagination import DEFAULT_LIMIT, Page, PaginationError
+from bookstore.pagination import DEFAULT_LIMIT, Page, query_page
 from catalog import keys
 from catalog.errors import CatalogError
-from catalog.isbn import is_valid_isbn, normalize_isbn, to_isbn13
+from catalog.isbn import clean_isbn, to_isbn13
 from catalog.models import Book, BookFacet
 
 ISBN_KIND = "ISBN"
@@ -29,9 +27,6 @@ SORT_KEYS = {
     "title": ("title_key", True),
 }
 SORTS = tuple(SORT_KEYS)
-# With a FilterExpression, DynamoDB's Limit counts items read, not items kept: read more per call.
-FILTERED_READ_FACTOR = 5
-MAX_READ_PER_CALL = 1000
 
 
 def canonical_book_id(book_id: str) -> str | None:
@@ -81,9 +76,7 @@ def book_get_by_isbn(*, tenant_id: str, isbn: str, include_inactive: bool = Fals
 
     The claim is read consistently, so a book is found by ISBN as soon as it is created.
     """
-    normalized = normalize_isbn(isbn)
-    if not is_valid_isbn(normalized):
-        raise ApplicationError(CatalogError.INVALID_ISBN, details={"isbn": [CatalogError.INVALID_ISBN.message]})
+    normalized = clean_isbn(isbn)
     try:
         claim = UniqueKey.get(isbn_claim_key(tenant_id=tenant_id, isbn=normalized), consistent_read=True)
     except UniqueKey.DoesNotExist as exc:
@@ -112,7 +105,6 @@ class BookFilters:
 class _ListingPlan:
     index: GlobalSecondaryIndex
     hash_value: str
-    key_attrs: tuple[str, ...]
     forward: bool
     range_condition: Condition | None
     filter_condition: Condition | None
@@ -132,7 +124,7 @@ _INDEXES = {
 
 
 def _listing_plan(tenant_id: str, filters: BookFilters) -> _ListingPlan:
-    """The index, key condition and filter that serve these filters (see catalog/README_SECTION.md)."""
+    """The index, key condition and filter that serve these filters (the README's *Catalogue* section)."""
     conditions = []
     if filters.author:
         hash_attr, hash_value = "author_key", keys.author_key(tenant_id, filters.author)
@@ -166,57 +158,29 @@ def _listing_plan(tenant_id: str, filters: BookFilters) -> _ListingPlan:
     return _ListingPlan(
         index=_INDEXES[(hash_attr, range_attr)],
         hash_value=hash_value,
-        key_attrs=("pk", "sk", hash_attr, range_attr),
         forward=forward,
         range_condition=range_condition,
         filter_condition=reduce(operator.and_, conditions) if conditions else None,
     )
 
 
-def _start_key(position: dict[str, Any] | None, key_attrs: Iterable[str]) -> dict[str, dict[str, str]] | None:
-    """DynamoDB's ExclusiveStartKey for a decoded cursor position."""
-    if position is None:
-        return None
-    if set(position) != set(key_attrs) or not all(isinstance(v, str) for v in position.values()):
-        # Signed by us, but for another index design: treat it as any other bad cursor.
-        raise ApplicationError(PaginationError.INVALID_CURSOR, details={"cursor": ["Invalid cursor."]})
-    return {attr: {"S": value} for attr, value in position.items()}
-
-
-def _page(results: Iterable, *, limit: int, key_attrs: Iterable[str]) -> Page:
-    """A page from an iterator that stops after limit + 1 items; the extra one only proves a next page.
-
-    The next position is the key of the last item returned, not DynamoDB's
-    LastEvaluatedKey, so a filtered read that went past the page skips nothing.
-    """
-    items = list(results)
-    if len(items) <= limit:
-        return Page(items=items)
-    items = items[:limit]
-    last = items[-1]
-    return Page(items=items, next_position={attr: getattr(last, attr) for attr in key_attrs})
-
-
-def books_list(
-    *, tenant_id: str, filters: BookFilters, limit: int = DEFAULT_LIMIT, position: dict[str, Any] | None = None
-) -> Page:
+def books_list(*, tenant_id: str, filters: BookFilters, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page:
     """A page of the tenant's active books, from the GSI that serves the filters and sort.
 
     One Query per page when every filter is in the key; with a FilterExpression, more
-    Queries on the same index until the page is full or the index is exhausted.
+    Queries on the same index until the page is full, the index ends, or the read cap is hit.
     """
     plan = _listing_plan(tenant_id, filters)
-    filtered = plan.filter_condition is not None
-    results = plan.index.query(
+    return query_page(
+        plan.index,
         plan.hash_value,
         range_key_condition=plan.range_condition,
         filter_condition=plan.filter_condition,
         scan_index_forward=plan.forward,
-        limit=limit + 1,
-        page_size=min(MAX_READ_PER_CALL, (limit + 1) * FILTERED_READ_FACTOR) if filtered else limit + 1,
-        last_evaluated_key=_start_key(position, plan.key_attrs),
+        limit=limit,
+        cursor=cursor,
+        scope=filters.cursor_scope(tenant_id),
     )
-    return _page(results, limit=limit, key_attrs=plan.key_attrs)
 
 
 def categories_list(*, tenant_id: str) -> list[BookFacet]:
@@ -225,23 +189,15 @@ def categories_list(*, tenant_id: str) -> list[BookFacet]:
     return list(BookFacet.query(partition, filter_condition=BookFacet.book_count > 0))
 
 
-def authors_cursor_scope(*, tenant_id: str, prefix: str) -> str:
-    return "authors:" + json.dumps([tenant_id, keys.fold(prefix)])
-
-
-def authors_list(
-    *, tenant_id: str, prefix: str = "", limit: int = DEFAULT_LIMIT, position: dict[str, Any] | None = None
-) -> Page:
+def authors_list(*, tenant_id: str, prefix: str = "", limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page:
     """A page of the authors with active books whose name starts with `prefix` (case- and accent-insensitive)."""
-    partition = keys.facet_partition(tenant_id, keys.AUTHOR)
     folded = keys.name_key(prefix)
-    key_attrs = ("pk", "sk")
-    results = BookFacet.query(
-        partition,
+    return query_page(
+        BookFacet,
+        keys.facet_partition(tenant_id, keys.AUTHOR),
         range_key_condition=BookFacet.sk.startswith(folded) if folded else None,
         filter_condition=BookFacet.book_count > 0,
-        limit=limit + 1,
-        page_size=limit + 1,
-        last_evaluated_key=_start_key(position, key_attrs),
+        limit=limit,
+        cursor=cursor,
+        scope="authors:" + json.dumps([tenant_id, folded]),
     )
-    return _page(results, limit=limit, key_attrs=key_attrs)

@@ -1,15 +1,15 @@
 """Input and output serializers of the catalogue endpoints; `BookOutputSerializer` is nestable by other apps."""
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlparse
 
 from rest_framework import serializers
 
+from bookstore.dynamodb.clock import now
+from bookstore.errors import ApplicationError
 from bookstore.iso_codes import LANGUAGES
 from bookstore.pagination import PageParams
-from catalog.errors import CatalogError
-from catalog.isbn import is_valid_isbn, normalize_isbn
+from catalog.isbn import clean_isbn
 from catalog.selectors import SORTS
 
 FIRST_PRINTED_YEAR = 1450  # Gutenberg: no printed book is older
@@ -42,10 +42,10 @@ class BookOutputSerializer(serializers.Serializer):
 
 
 def _check_isbn(value: str) -> str:
-    isbn = normalize_isbn(value)
-    if not is_valid_isbn(isbn):
-        raise serializers.ValidationError(CatalogError.INVALID_ISBN.message)
-    return isbn
+    try:
+        return clean_isbn(value)
+    except ApplicationError as exc:
+        raise serializers.ValidationError(exc.message) from exc
 
 
 class BookInputSerializer(serializers.Serializer):
@@ -82,7 +82,7 @@ class BookInputSerializer(serializers.Serializer):
         return value
 
     def validate_publication_year(self, value: int | None) -> int | None:
-        if value is not None and value > datetime.now(UTC).year:
+        if value is not None and value > now().year:
             raise serializers.ValidationError("The publication year cannot be in the future.")
         return value
 

@@ -5,28 +5,24 @@ the category and author counts, so uniqueness and counts can never disagree with
 books themselves.
 """
 
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 
-from accounts.selectors import tenant_is_active
-from bookstore.dynamodb.base import transact_write
+from bookstore.dynamodb.clock import now
+from bookstore.dynamodb.transactions import Failures, LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
 from bookstore.models import UniqueKey
-from bookstore.tenancy import TenancyError
+from bookstore.tenants import tenant_require_active
 from catalog import keys
 from catalog.errors import CatalogError
-from catalog.isbn import is_valid_isbn, normalize_isbn, to_isbn13
+from catalog.isbn import clean_isbn, to_isbn13
 from catalog.models import Book, BookFacet
 from catalog.seed_data import seed_records
 from catalog.selectors import book_get, isbn_claim_key
@@ -53,18 +49,6 @@ EDITABLE_FIELDS = frozenset(
 # A namespace of our own, so seeded book ids are stable per tenant and ISBN (safe to re-run).
 SEED_NAMESPACE = uuid.UUID("6f1d3c8e-5b0a-4d4e-9a55-2c7c6e0f9b11")
 SEED_CHUNK = 500
-TRANSACTION_ATTEMPTS = 3
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _checked_isbn(raw: str) -> str:
-    isbn = normalize_isbn(raw)
-    if not is_valid_isbn(isbn):
-        raise ApplicationError(CatalogError.INVALID_ISBN, details={"isbn": [CatalogError.INVALID_ISBN.message]})
-    return isbn
 
 
 def _index_keys(book: Book) -> dict[str, str | None]:
@@ -104,58 +88,21 @@ def _book_build(*, tenant_id: str, book_id: str, created_at: datetime, **fields:
     return book
 
 
-@dataclass
-class _Transaction:
-    """A TransactWriteItems whose cancellation reasons map back to named actions.
+def _add_facet_deltas(
+    tx: LabelledTransaction, *, tenant_id: str, deltas: dict[tuple[str, str], tuple[int, str]]
+) -> None:
+    for (kind, folded), (delta, name) in deltas.items():
+        facet, actions = _facet_add(tenant_id=tenant_id, kind=kind, folded=folded, delta=delta, name=name)
+        tx.update(f"facet:{kind}:{folded}", facet, actions=actions)
 
-    PynamoDB sends deletes, then puts, then updates; the labels follow that order.
-    """
 
-    deletes: list[tuple[str, Model, Condition | None]] = field(default_factory=list)
-    puts: list[tuple[str, Model, Condition | None]] = field(default_factory=list)
-    updates: list[tuple[str, Model, list[Action], Condition | None]] = field(default_factory=list)
-
-    def add_facet_deltas(self, *, tenant_id: str, deltas: dict[tuple[str, str], tuple[int, str]]) -> None:
-        for (kind, folded), (delta, name) in deltas.items():
-            facet, actions = _facet_add(tenant_id=tenant_id, kind=kind, folded=folded, delta=delta, name=name)
-            self.updates.append((f"facet:{kind}", facet, actions, None))
-
-    def commit(self) -> None:
-        """Send the transaction; map failed conditions to catalogue errors.
-
-        DynamoDB cancels a transaction that collides with another one on the same item
-        (reason TransactionConflict, e.g. two books added to one category at once); its
-        conditions still hold, so it is sent again, a few times, before giving up with 409.
-        """
-        labels = [d[0] for d in self.deletes] + [p[0] for p in self.puts] + [u[0] for u in self.updates]
-        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
-            try:
-                self._send()
-                return
-            except TransactWriteError as exc:
-                reasons = exc.cancellation_reasons or []
-                failed = {labels[i]: r.code for i, r in enumerate(reasons) if r is not None and i < len(labels)}
-                if failed.get("isbn") == "ConditionalCheckFailed":
-                    raise ApplicationError(
-                        CatalogError.ISBN_TAKEN, details={"isbn": [CatalogError.ISBN_TAKEN.message]}
-                    ) from exc
-                if "ConditionalCheckFailed" in (failed.get("book"), failed.get("old_isbn")):
-                    raise ApplicationError(CatalogError.VERSION_CONFLICT) from exc
-                if not failed or set(failed.values()) != {"TransactionConflict"}:
-                    raise
-                if attempt == TRANSACTION_ATTEMPTS:
-                    raise ApplicationError(CatalogError.WRITE_CONFLICT) from exc
-                time.sleep(0.05 * attempt)
-
-    def _send(self) -> None:
-        with transact_write() as tx:
-            for _, model, condition in self.deletes:
-                tx.delete(model, condition=condition)
-            for _, model, condition in self.puts:
-                tx.save(model, condition=condition)
-            for _, model, actions, condition in self.updates:
-                # A copy: PynamoDB appends the version action to the list it is given.
-                tx.update(model, actions=list(actions), condition=condition)
+def _book_write_failure(failures: Failures) -> ApplicationError | None:
+    """Explain a cancelled book write: a taken ISBN, or a book changed since it was read."""
+    if failed_condition(failures, "isbn"):
+        return ApplicationError(CatalogError.ISBN_TAKEN, details={"isbn": [CatalogError.ISBN_TAKEN.message]})
+    if failed_condition(failures, "book") or failed_condition(failures, "old_isbn"):
+        return ApplicationError(CatalogError.VERSION_CONFLICT)
+    return None
 
 
 def _facet_add(*, tenant_id: str, kind: str, folded: str, delta: int, name: str) -> tuple[BookFacet, list[Action]]:
@@ -199,7 +146,7 @@ def book_create(
         tenant_id=tenant_id,
         book_id=str(uuid.uuid4()),
         created_at=now(),
-        isbn=_checked_isbn(isbn),
+        isbn=clean_isbn(isbn),
         title=title,
         author=author,
         category=category,
@@ -215,11 +162,11 @@ def book_create(
         is_active=is_active,
     )
     claim = UniqueKey(key=isbn_claim_key(tenant_id=tenant_id, isbn=book.isbn), owner_id=book.book_id)
-    tx = _Transaction()
-    tx.puts.append(("isbn", claim, UniqueKey.key.does_not_exist()))
-    tx.puts.append(("book", book, Book.pk.does_not_exist()))
-    tx.add_facet_deltas(tenant_id=tenant_id, deltas=_facet_deltas({}, _facets(book)))
-    tx.commit()
+    tx = LabelledTransaction()
+    tx.put("isbn", claim, condition=UniqueKey.key.does_not_exist())
+    tx.put("book", book, condition=Book.pk.does_not_exist())
+    _add_facet_deltas(tx, tenant_id=tenant_id, deltas=_facet_deltas({}, _facets(book)))
+    tx.commit(on_cancel=_book_write_failure)
     return book
 
 
@@ -234,7 +181,7 @@ def book_update(*, tenant_id: str, book_id: str, version: int | None = None, **c
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     if "isbn" in changes:
-        changes["isbn"] = _checked_isbn(changes["isbn"])
+        changes["isbn"] = clean_isbn(changes["isbn"])
     book = book_get(tenant_id=tenant_id, book_id=book_id, include_inactive=True)
     if version is not None and version != book.version:
         raise ApplicationError(CatalogError.VERSION_CONFLICT)
@@ -268,15 +215,15 @@ def _book_apply(book: Book, changes: dict[str, Any]) -> Book:
         attribute = getattr(Book, name)
         actions.append(attribute.remove() if value is None else attribute.set(value))
 
-    tx = _Transaction()
-    tx.updates.append(("book", book, actions, None))  # PynamoDB adds `version = :read` and ADD version 1
+    tx = LabelledTransaction()
+    tx.update("book", book, actions=actions)  # PynamoDB adds `version = :read` and ADD version 1
     if to_isbn13(book.isbn) != isbn_before:
         old_claim = UniqueKey(key=isbn_claim_key(tenant_id=book.tenant_id, isbn=isbn_before))
         new_claim = UniqueKey(key=isbn_claim_key(tenant_id=book.tenant_id, isbn=book.isbn), owner_id=book.book_id)
-        tx.deletes.append(("old_isbn", old_claim, UniqueKey.owner_id == book.book_id))
-        tx.puts.append(("isbn", new_claim, UniqueKey.key.does_not_exist()))
-    tx.add_facet_deltas(tenant_id=book.tenant_id, deltas=_facet_deltas(facets_before, _facets(book)))
-    tx.commit()
+        tx.delete("old_isbn", old_claim, condition=UniqueKey.owner_id == book.book_id)
+        tx.put("isbn", new_claim, condition=UniqueKey.key.does_not_exist())
+    _add_facet_deltas(tx, tenant_id=book.tenant_id, deltas=_facet_deltas(facets_before, _facets(book)))
+    tx.commit(on_cancel=_book_write_failure)
     return book
 
 
@@ -304,8 +251,7 @@ def catalog_seed(
     the API meanwhile are not lost). An interrupted run can leave counts short for the books
     it wrote; it never double-counts, because re-runs skip those books.
     """
-    if not tenant_is_active(tenant_id=tenant_id):
-        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    tenant_require_active(tenant_id=tenant_id)
     records = list(seed_records(count=count, seed=seed))
     started = now()
     facet_counts: Counter[tuple[str, str]] = Counter()

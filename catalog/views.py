@@ -2,16 +2,14 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from bookstore.pagination import decode_cursor, page_body, paginated
-from bookstore.permissions import IsTenantAdmin, PublicReadAdminWrite
-from bookstore.tenancy import TenantAPIView
+from bookstore.api import TenantAPIView, page_response
+from bookstore.pagination import paginated
+from bookstore.permissions import PublicReadAdminWrite
 from catalog import serializers as s
 from catalog.selectors import (
     BookFilters,
-    authors_cursor_scope,
     authors_list,
     book_get,
     book_get_by_isbn,
@@ -26,10 +24,6 @@ class CatalogAPIView(TenantAPIView):
 
     permission_classes = [PublicReadAdminWrite]
 
-    def caller_is_admin(self) -> bool:
-        """Admins also see inactive (soft-deleted) books."""
-        return IsTenantAdmin().has_permission(self.request, self)
-
 
 class BookListView(CatalogAPIView):
     @extend_schema(
@@ -38,20 +32,16 @@ class BookListView(CatalogAPIView):
     def get(self, request):
         params = s.BookListParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        data = dict(params.validated_data)
-        limit, cursor = data.pop("limit"), data.pop("cursor", None)
-        filters = BookFilters(**data)
-        scope = filters.cursor_scope(self.tenant_id)
-        page = books_list(
-            tenant_id=self.tenant_id, filters=filters, limit=limit, position=decode_cursor(cursor, scope=scope)
-        )
-        return Response(page_body(page, s.BookOutputSerializer(page.items, many=True).data, scope=scope))
+        filters = dict(params.validated_data)
+        limit, cursor = filters.pop("limit"), filters.pop("cursor", None)
+        page = books_list(tenant_id=self.tenant_id, filters=BookFilters(**filters), limit=limit, cursor=cursor)
+        return page_response(page, s.BookOutputSerializer)
 
     @extend_schema(request=s.BookInputSerializer, responses={201: s.BookOutputSerializer})
     def post(self, request):
-        data = s.BookInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        book = book_create(tenant_id=self.tenant_id, **data.validated_data)
+        serializer = s.BookInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        book = book_create(tenant_id=self.tenant_id, **serializer.validated_data)
         return Response(s.BookOutputSerializer(book).data, status=status.HTTP_201_CREATED)
 
 
@@ -70,9 +60,9 @@ class BookDetailView(CatalogAPIView):
         return self._update(request, book_id, partial=True)
 
     def _update(self, request, book_id, *, partial: bool):
-        data = s.BookUpdateInputSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        book = book_update(tenant_id=self.tenant_id, book_id=book_id, **data.validated_data)
+        serializer = s.BookUpdateInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        book = book_update(tenant_id=self.tenant_id, book_id=book_id, **serializer.validated_data)
         return Response(s.BookOutputSerializer(book).data)
 
     @extend_schema(parameters=[s.BookVersionParams], responses={204: None})
@@ -91,8 +81,6 @@ class BookByIsbnView(CatalogAPIView):
 
 
 class CategoryListView(TenantAPIView):
-    permission_classes = [AllowAny]
-
     @extend_schema(responses={200: s.CategoryListOutputSerializer})
     def get(self, request):
         categories = categories_list(tenant_id=self.tenant_id)
@@ -100,14 +88,9 @@ class CategoryListView(TenantAPIView):
 
 
 class AuthorListView(TenantAPIView):
-    permission_classes = [AllowAny]
-
     @extend_schema(parameters=[s.AuthorListParams], responses={200: paginated(s.FacetOutputSerializer)})
     def get(self, request):
         params = s.AuthorListParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        prefix, limit = params.validated_data["prefix"], params.validated_data["limit"]
-        scope = authors_cursor_scope(tenant_id=self.tenant_id, prefix=prefix)
-        position = decode_cursor(params.validated_data.get("cursor"), scope=scope)
-        page = authors_list(tenant_id=self.tenant_id, prefix=prefix, limit=limit, position=position)
-        return Response(page_body(page, s.FacetOutputSerializer(page.items, many=True).data, scope=scope))
+        page = authors_list(tenant_id=self.tenant_id, **params.validated_data)
+        return page_response(page, s.FacetOutputSerializer)

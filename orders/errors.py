@@ -10,7 +10,6 @@ class OrdersError(ErrorCode):
     QUANTITY_TOO_LARGE = ("quantity_too_large", 400, "A cart line holds at most 99 copies.")
     INSUFFICIENT_STOCK = ("insufficient_stock", 409, "Not enough copies in stock.")
     CART_CHANGED = ("cart_changed", 409, "The cart or its prices changed during checkout. Review it and retry.")
-    CHECKOUT_CONFLICT = ("checkout_conflict", 409, "Another order touched the same books. Retry.")
     IDEMPOTENCY_KEY_REQUIRED = ("idempotency_key_required", 400, "Send an Idempotency-Key header holding a UUID.")
     IDEMPOTENCY_KEY_REUSED = (
         "idempotency_key_reused",

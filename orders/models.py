@@ -40,7 +40,6 @@ class CartLine(UserPartitionKeys, BaseModel):
     quantity = NumberAttribute()
 
 
-
 class PurchaseItem(MapAttribute):
     """A purchased line, priced and described as the book was at checkout."""
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from bookstore.errors import ApplicationError
-from bookstore.pagination import Page, collect_page
+from bookstore.pagination import Page, query_page
 from catalog.models import Book
 from catalog.selectors import books_get_many
 from orders.errors import OrdersError
@@ -85,17 +85,17 @@ def purchase_get(*, tenant_id: str, user_id: str, purchase_id: str) -> Purchase:
 
 
 def purchases_list(
-    *, tenant_id: str, user_id: str, limit: int, position: dict | None = None, status: str | None = None
+    *, tenant_id: str, user_id: str, limit: int, cursor: str | None = None, status: str | None = None
 ) -> Page:
     """The user's purchases, newest first, optionally of one status (one Query per page)."""
-    return collect_page(
-        Purchase.by_date.query(
-            Purchase.key(tenant_id, user_id),
-            scan_index_forward=False,
-            filter_condition=(Purchase.status == status) if status else None,
-            limit=limit,
-            last_evaluated_key=position,
-        )
+    return query_page(
+        Purchase.by_date,
+        Purchase.key(tenant_id, user_id),
+        scan_index_forward=False,
+        filter_condition=(Purchase.status == status) if status else None,
+        limit=limit,
+        cursor=cursor,
+        scope=f"purchases:{tenant_id}:{user_id}:{status or ''}",
     )
 
 
@@ -103,7 +103,7 @@ def tenant_purchases_list(
     *,
     tenant_id: str,
     limit: int,
-    position: dict | None = None,
+    cursor: str | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
     status: str | None = None,
@@ -116,15 +116,15 @@ def tenant_purchases_list(
         range_condition = Purchase.created_at >= created_from
     elif created_to:
         range_condition = Purchase.created_at <= created_to
-    return collect_page(
-        Purchase.tenant_by_date.query(
-            Purchase.tenant_key_for(tenant_id),
-            range_key_condition=range_condition,
-            scan_index_forward=False,
-            filter_condition=(Purchase.status == status) if status else None,
-            limit=limit,
-            last_evaluated_key=position,
-        )
+    return query_page(
+        Purchase.tenant_by_date,
+        Purchase.tenant_key_for(tenant_id),
+        range_key_condition=range_condition,
+        scan_index_forward=False,
+        filter_condition=(Purchase.status == status) if status else None,
+        limit=limit,
+        cursor=cursor,
+        scope=f"tenant-purchases:{tenant_id}:{created_from}:{created_to}:{status or ''}",
     )
 
 
@@ -143,9 +143,7 @@ def purchase_summary(*, tenant_id: str, user_id: str, top: int = 5) -> PurchaseS
     Reads the user's whole history (Query pages of their partition): a shopper's history is
     small, and this keeps checkout free of a summary item to maintain.
     """
-    purchases = list(
-        Purchase.query(Purchase.key(tenant_id, user_id), filter_condition=Purchase.status != CANCELLED)
-    )
+    purchases = list(Purchase.query(Purchase.key(tenant_id, user_id), filter_condition=Purchase.status != CANCELLED))
     total = sum((p.total_amount for p in purchases), Decimal("0.00"))
     spent_by_category: dict[str, Decimal] = defaultdict(Decimal)
     copies_by_category: dict[str, int] = defaultdict(int)

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from bookstore.iso_codes import COUNTRIES
+from bookstore.pagination import PageParams
 from orders.models import STATUSES
 from orders.services import MAX_QUANTITY
 
@@ -78,7 +79,7 @@ class PurchaseOutputSerializer(serializers.Serializer):
     cancelled_at = serializers.DateTimeField(allow_null=True)
 
 
-class PurchaseListParamsSerializer(serializers.Serializer):
+class PurchaseListParamsSerializer(PageParams):
     status = serializers.ChoiceField(choices=STATUSES, required=False)
 
 

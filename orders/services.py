@@ -3,16 +3,19 @@
 import hashlib
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from contextlib import suppress
+from datetime import timedelta
 
 from django.conf import settings
-from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, UpdateError
 
-from bookstore.dynamodb.base import put_if_absent, transact_write
+from bookstore.dynamodb.clock import now
+from bookstore.dynamodb.conditions import is_condition_failure, put_if_absent
+from bookstore.dynamodb.transactions import Failures, LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
 from catalog.models import Book
 from catalog.selectors import book_get
-from catalog.stock import reserve_stock, restock
+from catalog.stock import reserve_stock, restock, stock_label
 from orders.errors import OrdersError
 from orders.models import (
     CANCELLED,
@@ -30,14 +33,6 @@ MAX_QUANTITY = 99
 # Card and PayPal are settled at checkout; a transfer or cash on delivery is settled later.
 SETTLED_AT_CHECKOUT = {"card", "paypal"}
 CART_WRITE_ATTEMPTS = 3
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _conditional_check_failed(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 def _insufficient_stock(shortages: list[dict]) -> ApplicationError:
@@ -94,7 +89,7 @@ def _write_line(*, tenant_id: str, user_id: str, book_id: str, quantity: int, he
             condition=CartLine.quantity == held.quantity,
         )
     except UpdateError as exc:
-        if _conditional_check_failed(exc):
+        if is_condition_failure(exc):
             return False
         raise
     return True
@@ -115,7 +110,7 @@ def cart_set_quantity(*, tenant_id: str, user_id: str, book_id: str, quantity: i
                 condition=CartLine.pk.exists(),
             )
     except (DeleteError, UpdateError) as exc:
-        if _conditional_check_failed(exc):
+        if is_condition_failure(exc):
             raise ApplicationError(OrdersError.CART_ITEM_NOT_FOUND) from exc
         raise
     return cart_get(tenant_id=tenant_id, user_id=user_id)
@@ -171,7 +166,10 @@ def checkout(
     """
     fingerprint = request_fingerprint({"payment_method": payment_method, "shipping_address": shipping_address})
     replay_args = {
-        "tenant_id": tenant_id, "user_id": user_id, "idempotency_key": idempotency_key, "fingerprint": fingerprint,
+        "tenant_id": tenant_id,
+        "user_id": user_id,
+        "idempotency_key": idempotency_key,
+        "fingerprint": fingerprint,
     }
     if (earlier := _replay(**replay_args)) is not None:
         return earlier, False
@@ -244,38 +242,32 @@ def _place_order(
         purchase_id=purchase_id,
         expires_at=created_at + timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS),
     )
-    try:
-        with transact_write() as tx:
-            for entry in cart.entries:
-                reserve_stock(tx, book=entry.book, quantity=entry.quantity)
-            for entry in cart.entries:
-                tx.delete(entry.line, condition=CartLine.quantity == entry.line.quantity)
-            tx.save(purchase, condition=Purchase.pk.does_not_exist())
-            tx.save(record, condition=IdempotencyRecord.key.does_not_exist())
-    except TransactWriteError as exc:
-        if not exc.cancellation_reasons:
-            raise
-        raise _checkout_failure(exc.cancellation_reasons, cart) from exc
+    tx = LabelledTransaction()
+    for entry in cart.entries:
+        reserve_stock(tx, book=entry.book, quantity=entry.quantity)
+        tx.delete(f"cart:{entry.book_id}", entry.line, condition=CartLine.quantity == entry.line.quantity)
+    tx.put("purchase", purchase, condition=Purchase.pk.does_not_exist())
+    tx.put("idempotency", record, condition=IdempotencyRecord.key.does_not_exist())
+    tx.commit(on_cancel=lambda failures: _checkout_failure(failures, cart))
     return purchase
 
 
-def _checkout_failure(reasons: list, cart: Cart) -> ApplicationError:
-    """Explain a cancelled checkout: which books are short, or what else changed.
+def _checkout_failure(failures: Failures, cart: Cart) -> ApplicationError:
+    """Explain a cancelled checkout by the labels of the actions that failed.
 
-    The reasons come one per action, in order, so the first ones belong to the books.
+    A failed stock condition names a book that is short, withdrawn, or repriced; anything
+    else (a cart line changed, the key taken by a concurrent request) is `cart_changed`.
     """
-    if any(r is not None and r.code == "TransactionConflict" for r in reasons):
-        return ApplicationError(OrdersError.CHECKOUT_CONFLICT)
     shortages = []
-    for entry, reason in zip(cart.entries, reasons, strict=False):
-        if reason is None or reason.code != "ConditionalCheckFailed":
+    for entry in cart.entries:
+        reason = failed_condition(failures, stock_label(entry.book_id))
+        if reason is None:
             continue
         current = Book.from_raw_data(reason.raw_item) if reason.raw_item else None
         if current is None or not current.is_active or current.stock_quantity < entry.quantity:
             shortages.append(_shortage(current, entry.book_id, entry.quantity))
     if shortages:
         return _insufficient_stock(shortages)
-    # A price changed, a cart line changed, or the key was taken by a concurrent request.
     return ApplicationError(OrdersError.CART_CHANGED)
 
 
@@ -288,22 +280,36 @@ def purchase_cancel(*, tenant_id: str, user_id: str, purchase_id: str) -> Purcha
     if purchase.status == CANCELLED:
         return purchase
     cancelled_at = now()
-    try:
-        with transact_write() as tx:
-            tx.update(
-                purchase,
-                actions=[
-                    Purchase.status.set(CANCELLED),
-                    Purchase.cancelled_at.set(cancelled_at),
-                    Purchase.updated_at.set(cancelled_at),
-                ],
-                condition=Purchase.status.is_in(PENDING, COMPLETED),
-            )
-            for item in purchase.items:
-                restock(tx, tenant_id=tenant_id, book_id=item.book_id, quantity=int(item.quantity))
-    except TransactWriteError as exc:
-        # A concurrent cancel won: it restocked, so this one is the no-op it should be.
-        reasons = exc.cancellation_reasons or []
-        if not (reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed"):
-            raise
+    tx = LabelledTransaction()
+    tx.update(
+        "purchase",
+        purchase,
+        actions=[
+            Purchase.status.set(CANCELLED),
+            Purchase.cancelled_at.set(cancelled_at),
+            Purchase.updated_at.set(cancelled_at),
+        ],
+        condition=Purchase.status.is_in(PENDING, COMPLETED),
+    )
+    for book_id, quantity in _quantities_by_book(purchase).items():
+        restock(tx, tenant_id=tenant_id, book_id=book_id, quantity=quantity)
+    # A concurrent cancel that won has restocked, so losing to it is the no-op this should be.
+    with suppress(_AlreadyCancelled):
+        tx.commit(on_cancel=_already_cancelled)
     return purchase_get(tenant_id=tenant_id, user_id=user_id, purchase_id=purchase_id)
+
+
+class _AlreadyCancelled(Exception):
+    """A concurrent cancel changed the status first."""
+
+
+def _already_cancelled(failures: Failures) -> Exception | None:
+    return _AlreadyCancelled() if failed_condition(failures, "purchase") else None
+
+
+def _quantities_by_book(purchase: Purchase) -> dict[str, int]:
+    """Copies per book of a purchase (one restock action per book, as labels must be unique)."""
+    quantities: dict[str, int] = {}
+    for item in purchase.items:
+        quantities[item.book_id] = quantities.get(item.book_id, 0) + int(item.quantity)
+    return quantities

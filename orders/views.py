@@ -5,13 +5,11 @@ from datetime import UTC, datetime, time
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from bookstore.api import AdminAPIView, UserAPIView, page_response
 from bookstore.errors import ApplicationError
-from bookstore.pagination import PageParams, decode_cursor, page_body, paginated
-from bookstore.permissions import IsTenantAdmin
-from bookstore.tenancy import TenantAPIView
+from bookstore.pagination import paginated
 from orders import serializers as s
 from orders.errors import OrdersError
 from orders.selectors import cart_get, purchase_get, purchase_summary, purchases_list, tenant_purchases_list
@@ -20,22 +18,6 @@ from orders.services import cart_add, cart_clear, cart_remove, cart_set_quantity
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=True, description="A UUID; a retry reuses it."
 )
-
-
-class UserAPIView(TenantAPIView):
-    """An endpoint about the caller's own data: authenticated, scoped to the token's user."""
-
-    permission_classes = [IsAuthenticated]
-
-    @property
-    def user_scope(self) -> dict[str, str]:
-        return {"tenant_id": self.tenant_id, "user_id": self.request.user.id}
-
-
-def _valid(serializer_class, data):
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class CartView(UserAPIView):
@@ -52,15 +34,17 @@ class CartView(UserAPIView):
 class CartAddView(UserAPIView):
     @extend_schema(request=s.CartAddInputSerializer, responses={200: s.CartOutputSerializer})
     def post(self, request):
-        data = _valid(s.CartAddInputSerializer, request.data)
-        return Response(s.CartOutputSerializer(cart_add(**self.user_scope, **data)).data)
+        serializer = s.CartAddInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(s.CartOutputSerializer(cart_add(**self.user_scope, **serializer.validated_data)).data)
 
 
 class CartItemView(UserAPIView):
     @extend_schema(request=s.CartQuantityInputSerializer, responses={200: s.CartOutputSerializer})
     def patch(self, request, book_id):
-        data = _valid(s.CartQuantityInputSerializer, request.data)
-        cart = cart_set_quantity(**self.user_scope, book_id=book_id, **data)
+        serializer = s.CartQuantityInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cart = cart_set_quantity(**self.user_scope, book_id=book_id, **serializer.validated_data)
         return Response(s.CartOutputSerializer(cart).data)
 
     @extend_schema(responses={204: None})
@@ -79,8 +63,9 @@ class CheckoutView(UserAPIView):
             key = str(uuid.UUID(key))
         except ValueError as exc:
             raise ApplicationError(OrdersError.IDEMPOTENCY_KEY_REQUIRED) from exc
-        data = _valid(s.CheckoutInputSerializer, request.data)
-        purchase, placed_now = checkout(**self.user_scope, idempotency_key=key, **data)
+        serializer = s.CheckoutInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        purchase, placed_now = checkout(**self.user_scope, idempotency_key=key, **serializer.validated_data)
         headers = {} if placed_now else {"Idempotent-Replayed": "true"}
         return Response(s.PurchaseOutputSerializer(purchase).data, status=status.HTTP_201_CREATED, headers=headers)
 
@@ -88,19 +73,13 @@ class CheckoutView(UserAPIView):
 class PurchaseListView(UserAPIView):
     @extend_schema(
         operation_id="purchases_list",
-        parameters=[PageParams, s.PurchaseListParamsSerializer], responses={200: paginated(s.PurchaseOutputSerializer)}
+        parameters=[s.PurchaseListParamsSerializer],
+        responses={200: paginated(s.PurchaseOutputSerializer)},
     )
     def get(self, request):
-        page_params = _valid(PageParams, request.query_params)
-        filters = _valid(s.PurchaseListParamsSerializer, request.query_params)
-        scope = f"purchases:{self.tenant_id}:{request.user.id}:{filters.get('status', '')}"
-        page = purchases_list(
-            **self.user_scope,
-            limit=page_params["limit"],
-            position=decode_cursor(page_params.get("cursor"), scope=scope),
-            status=filters.get("status"),
-        )
-        return Response(page_body(page, s.PurchaseOutputSerializer(page.items, many=True).data, scope=scope))
+        params = s.PurchaseListParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return page_response(purchases_list(**self.user_scope, **params.validated_data), s.PurchaseOutputSerializer)
 
 
 class PurchaseDetailView(UserAPIView):
@@ -121,24 +100,19 @@ class PurchaseSummaryView(UserAPIView):
         return Response(s.PurchaseSummaryOutputSerializer(purchase_summary(**self.user_scope)).data)
 
 
-class TenantPurchaseListView(TenantAPIView):
-    permission_classes = [IsTenantAdmin]
-
+class TenantPurchaseListView(AdminAPIView):
     @extend_schema(
-        parameters=[PageParams, s.TenantPurchaseListParamsSerializer],
-        responses={200: paginated(s.PurchaseOutputSerializer)},
+        parameters=[s.TenantPurchaseListParamsSerializer], responses={200: paginated(s.PurchaseOutputSerializer)}
     )
     def get(self, request):
-        page_params = _valid(PageParams, request.query_params)
-        filters = _valid(s.TenantPurchaseListParamsSerializer, request.query_params)
-        start, end = filters.get("date_from"), filters.get("date_to")
-        scope = f"tenant-purchases:{self.tenant_id}:{start}:{end}:{filters.get('status', '')}"
+        params = s.TenantPurchaseListParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = dict(params.validated_data)
+        start, end = filters.pop("date_from", None), filters.pop("date_to", None)
         page = tenant_purchases_list(
             tenant_id=self.tenant_id,
-            limit=page_params["limit"],
-            position=decode_cursor(page_params.get("cursor"), scope=scope),
             created_from=datetime.combine(start, time.min, tzinfo=UTC) if start else None,
             created_to=datetime.combine(end, time.max, tzinfo=UTC) if end else None,
-            status=filters.get("status"),
+            **filters,
         )
-        return Response(page_body(page, s.PurchaseOutputSerializer(page.items, many=True).data, scope=scope))
+        return page_response(page, s.PurchaseOutputSerializer)

@@ -9,7 +9,6 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
 from bookstore.models import UniqueKey
-from conftest import PASSWORD
 
 REGISTER = "/api/v1/users/register"
 LOGIN = "/api/v1/users/login"
@@ -38,7 +37,7 @@ def stored_users() -> list[User]:
     return list(User.scan())
 
 
-def test_register_returns_user_without_password(api_client, tenant):
+def test_register_returns_user_without_password(api_client, tenant, password):
     response = register(api_client)
     assert response.status_code == 201
     body = response.json()
@@ -89,7 +88,7 @@ def test_concurrent_duplicate_registrations_exactly_one_wins(tenant):
     assert [k.key for k in UniqueKey.scan()] == ["tenant1#EMAIL#user@example.com"]
 
 
-def test_login_failures_look_the_same(api_client, tenant):
+def test_login_failures_look_the_same(api_client, tenant, password):
     register(api_client)
     wrong_password = login(api_client, password="not-the-password")
     unknown_email = login(api_client, email="nobody@example.com")
@@ -100,7 +99,7 @@ def test_login_failures_look_the_same(api_client, tenant):
     assert wrong_password.json()["error"]["code"] == "invalid_credentials"
 
 
-def test_register_in_unknown_or_inactive_tenant_is_404(api_client, tenant):
+def test_register_in_unknown_or_inactive_tenant_is_404(api_client, tenant, password):
     response = register(api_client, tenant_id="no-such-tenant")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "tenant_not_found"
@@ -179,11 +178,11 @@ def test_tenant_in_request_must_match_token(customer_client, other_tenant):
     assert customer_client.get(PROFILE, {"tenant_id": "tenant1"}).status_code == 200
 
 
-def test_login_is_throttled_per_account_with_retry_after(api_client, customer, settings):
+def test_login_is_throttled_per_account_with_retry_after(api_client, customer, settings, password):
     settings.LOGIN_THROTTLE_PER_ACCOUNT = (3, 300)
     codes = [login(api_client, email=customer.email, password="wrong-password").status_code for _ in range(3)]
     assert codes == [401, 401, 401]
-    blocked = login(api_client, email=customer.email, password=PASSWORD)
+    blocked = login(api_client, email=customer.email, password=password)
     assert blocked.status_code == 429
     assert blocked.json()["error"]["code"] == "throttled"
     assert 0 < int(blocked["Retry-After"]) <= 300
@@ -191,10 +190,10 @@ def test_login_is_throttled_per_account_with_retry_after(api_client, customer, s
     assert login(api_client, email="someone-else@example.com").status_code == 401
 
 
-def test_login_is_throttled_per_ip(api_client, customer, settings):
+def test_login_is_throttled_per_ip(api_client, customer, settings, password):
     settings.LOGIN_THROTTLE_PER_IP = (2, 60)
     for n in range(2):
         assert login(api_client, email=f"user{n}@example.com").status_code == 401
-    response = login(api_client, email=customer.email, password=PASSWORD)
+    response = login(api_client, email=customer.email, password=password)
     assert response.status_code == 429
     assert "Retry-After" in response

@@ -3,8 +3,6 @@
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD
-
 LOGIN_PAGE = "/api/auth/login/"
 PROFILE = "/api/v1/users/profile"
 
@@ -13,7 +11,7 @@ def browser() -> APIClient:
     return APIClient(enforce_csrf_checks=True)
 
 
-def test_browser_login_sets_httponly_cookie_and_browses_profile(customer):
+def test_browser_login_sets_httponly_cookie_and_browses_profile(customer, password):
     client = browser()
     page = client.get(LOGIN_PAGE, {"next": PROFILE})
     assert page.status_code == 200
@@ -22,8 +20,13 @@ def test_browser_login_sets_httponly_cookie_and_browses_profile(customer):
 
     response = client.post(
         LOGIN_PAGE,
-        {"tenant_id": "tenant1", "email": customer.email, "password": PASSWORD, "next": PROFILE,
-         "csrfmiddlewaretoken": csrf},
+        {
+            "tenant_id": "tenant1",
+            "email": customer.email,
+            "password": password,
+            "next": PROFILE,
+            "csrfmiddlewaretoken": csrf,
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == PROFILE
@@ -36,31 +39,36 @@ def test_browser_login_sets_httponly_cookie_and_browses_profile(customer):
     assert b"Log out" in html.content or b"logout" in html.content
 
 
-def test_browser_login_without_csrf_token_is_refused(customer):
-    response = browser().post(LOGIN_PAGE, {"tenant_id": "tenant1", "email": customer.email, "password": PASSWORD})
+def test_browser_login_without_csrf_token_is_refused(customer, password):
+    response = browser().post(LOGIN_PAGE, {"tenant_id": "tenant1", "email": customer.email, "password": password})
     assert response.status_code == 403
     assert settings.JWT_COOKIE_NAME not in response.cookies
 
 
-def test_browser_login_with_wrong_password_shows_the_form_again(customer):
+def test_browser_login_with_wrong_password_shows_the_form_again(customer, password):
     client = browser()
     client.get(LOGIN_PAGE)
     response = client.post(
         LOGIN_PAGE,
-        {"tenant_id": "tenant1", "email": customer.email, "password": "wrong-password",
-         "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+        {
+            "tenant_id": "tenant1",
+            "email": customer.email,
+            "password": "wrong-password",
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
     )
     assert response.status_code == 401
     assert b"Invalid email or password." in response.content
     assert settings.JWT_COOKIE_NAME not in response.cookies
 
 
-def test_cookie_authenticated_writes_need_csrf(customer):
+def test_cookie_authenticated_writes_need_csrf(customer, password):
     client = browser()
     client.get(LOGIN_PAGE)
     csrf = client.cookies["csrftoken"].value
-    client.post(LOGIN_PAGE, {"tenant_id": "tenant1", "email": customer.email, "password": PASSWORD,
-                             "csrfmiddlewaretoken": csrf})
+    client.post(
+        LOGIN_PAGE, {"tenant_id": "tenant1", "email": customer.email, "password": password, "csrfmiddlewaretoken": csrf}
+    )
     refused = client.patch(PROFILE, {"first_name": "Mallory"}, format="json")
     assert refused.status_code == 403
     allowed = client.patch(PROFILE, {"first_name": "Ana"}, format="json", HTTP_X_CSRFTOKEN=csrf)
@@ -68,12 +76,13 @@ def test_cookie_authenticated_writes_need_csrf(customer):
     assert allowed.json()["first_name"] == "Ana"
 
 
-def test_logout_clears_the_cookie(customer):
+def test_logout_clears_the_cookie(customer, password):
     client = browser()
     client.get(LOGIN_PAGE)
     csrf = client.cookies["csrftoken"].value
-    client.post(LOGIN_PAGE, {"tenant_id": "tenant1", "email": customer.email, "password": PASSWORD,
-                             "csrfmiddlewaretoken": csrf})
+    client.post(
+        LOGIN_PAGE, {"tenant_id": "tenant1", "email": customer.email, "password": password, "csrfmiddlewaretoken": csrf}
+    )
     response = client.post("/api/auth/logout/", {"csrfmiddlewaretoken": csrf})
     assert response.status_code == 302
     assert response.cookies[settings.JWT_COOKIE_NAME].value == ""

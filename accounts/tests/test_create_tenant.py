@@ -5,7 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Tenant, User
+from accounts.models import User
+from bookstore.models import Tenant
 
 
 def run(*args) -> str:
@@ -15,8 +16,15 @@ def run(*args) -> str:
 
 
 def test_create_tenant_with_admin_then_again_changes_nothing(api_client):
-    output = run("acme-books", "--name", "Acme Books", "--admin-email", "boss@acme.example", "--admin-password",
-                 "a-strong-password")
+    output = run(
+        "acme-books",
+        "--name",
+        "Acme Books",
+        "--admin-email",
+        "boss@acme.example",
+        "--admin-password",
+        "a-strong-password",
+    )
     assert "Created tenant 'acme-books'" in output
     admin = next(User.scan())
     assert (admin.tenant_id, admin.role) == ("acme-books", "admin")

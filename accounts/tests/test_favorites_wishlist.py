@@ -21,8 +21,8 @@ def walk(client, url, limit):
             return entries
 
 
-def test_favorites_add_twice_list_with_books_and_remove(customer_client, make_book):
-    first, second = make_book(title="Ficciones"), make_book(title="Pedro Páramo")
+def test_favorites_add_twice_list_with_books_and_remove(customer_client, book_factory):
+    first, second = book_factory(title="Ficciones"), book_factory(title="Pedro Páramo")
     created = customer_client.post(f"{FAVORITES}/{first.book_id}")
     assert created.status_code == 201
     assert created.json()["book"]["title"] == "Ficciones"
@@ -39,23 +39,23 @@ def test_favorites_add_twice_list_with_books_and_remove(customer_client, make_bo
     assert [f["book_id"] for f in customer_client.get(FAVORITES).json()["results"]] == [second.book_id]
 
 
-def test_favorites_paginate_without_gaps(customer_client, make_book):
-    books = [make_book() for _ in range(7)]
+def test_favorites_paginate_without_gaps(customer_client, book_factory):
+    books = [book_factory() for _ in range(7)]
     for book in books:
         customer_client.post(f"{FAVORITES}/{book.book_id}")
     entries = walk(customer_client, FAVORITES, limit=3)
     assert [e["book_id"] for e in entries] == [b.book_id for b in reversed(books)]
 
 
-def test_unknown_inactive_and_foreign_books_are_404(customer_client, other_tenant_admin_client, make_book):
-    withdrawn = make_book()
+def test_unknown_inactive_and_foreign_books_are_404(customer_client, other_tenant_admin_client, book_factory):
+    withdrawn = book_factory()
     book_delete(tenant_id="tenant1", book_id=withdrawn.book_id)
     for book_id in (str(uuid.uuid4()), "not-a-uuid", withdrawn.book_id):
         for url in (f"{FAVORITES}/{book_id}", f"{WISHLIST}/{book_id}"):
             response = customer_client.post(url, {}, format="json")
             assert response.status_code == 404
             assert response.json()["error"]["code"] == "book_not_found"
-    mine = make_book()
+    mine = book_factory()
     assert other_tenant_admin_client.post(f"{FAVORITES}/{mine.book_id}").status_code == 404
     assert list(Favorite.scan()) == [] and list(WishlistItem.scan()) == []
 
@@ -67,8 +67,8 @@ def test_a_withdrawn_favourite_is_listed_without_its_book(customer_client, book)
     assert (entry["book_id"], entry["book"]) == (book.book_id, None)
 
 
-def test_wishlist_sorts_by_priority_then_date(customer_client, make_book):
-    books = [make_book(title=f"Book {n}") for n in range(4)]
+def test_wishlist_sorts_by_priority_then_date(customer_client, book_factory):
+    books = [book_factory(title=f"Book {n}") for n in range(4)]
     customer_client.post(f"{WISHLIST}/{books[0].book_id}", {}, format="json")  # default priority 3
     customer_client.post(f"{WISHLIST}/{books[1].book_id}", {"priority": 1}, format="json")
     customer_client.post(f"{WISHLIST}/{books[2].book_id}", {"priority": 3}, format="json")

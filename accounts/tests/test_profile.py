@@ -1,7 +1,5 @@
 """Profile and password endpoints (accounts/services.py: profile_update, password_change)."""
 
-from conftest import PASSWORD
-
 PROFILE = "/api/v1/users/profile"
 PASSWORD_URL = "/api/v1/users/password"
 LOGIN = "/api/v1/users/login"
@@ -42,25 +40,25 @@ def test_profile_rejects_bad_input_and_changes_nothing(customer_client):
     assert (profile["first_name"], profile["preferences"]["language"]) == ("Test", None)
 
 
-def test_profile_never_exposes_the_password_hash(customer_client):
+def test_profile_never_exposes_the_password_hash(customer_client, password):
     assert "password" not in customer_client.get(PROFILE).json()
 
 
-def test_password_change(customer_client, api_client, customer):
+def test_password_change(customer_client, api_client, customer, password):
     wrong = customer_client.post(
         PASSWORD_URL, {"current_password": "nope-nope-nope", "new_password": "a-new-long-password"}, format="json"
     )
     assert wrong.status_code == 400
     assert wrong.json()["error"]["code"] == "wrong_password"
-    weak = customer_client.post(PASSWORD_URL, {"current_password": PASSWORD, "new_password": "123"}, format="json")
+    weak = customer_client.post(PASSWORD_URL, {"current_password": password, "new_password": "123"}, format="json")
     assert weak.status_code == 400
     assert "new_password" in weak.json()["error"]["details"]
 
     ok = customer_client.post(
-        PASSWORD_URL, {"current_password": PASSWORD, "new_password": "a-new-long-password"}, format="json"
+        PASSWORD_URL, {"current_password": password, "new_password": "a-new-long-password"}, format="json"
     )
     assert ok.status_code == 204
-    old = api_client.post(LOGIN, {"email": customer.email, "password": PASSWORD, "tenant_id": "tenant1"}, format="json")
+    old = api_client.post(LOGIN, {"email": customer.email, "password": password, "tenant_id": "tenant1"}, format="json")
     assert old.status_code == 401
     new = api_client.post(
         LOGIN, {"email": customer.email, "password": "a-new-long-password", "tenant_id": "tenant1"}, format="json"
@@ -75,7 +73,7 @@ def test_deactivated_tenant_locks_out_its_users(customer_client, tenant):
     assert response.json()["error"]["code"] == "tenant_not_found"
 
 
-def test_password_change_ends_earlier_refresh_tokens(customer_client, customer, api_client):
+def test_password_change_ends_earlier_refresh_tokens(customer_client, customer, api_client, password):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -88,8 +86,9 @@ def test_password_change_ends_earlier_refresh_tokens(customer_client, customer, 
     refresh = "/api/v1/users/token/refresh"
     assert api_client.post(refresh, {"refresh": str(earlier)}, format="json").status_code == 200
 
-    customer_client.post(PASSWORD_URL, {"current_password": PASSWORD, "new_password": "a-new-long-password"},
-                         format="json")
+    customer_client.post(
+        PASSWORD_URL, {"current_password": password, "new_password": "a-new-long-password"}, format="json"
+    )
     response = api_client.post(refresh, {"refresh": str(earlier)}, format="json")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "token_revoked"

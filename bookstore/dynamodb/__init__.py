@@ -1,1 +1,5 @@
-"""DynamoDB plumbing shared by every app: model configuration, the table registry, uniqueness keys."""
+"""DynamoDB plumbing shared by every app.
+
+Model configuration and the table registry, the condition-failure test, labelled
+transactions, and the clock every timestamp comes from.
+"""

@@ -9,9 +9,7 @@ from functools import cache
 from django.conf import settings
 from pynamodb.attributes import UTCDateTimeAttribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 PAY_PER_REQUEST = "PAY_PER_REQUEST"
 NEW_AND_OLD_IMAGES = "NEW_AND_OLD_IMAGES"
@@ -59,11 +57,6 @@ def connection() -> Connection:
     )
 
 
-def transact_write() -> TransactWrite:
-    """A TransactWriteItems context: every write inside commits together or not at all."""
-    return TransactWrite(connection=connection())
-
-
 class UserPartitionKeys:
     """Key helpers of items kept per user: PK `{tenant}#{user_id}`, SK `{SORT_PREFIX}#{item id}`."""
 
@@ -76,15 +69,3 @@ class UserPartitionKeys:
     @classmethod
     def sort_key(cls, item_id: str) -> str:
         return f"{cls.SORT_PREFIX}#{item_id}"
-
-
-def put_if_absent(item: Model) -> bool:
-    """Put `item` unless an item with its key exists; True if it was written."""
-    hash_key = type(item)._hash_key_attribute()
-    try:
-        item.save(condition=hash_key.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from bookstore.errors import ApplicationError
+from bookstore.pagination import encode_cursor
 from catalog.errors import CatalogError
 from catalog.models import Book
 from catalog.selectors import (
@@ -29,21 +30,21 @@ def catalog_250(tenant):
 
 
 def walk(filters: BookFilters, *, limit: int) -> list[list[Book]]:
-    """Every page of a listing, following `next_position` like a client follows `next`."""
-    pages, position = [], None
+    """Every page of a listing, following `next_cursor` like a client follows `next`."""
+    pages, cursor = [], None
     while True:
-        page = books_list(tenant_id="tenant1", filters=filters, limit=limit, position=position)
+        page = books_list(tenant_id="tenant1", filters=filters, limit=limit, cursor=cursor)
         pages.append(page.items)
-        if page.next_position is None:
+        if page.next_cursor is None:
             return pages
-        position = page.next_position
+        cursor = page.next_cursor
 
 
 # --- single reads -------------------------------------------------------------------------
 
 
-def test_book_get_hides_inactive_books_unless_asked(make_book):
-    book = make_book()
+def test_book_get_hides_inactive_books_unless_asked(book_factory):
+    book = book_factory()
     book_delete(tenant_id="tenant1", book_id=book.book_id)
     with pytest.raises(ApplicationError) as exc:
         book_get(tenant_id="tenant1", book_id=book.book_id)
@@ -58,19 +59,19 @@ def test_book_get_with_a_malformed_id_is_not_found(tenant, book_id):
     assert exc.value.code == CatalogError.BOOK_NOT_FOUND
 
 
-def test_book_get_accepts_an_uppercase_id(make_book):
-    book = make_book()
+def test_book_get_accepts_an_uppercase_id(book_factory):
+    book = book_factory()
     assert book_get(tenant_id="tenant1", book_id=book.book_id.upper()).book_id == book.book_id
 
 
-def test_book_get_never_crosses_tenants(make_book, other_tenant):
-    book = make_book()
+def test_book_get_never_crosses_tenants(book_factory, other_tenant):
+    book = book_factory()
     with pytest.raises(ApplicationError):
         book_get(tenant_id="tenant2", book_id=book.book_id, include_inactive=True)
 
 
-def test_books_get_many_returns_found_books_by_id_active_or_not(make_book, other_tenant):
-    first, second = make_book(), make_book()
+def test_books_get_many_returns_found_books_by_id_active_or_not(book_factory, other_tenant):
+    first, second = book_factory(), book_factory()
     book_delete(tenant_id="tenant1", book_id=second.book_id)
     found = books_get_many(
         tenant_id="tenant1",
@@ -87,8 +88,8 @@ def test_books_get_many_reads_more_than_one_batch(catalog_250):
     assert set(books_get_many(tenant_id="tenant1", book_ids=ids)) == set(ids)
 
 
-def test_book_get_by_isbn_accepts_either_form(make_book):
-    book = make_book(isbn="9780306406157")
+def test_book_get_by_isbn_accepts_either_form(book_factory):
+    book = book_factory(isbn="9780306406157")
     assert book_get_by_isbn(tenant_id="tenant1", isbn="0-306-40615-2").book_id == book.book_id
     with pytest.raises(ApplicationError) as exc:
         book_get_by_isbn(tenant_id="tenant1", isbn="9780804429573")
@@ -142,10 +143,10 @@ def test_descending_price_and_title_sorts(catalog_250):
     assert {b.book_id for b in by_title} == {b.book_id for b in catalog_250 if b.price <= 15}
 
 
-def test_author_filter_ignores_case_and_accents_and_combines_with_category(make_book):
-    wanted = make_book(author="Gabriel García Márquez", category="Fiction")
-    make_book(author="Gabriel García Márquez", category="Journalism")
-    make_book(author="Julio Cortázar", category="Fiction")
+def test_author_filter_ignores_case_and_accents_and_combines_with_category(book_factory):
+    wanted = book_factory(author="Gabriel García Márquez", category="Fiction")
+    book_factory(author="Gabriel García Márquez", category="Journalism")
+    book_factory(author="Julio Cortázar", category="Fiction")
 
     page = books_list(
         tenant_id="tenant1", filters=BookFilters(author="gabriel garcia marquez", category="FICTION"), limit=10
@@ -153,40 +154,42 @@ def test_author_filter_ignores_case_and_accents_and_combines_with_category(make_
     assert [b.book_id for b in page.items] == [wanted.book_id]
 
 
-def test_out_of_stock_filter(make_book):
-    sold_out = make_book(stock_quantity=0)
-    make_book(stock_quantity=3)
+def test_out_of_stock_filter(book_factory):
+    sold_out = book_factory(stock_quantity=0)
+    book_factory(stock_quantity=3)
     page = books_list(tenant_id="tenant1", filters=BookFilters(in_stock=False), limit=10)
     assert [b.book_id for b in page.items] == [sold_out.book_id]
 
 
-def test_listing_never_crosses_tenants(make_book, other_tenant):
-    make_book()
+def test_listing_never_crosses_tenants(book_factory, other_tenant):
+    book_factory()
     assert books_list(tenant_id="tenant2", filters=BookFilters(), limit=10).items == []
 
 
-def test_a_position_for_another_index_is_an_invalid_cursor(make_book):
-    make_book()
+def test_a_position_for_another_index_is_an_invalid_cursor(book_factory):
+    book_factory()
+    scope = BookFilters(sort="price").cursor_scope("tenant1")
+    foreign_cursor = encode_cursor({"pk": {"S": "x"}, "sk": {"S": "y"}}, scope=scope)  # signed, wrong key shape
     with pytest.raises(ApplicationError) as exc:
-        books_list(tenant_id="tenant1", filters=BookFilters(sort="price"), limit=5, position={"pk": "x", "sk": "y"})
+        books_list(tenant_id="tenant1", filters=BookFilters(sort="price"), limit=5, cursor=foreign_cursor)
     assert exc.value.code == "invalid_cursor"
 
 
 # --- facets -------------------------------------------------------------------------------
 
 
-def test_authors_prefix_is_case_and_accent_insensitive_and_paginated(make_book):
+def test_authors_prefix_is_case_and_accent_insensitive_and_paginated(book_factory):
     for author in ("Álvaro Pombo", "alvaro cunqueiro", "Alberto Méndez", "Ana María Matute"):
-        make_book(author=author)
+        book_factory(author=author)
 
     page = authors_list(tenant_id="tenant1", prefix="ALVA", limit=1)
-    rest = authors_list(tenant_id="tenant1", prefix="ALVA", limit=1, position=page.next_position)
+    rest = authors_list(tenant_id="tenant1", prefix="ALVA", limit=1, cursor=page.next_cursor)
 
     assert [a.name for a in page.items + rest.items] == ["alvaro cunqueiro", "Álvaro Pombo"]
-    assert rest.next_position is None
+    assert rest.next_cursor is None
 
 
-def test_authors_without_active_books_are_hidden(make_book):
-    book = make_book(author="Solo Author")
+def test_authors_without_active_books_are_hidden(book_factory):
+    book = book_factory(author="Solo Author")
     book_delete(tenant_id="tenant1", book_id=book.book_id)
     assert authors_list(tenant_id="tenant1", prefix="solo").items == []

@@ -21,9 +21,9 @@ def author_counts(tenant_id="tenant1"):
     return {facet.name: facet.book_count for facet in authors_list(tenant_id=tenant_id, limit=100).items}
 
 
-def test_create_claims_the_isbn_and_counts_category_and_author(make_book):
-    book = make_book(category="Poetry", author="Gloria Fuertes")
-    make_book(category="Poetry", author="Pablo Neruda")
+def test_create_claims_the_isbn_and_counts_category_and_author(book_factory):
+    book = book_factory(category="Poetry", author="Gloria Fuertes")
+    book_factory(category="Poetry", author="Pablo Neruda")
 
     claim = UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn=book.isbn))
     assert claim.owner_id == book.book_id
@@ -32,10 +32,10 @@ def test_create_claims_the_isbn_and_counts_category_and_author(make_book):
     assert book.version == 1
 
 
-def test_duplicate_isbn_is_refused_and_nothing_is_written(make_book):
-    make_book(isbn="9780306406157", category="Poetry")
+def test_duplicate_isbn_is_refused_and_nothing_is_written(book_factory):
+    book_factory(isbn="9780306406157", category="Poetry")
     with pytest.raises(ApplicationError) as exc:
-        make_book(isbn="0-306-40615-2", category="History")  # the ISBN-10 form of the same book
+        book_factory(isbn="0-306-40615-2", category="History")  # the ISBN-10 form of the same book
     assert exc.value.code == CatalogError.ISBN_TAKEN
     assert category_counts() == {"Poetry": 1}
     assert len(list(Book.scan())) == 1
@@ -47,9 +47,9 @@ def test_invalid_isbn_is_refused_by_the_service_too(tenant):
     assert exc.value.code == CatalogError.INVALID_ISBN
 
 
-def test_recategorise_and_change_author_move_the_counts(make_book):
-    book = make_book(category="Fiction", author="Ana")
-    make_book(category="Fiction", author="Ana")
+def test_recategorise_and_change_author_move_the_counts(book_factory):
+    book = book_factory(category="Fiction", author="Ana")
+    book_factory(category="Fiction", author="Ana")
 
     updated = book_update(tenant_id="tenant1", book_id=book.book_id, category="Mystery", author="Bea")
 
@@ -58,15 +58,15 @@ def test_recategorise_and_change_author_move_the_counts(make_book):
     assert author_counts() == {"Ana": 1, "Bea": 1}
 
 
-def test_category_change_in_case_or_accents_only_keeps_one_facet(make_book):
-    book = make_book(category="Ciencia Ficción")
+def test_category_change_in_case_or_accents_only_keeps_one_facet(book_factory):
+    book = book_factory(category="Ciencia Ficción")
     book_update(tenant_id="tenant1", book_id=book.book_id, category="ciencia ficcion")
     assert category_counts() == {"Ciencia Ficción": 1}
 
 
-def test_delete_uncounts_and_hides_and_reactivation_restores(make_book):
-    book = make_book(category="Fiction", author="Ana")
-    make_book(category="History", author="Ana")
+def test_delete_uncounts_and_hides_and_reactivation_restores(book_factory):
+    book = book_factory(category="Fiction", author="Ana")
+    book_factory(category="History", author="Ana")
 
     book_delete(tenant_id="tenant1", book_id=book.book_id)
     assert category_counts() == {"History": 1}
@@ -85,24 +85,24 @@ def test_delete_uncounts_and_hides_and_reactivation_restores(make_book):
     assert author_counts() == {"Ana": 2}
 
 
-def test_counts_ignore_stock_changes(make_book):
-    book = make_book(category="Fiction", stock_quantity=3)
+def test_counts_ignore_stock_changes(book_factory):
+    book = book_factory(category="Fiction", stock_quantity=3)
     book_update(tenant_id="tenant1", book_id=book.book_id, stock_quantity=0)
     assert category_counts() == {"Fiction": 1}
 
 
-def test_isbn_change_moves_the_claim(make_book):
-    book = make_book(isbn="9780306406157")
+def test_isbn_change_moves_the_claim(book_factory):
+    book = book_factory(isbn="9780306406157")
     book_update(tenant_id="tenant1", book_id=book.book_id, isbn="978-0-8044-2957-3")
 
     assert UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn="9780804429573")).owner_id == book.book_id
-    freed = make_book(isbn="9780306406157")  # the old ISBN is free again
+    freed = book_factory(isbn="9780306406157")  # the old ISBN is free again
     assert freed.isbn == "9780306406157"
 
 
-def test_isbn_change_to_a_taken_isbn_is_refused_and_changes_nothing(make_book):
-    taken = make_book()
-    book = make_book(title="Original")
+def test_isbn_change_to_a_taken_isbn_is_refused_and_changes_nothing(book_factory):
+    taken = book_factory()
+    book = book_factory(title="Original")
     with pytest.raises(ApplicationError) as exc:
         book_update(tenant_id="tenant1", book_id=book.book_id, isbn=taken.isbn, title="Changed")
     assert exc.value.code == CatalogError.ISBN_TAKEN
@@ -111,15 +111,15 @@ def test_isbn_change_to_a_taken_isbn_is_refused_and_changes_nothing(make_book):
     assert UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn=book.isbn)).owner_id == book.book_id
 
 
-def test_same_isbn_in_its_isbn10_form_keeps_the_claim(make_book):
-    book = make_book(isbn="9780306406157")
+def test_same_isbn_in_its_isbn10_form_keeps_the_claim(book_factory):
+    book = book_factory(isbn="9780306406157")
     updated = book_update(tenant_id="tenant1", book_id=book.book_id, isbn="0306406152")
     assert updated.isbn == "0306406152"
     assert UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn="0306406152")).owner_id == book.book_id
 
 
-def test_stale_version_is_a_conflict(make_book):
-    book = make_book()
+def test_stale_version_is_a_conflict(book_factory):
+    book = book_factory()
     book_update(tenant_id="tenant1", book_id=book.book_id, version=1, title="First")
     with pytest.raises(ApplicationError) as exc:
         book_update(tenant_id="tenant1", book_id=book.book_id, version=1, title="Second")
@@ -127,8 +127,8 @@ def test_stale_version_is_a_conflict(make_book):
     assert book_get(tenant_id="tenant1", book_id=book.book_id).title == "First"
 
 
-def test_checkout_style_stock_decrement_makes_an_admin_edit_stale(make_book):
-    book = make_book(stock_quantity=5)
+def test_checkout_style_stock_decrement_makes_an_admin_edit_stale(book_factory):
+    book = book_factory(stock_quantity=5)
     # What checkout does: a conditional ADD on stock; PynamoDB adds `ADD version 1` (no version condition).
     Book(pk=book.pk, sk=book.sk, version=book.version).update(
         actions=[Book.stock_quantity.add(-2)],
@@ -141,8 +141,8 @@ def test_checkout_style_stock_decrement_makes_an_admin_edit_stale(make_book):
     assert book_get(tenant_id="tenant1", book_id=book.book_id).stock_quantity == 3
 
 
-def test_racing_updates_without_a_version_never_lose_one_silently(make_book):
-    book = make_book(stock_quantity=0)
+def test_racing_updates_without_a_version_never_lose_one_silently(book_factory):
+    book = book_factory(stock_quantity=0)
     outcomes = []
     barrier = threading.Barrier(6)
 
@@ -173,14 +173,14 @@ def test_update_of_unknown_book_is_not_found(tenant):
     assert exc.value.code == CatalogError.BOOK_NOT_FOUND
 
 
-def test_no_op_update_writes_nothing(make_book):
-    book = make_book(title="Same")
+def test_no_op_update_writes_nothing(book_factory):
+    book = book_factory(title="Same")
     assert book_update(tenant_id="tenant1", book_id=book.book_id, title="Same").version == 1
 
 
-def test_names_that_grow_when_folded_stay_within_key_limits(make_book):
+def test_names_that_grow_when_folded_stay_within_key_limits(book_factory):
     # U+FDFA folds (NFKD) into 18 characters; 200 of them must not break a key's size limit.
     long_name = "\ufdfa" * 200
-    book = make_book(author=long_name, category=long_name, title=long_name)
+    book = book_factory(author=long_name, category=long_name, title=long_name)
     assert author_counts() == {long_name: 1}
     assert book_get(tenant_id="tenant1", book_id=book.book_id).author == long_name

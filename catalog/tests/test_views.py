@@ -97,8 +97,8 @@ def test_update_validates_like_create(admin_client, book_body):
 # --- who may write ------------------------------------------------------------------------
 
 
-def test_writes_are_for_admins_only(customer_client, api_client, make_book, book_body):
-    book = make_book()
+def test_writes_are_for_admins_only(customer_client, api_client, book_factory, book_body):
+    book = book_factory()
     detail = f"{BOOKS}/{book.book_id}"
     for client, expected in ((customer_client, 403), (api_client, 401)):
         assert client.post(BOOKS, book_body, format="json", **TENANT1).status_code == expected
@@ -234,9 +234,9 @@ def test_walking_250_books_over_http_has_no_duplicates_and_no_gaps(api_client, t
     assert all(size == 7 for size in sizes[:-1])
 
 
-def test_cursors_are_tamper_proof_and_bound_to_their_query(api_client, other_tenant, make_book):
+def test_cursors_are_tamper_proof_and_bound_to_their_query(api_client, other_tenant, book_factory):
     for _ in range(3):
-        make_book(category="Fiction")
+        book_factory(category="Fiction")
     first = api_client.get(f"{BOOKS}?limit=1&category=Fiction", **TENANT1).json()
     cursor = first["next"]
     assert api_client.get(f"{BOOKS}?limit=1&category=Fiction&cursor={cursor}", **TENANT1).status_code == 200
@@ -273,9 +273,9 @@ def test_bad_listing_parameters_are_400(api_client, tenant, query):
     assert response.status_code == 400 and error_of(response)["code"] == "validation_error"
 
 
-def test_listing_filters_over_http(api_client, make_book):
-    cheap = make_book(price=Decimal("5.00"), stock_quantity=0, language="es", author="Ana María Matute")
-    dear = make_book(price=Decimal("50.00"), stock_quantity=2, language="en", author="Ana María Matute")
+def test_listing_filters_over_http(api_client, book_factory):
+    cheap = book_factory(price=Decimal("5.00"), stock_quantity=0, language="es", author="Ana María Matute")
+    dear = book_factory(price=Decimal("50.00"), stock_quantity=2, language="en", author="Ana María Matute")
 
     def ids(query):
         return [b["book_id"] for b in api_client.get(f"{BOOKS}?{query}", **TENANT1).json()["results"]]
@@ -307,9 +307,9 @@ def test_category_counts_follow_create_update_recategorise_and_delete(admin_clie
     assert categories(api_client, **TENANT1) == {"Classics": 1}
 
 
-def test_authors_endpoint_filters_by_prefix_and_paginates(api_client, make_book):
+def test_authors_endpoint_filters_by_prefix_and_paginates(api_client, book_factory):
     for author in ("Gabriel García Márquez", "Gabriela Mistral", "Gloria Fuertes"):
-        make_book(author=author)
+        book_factory(author=author)
     first = api_client.get(f"{BOOKS}/authors?prefix=GABRI&limit=1", **TENANT1).json()
     second = api_client.get(f"{BOOKS}/authors?prefix=GABRI&limit=1&cursor={first['next']}", **TENANT1).json()
 

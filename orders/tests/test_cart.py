@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from catalog.services import book_delete, book_update
 from orders.models import CartLine
-from orders.tests.conftest import add_to_cart
 
 CART = "/api/v1/cart"
 
@@ -14,9 +13,9 @@ def item(client, book_id: str) -> str:
     return f"{CART}/items/{book_id}"
 
 
-def test_add_to_cart_then_view_with_server_totals(customer_client, make_book):
-    first = make_book(price=Decimal("19.99"), stock_quantity=5)
-    second = make_book(title="Don Quijote", price=Decimal("10.05"), stock_quantity=3)
+def test_add_to_cart_then_view_with_server_totals(customer_client, book_factory, add_to_cart):
+    first = book_factory(price=Decimal("19.99"), stock_quantity=5)
+    second = book_factory(title="Don Quijote", price=Decimal("10.05"), stock_quantity=3)
     assert add_to_cart(customer_client, first.book_id, 2).status_code == 200
     add_to_cart(customer_client, second.book_id, 1)
     response = add_to_cart(customer_client, first.book_id, 1)  # adds to the existing line
@@ -37,7 +36,7 @@ def test_add_to_cart_then_view_with_server_totals(customer_client, make_book):
     assert customer_client.get(CART).json() == cart
 
 
-def test_cart_reflects_current_prices_and_stock(customer_client, book):
+def test_cart_reflects_current_prices_and_stock(customer_client, book, add_to_cart):
     add_to_cart(customer_client, book.book_id, 4)
     book_update(tenant_id="tenant1", book_id=book.book_id, price=Decimal("5.00"), stock_quantity=2)
     line = customer_client.get(CART).json()["items"][0]
@@ -52,8 +51,8 @@ def test_a_client_supplied_price_is_ignored(customer_client, book):
     assert response.json()["total"] == "19.99"
 
 
-def test_more_than_the_stock_is_409_with_what_is_available(customer_client, make_book):
-    scarce = make_book(stock_quantity=2)
+def test_more_than_the_stock_is_409_with_what_is_available(customer_client, book_factory, add_to_cart):
+    scarce = book_factory(stock_quantity=2)
     add_to_cart(customer_client, scarce.book_id, 2)
     response = add_to_cart(customer_client, scarce.book_id, 1)
     assert response.status_code == 409
@@ -65,9 +64,9 @@ def test_more_than_the_stock_is_409_with_what_is_available(customer_client, make
     assert customer_client.get(CART).json()["items"][0]["quantity"] == 2
 
 
-def test_quantity_bounds_and_missing_books_change_nothing(customer_client, make_book):
-    book = make_book(stock_quantity=500)
-    inactive = make_book()
+def test_quantity_bounds_and_missing_books_change_nothing(customer_client, book_factory, add_to_cart):
+    book = book_factory(stock_quantity=500)
+    inactive = book_factory()
     book_delete(tenant_id="tenant1", book_id=inactive.book_id)
     cases = [
         ({"book_id": book.book_id, "quantity": 0}, 400, "validation_error"),
@@ -88,9 +87,9 @@ def test_quantity_bounds_and_missing_books_change_nothing(customer_client, make_
     assert [int(line.quantity) for line in CartLine.scan()] == [60]
 
 
-def test_cart_line_limit(customer_client, make_book, settings):
+def test_cart_line_limit(customer_client, book_factory, settings, add_to_cart):
     settings.CART_MAX_LINES = 3
-    books = [make_book() for _ in range(4)]
+    books = [book_factory() for _ in range(4)]
     for book in books[:3]:
         assert add_to_cart(customer_client, book.book_id).status_code == 200
     response = add_to_cart(customer_client, books[3].book_id)
@@ -100,8 +99,8 @@ def test_cart_line_limit(customer_client, make_book, settings):
     assert len(customer_client.get(CART).json()["items"]) == 3
 
 
-def test_set_quantity_remove_and_clear(customer_client, make_book):
-    first, second = make_book(), make_book()
+def test_set_quantity_remove_and_clear(customer_client, book_factory, add_to_cart):
+    first, second = book_factory(), book_factory()
     add_to_cart(customer_client, first.book_id, 1)
     add_to_cart(customer_client, second.book_id, 1)
 
@@ -126,7 +125,7 @@ def test_set_quantity_remove_and_clear(customer_client, make_book):
     assert customer_client.get(CART).json() == {"items": [], "item_count": 0, "total": "0.00"}
 
 
-def test_a_withdrawn_book_stays_in_the_cart_as_unavailable(customer_client, book):
+def test_a_withdrawn_book_stays_in_the_cart_as_unavailable(customer_client, book, add_to_cart):
     add_to_cart(customer_client, book.book_id, 1)
     book_delete(tenant_id="tenant1", book_id=book.book_id)
     cart = customer_client.get(CART).json()
@@ -138,7 +137,7 @@ def test_a_withdrawn_book_stays_in_the_cart_as_unavailable(customer_client, book
     assert removed.json()["items"] == []
 
 
-def test_carts_are_private(customer_client, other_customer_client, book):
+def test_carts_are_private(customer_client, other_customer_client, book, add_to_cart):
     add_to_cart(customer_client, book.book_id, 2)
     assert other_customer_client.get(CART).json()["items"] == []
     other_customer_client.delete(CART)

@@ -5,26 +5,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from catalog.models import Book
-from conftest import client_for
-from orders.tests.conftest import add_to_cart
-from orders.tests.test_checkout import BODY, checkout
-
 PURCHASES = "/api/v1/purchases"
 
 
-def buy(client, book, quantity=1, method="card"):
-    add_to_cart(client, book.book_id, quantity)
-    response = checkout(client, {**BODY, "payment_method": method})
-    assert response.status_code == 201, response.json()
-    return response.json()
-
-
-def stock_of(book) -> int:
-    return int(Book.get(book.pk, book.sk).stock_quantity)
-
-
-def test_history_is_newest_first_paginated_and_filterable(customer_client, book):
+def test_history_is_newest_first_paginated_and_filterable(customer_client, book, buy):
     placed = [buy(customer_client, book, method="card" if n % 2 else "transfer")["purchase_id"] for n in range(5)]
     first = customer_client.get(PURCHASES, {"limit": 2}).json()
     assert [p["purchase_id"] for p in first["results"]] == placed[::-1][:2]
@@ -42,7 +26,7 @@ def test_history_is_newest_first_paginated_and_filterable(customer_client, book)
     assert customer_client.get(PURCHASES, {"status": "lost"}).status_code == 400
 
 
-def test_a_tampered_cursor_is_400(customer_client, book):
+def test_a_tampered_cursor_is_400(customer_client, book, buy):
     buy(customer_client, book)
     buy(customer_client, book)
     cursor = customer_client.get(PURCHASES, {"limit": 1}).json()["next"]
@@ -53,8 +37,9 @@ def test_a_tampered_cursor_is_400(customer_client, book):
     assert other_filter.status_code == 400
 
 
-def test_purchases_are_visible_to_their_owner_only(customer_client, other_customer_client, other_tenant_admin_client,
-                                                    book):
+def test_purchases_are_visible_to_their_owner_only(
+    customer_client, other_customer_client, other_tenant_admin_client, book, buy
+):
     purchase_id = buy(customer_client, book)["purchase_id"]
     for client in (other_customer_client, other_tenant_admin_client):
         assert client.get(f"{PURCHASES}/{purchase_id}").status_code == 404
@@ -64,7 +49,7 @@ def test_purchases_are_visible_to_their_owner_only(customer_client, other_custom
     assert customer_client.get(f"{PURCHASES}/{uuid.uuid4()}").json()["error"]["code"] == "purchase_not_found"
 
 
-def test_cancel_restocks_exactly_once(customer_client, book):
+def test_cancel_restocks_exactly_once(customer_client, book, stock_of, buy):
     purchase_id = buy(customer_client, book, quantity=3)["purchase_id"]
     assert stock_of(book) == 7
     first = customer_client.post(f"{PURCHASES}/{purchase_id}/cancel")
@@ -76,7 +61,7 @@ def test_cancel_restocks_exactly_once(customer_client, book):
     assert stock_of(book) == 10
 
 
-def test_concurrent_cancels_restock_once(customer, book):
+def test_concurrent_cancels_restock_once(customer, book, stock_of, client_for, buy):
     purchase_id = buy(client_for(customer), book, quantity=4)["purchase_id"]
 
     def cancel(_):
@@ -87,9 +72,9 @@ def test_concurrent_cancels_restock_once(customer, book):
     assert stock_of(book) == 10
 
 
-def test_summary_excludes_cancelled_purchases(customer_client, make_book):
-    fiction = make_book(price=Decimal("10.00"), category="Fiction")
-    history = make_book(price=Decimal("25.00"), category="History")
+def test_summary_excludes_cancelled_purchases(customer_client, book_factory, buy):
+    fiction = book_factory(price=Decimal("10.00"), category="Fiction")
+    history = book_factory(price=Decimal("25.00"), category="History")
     buy(customer_client, fiction, quantity=2)
     buy(customer_client, history, quantity=1)
     cancelled = buy(customer_client, history, quantity=3)
@@ -108,13 +93,17 @@ def test_summary_excludes_cancelled_purchases(customer_client, make_book):
 
 def test_summary_of_a_new_user_is_zero(customer_client):
     assert customer_client.get(f"{PURCHASES}/analytics/summary").json() == {
-        "total_spent": "0.00", "order_count": 0, "average_order_value": "0.00", "top_categories": [],
+        "total_spent": "0.00",
+        "order_count": 0,
+        "average_order_value": "0.00",
+        "top_categories": [],
         "last_purchase_at": None,
     }
 
 
-def test_admins_list_the_tenants_purchases_by_date(customer_client, other_customer_client, admin_client,
-                                                   other_tenant_admin_client, book):
+def test_admins_list_the_tenants_purchases_by_date(
+    customer_client, other_customer_client, admin_client, other_tenant_admin_client, book, buy
+):
     mine = buy(customer_client, book)["purchase_id"]
     theirs = buy(other_customer_client, book)["purchase_id"]
     listing = admin_client.get("/api/v1/admin/purchases").json()

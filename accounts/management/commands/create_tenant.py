@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import tenant_create
+from accounts.services import tenant_create_with_admin
 from bookstore.errors import ApplicationError
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if bool(admin_email) != bool(admin_password):
             raise CommandError("Give both --admin-email and --admin-password, or neither.")
         try:
-            result = tenant_create(
+            result = tenant_create_with_admin(
                 tenant_id=tenant_id, name=name, admin_email=admin_email, admin_password=admin_password
             )
         except ApplicationError as exc:

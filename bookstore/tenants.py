@@ -1,0 +1,119 @@
+"""The tenants registry: which shops exist, whether they are active, and a small cache of that answer.
+
+Every request asks "is this tenant active?", so the answer is cached per container for
+TENANT_CACHE_SECONDS in a bounded LRU. A tenant id must be a slug before anything reads a
+table for it: an id that cannot exist is `tenant_not_found` at no cost, and never cached.
+"""
+
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+
+from django.conf import settings
+
+from bookstore.dynamodb.clock import now
+from bookstore.dynamodb.conditions import put_if_absent
+from bookstore.errors import ApplicationError, ErrorCode
+from bookstore.models import Tenant
+
+TENANT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
+TENANT_CACHE_SIZE = 1024
+
+
+class TenancyError(ErrorCode):
+    TENANT_REQUIRED = ("tenant_required", 400, "Name the tenant in the X-Tenant-ID header or the tenant_id parameter.")
+    TENANT_MISMATCH = ("tenant_mismatch", 403, "The tenant named in the request is not the tenant of your token.")
+    TENANT_NOT_FOUND = ("tenant_not_found", 404, "Tenant not found.")
+    INVALID_TENANT_ID = ("invalid_tenant_id", 400, "A tenant id is 3-40 lowercase letters, digits or hyphens.")
+
+
+def normalize_tenant_id(raw: str) -> str:
+    """How a tenant id is compared: surrounding whitespace is not part of it."""
+    return raw.strip()
+
+
+def tenant_id_is_valid(tenant_id: str) -> bool:
+    return bool(TENANT_ID_PATTERN.match(tenant_id))
+
+
+def tenant_get(*, tenant_id: str) -> Tenant | None:
+    """The tenant with this id, active or not (one GetItem; none for an id that is not a slug)."""
+    if not tenant_id_is_valid(tenant_id):
+        return None
+    try:
+        return Tenant.get(Tenant.key(tenant_id), Tenant.SORT_KEY)
+    except Tenant.DoesNotExist:
+        return None
+
+
+class _TenantCache:
+    """tenant_id → (monotonic expiry, is_active), at most TENANT_CACHE_SIZE entries, least recently used out."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict[str, tuple[float, bool]] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, tenant_id: str) -> bool | None:
+        with self._lock:
+            entry = self._entries.get(tenant_id)
+            if entry is None or entry[0] <= time.monotonic():
+                return None
+            self._entries.move_to_end(tenant_id)
+            return entry[1]
+
+    def put(self, tenant_id: str, active: bool, ttl: float) -> None:
+        with self._lock:
+            self._entries[tenant_id] = (time.monotonic() + ttl, active)
+            self._entries.move_to_end(tenant_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+tenant_cache = _TenantCache(TENANT_CACHE_SIZE)
+
+
+def tenant_is_active(*, tenant_id: str) -> bool:
+    """Whether the tenant exists and is active; remembered for TENANT_CACHE_SECONDS."""
+    if not tenant_id_is_valid(tenant_id):
+        return False
+    cached = tenant_cache.get(tenant_id)
+    if cached is not None:
+        return cached
+    tenant = tenant_get(tenant_id=tenant_id)
+    active = bool(tenant and tenant.is_active)
+    if settings.TENANT_CACHE_SECONDS > 0:
+        tenant_cache.put(tenant_id, active, settings.TENANT_CACHE_SECONDS)
+    return active
+
+
+def tenant_require_active(*, tenant_id: str) -> None:
+    """Raise `tenant_not_found` unless the tenant exists and is active."""
+    if not tenant_is_active(tenant_id=tenant_id):
+        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+
+
+@dataclass(frozen=True)
+class TenantCreated:
+    tenant: Tenant
+    created: bool
+
+
+def tenant_create(*, tenant_id: str, name: str) -> TenantCreated:
+    """Add a tenant to the registry; an existing tenant is returned unchanged."""
+    if not tenant_id_is_valid(tenant_id):
+        message = TenancyError.INVALID_TENANT_ID.message
+        raise ApplicationError(TenancyError.INVALID_TENANT_ID, details={"tenant_id": [message]})
+    tenant = Tenant(pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, created_at=now())
+    if not put_if_absent(tenant):
+        return TenantCreated(tenant=Tenant.get(Tenant.key(tenant_id), Tenant.SORT_KEY), created=False)
+    return TenantCreated(tenant=tenant, created=True)
