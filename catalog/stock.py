@@ -18,8 +18,10 @@ def stock_label(book_id: str) -> str:
 
 
 def reserve_stock(tx: LabelledTransaction, *, book: Book, quantity: int) -> None:
-    """Take `quantity` copies, on condition that they are there, the book is active, and its
-    price is still the one the buyer is charged. On failure the reason carries the book."""
+    """Take `quantity` copies, if they are there, the book is active, and its price is still the one charged.
+
+    On failure the cancellation reason carries the book as it is (ALL_OLD).
+    """
     tx.update(
         stock_label(book.book_id),
         book,

@@ -57,7 +57,8 @@ def test_unknown_inactive_and_foreign_books_are_404(customer_client, other_tenan
             assert response.json()["error"]["code"] == "book_not_found"
     mine = book_factory()
     assert other_tenant_admin_client.post(f"{FAVORITES}/{mine.book_id}").status_code == 404
-    assert list(Favorite.scan()) == [] and list(WishlistItem.scan()) == []
+    assert list(Favorite.scan()) == []
+    assert list(WishlistItem.scan()) == []
 
 
 def test_a_withdrawn_favourite_is_listed_without_its_book(customer_client, book):

@@ -120,8 +120,10 @@ def test_filtered_listing_pages_are_full_until_the_last(catalog_250):
     pages = walk(filters, limit=3)
     listed = [b.book_id for page in pages for b in page]
 
-    assert all(len(page) == 3 for page in pages[:-1]) and 1 <= len(pages[-1]) <= 3
-    assert len(listed) == len(set(listed)) and set(listed) == expected
+    assert all(len(page) == 3 for page in pages[:-1])
+    assert 1 <= len(pages[-1]) <= 3
+    assert len(listed) == len(set(listed))
+    assert set(listed) == expected
 
 
 def test_price_sort_with_a_price_range_in_the_key_condition(catalog_250):

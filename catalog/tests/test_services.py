@@ -74,7 +74,9 @@ def test_delete_uncounts_and_hides_and_reactivation_restores(book_factory):
     with pytest.raises(ApplicationError):
         book_get(tenant_id="tenant1", book_id=book.book_id)
     stored = book_get(tenant_id="tenant1", book_id=book.book_id, include_inactive=True)
-    assert stored.is_active is False and stored.catalog_key is None and stored.category_key is None
+    assert stored.is_active is False
+    assert stored.catalog_key is None
+    assert stored.category_key is None
 
     book_delete(tenant_id="tenant1", book_id=book.book_id)  # deleting again changes nothing
     assert category_counts() == {"History": 1}

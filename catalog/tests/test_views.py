@@ -89,7 +89,8 @@ def test_a_duplicate_isbn_is_409(admin_client, book_body):
 def test_update_validates_like_create(admin_client, book_body):
     book_id = admin_client.post(BOOKS, book_body, format="json").json()["book_id"]
     response = admin_client.patch(f"{BOOKS}/{book_id}", {"price": "1.001"}, format="json")
-    assert response.status_code == 400 and "price" in error_of(response)["details"]
+    assert response.status_code == 400
+    assert "price" in error_of(response)["details"]
     empty = admin_client.patch(f"{BOOKS}/{book_id}", {}, format="json")
     assert empty.status_code == 400
 
@@ -111,7 +112,8 @@ def test_writes_are_for_admins_only(customer_client, api_client, book_factory, b
 def test_tenant_in_body_must_be_the_tokens(admin_client, book_body):
     assert admin_client.post(BOOKS, {**book_body, "tenant_id": "tenant2"}, format="json").status_code == 403
     response = admin_client.post(BOOKS, {**book_body, "tenant_id": "tenant1"}, format="json")
-    assert response.status_code == 201 and response.json()["tenant_id"] == "tenant1"
+    assert response.status_code == 201
+    assert response.json()["tenant_id"] == "tenant1"
 
 
 def test_put_replaces_and_patch_changes_only_what_is_sent(admin_client, book_body):
@@ -122,7 +124,8 @@ def test_put_replaces_and_patch_changes_only_what_is_sent(admin_client, book_bod
 
     body = {"isbn": book_body["isbn"], "title": "Nuevo", "author": "A", "category": "Classics", "price": "9.00"}
     replaced = admin_client.put(f"{BOOKS}/{book_id}", body, format="json").json()
-    assert replaced["title"] == "Nuevo" and replaced["version"] == 3
+    assert replaced["title"] == "Nuevo"
+    assert replaced["version"] == 3
     assert (replaced["description"], replaced["pages"], replaced["cover_image_url"]) == ("", None, None)
 
 
@@ -130,7 +133,8 @@ def test_a_stale_version_is_409(admin_client, book_body):
     book_id = admin_client.post(BOOKS, book_body, format="json").json()["book_id"]
     assert admin_client.patch(f"{BOOKS}/{book_id}", {"title": "A", "version": 1}, format="json").status_code == 200
     response = admin_client.patch(f"{BOOKS}/{book_id}", {"title": "B", "version": 1}, format="json")
-    assert response.status_code == 409 and error_of(response)["code"] == "version_conflict"
+    assert response.status_code == 409
+    assert error_of(response)["code"] == "version_conflict"
     stale_delete = admin_client.delete(f"{BOOKS}/{book_id}?version=1")
     assert stale_delete.status_code == 409
     assert admin_client.get(f"{BOOKS}/{book_id}").json()["title"] == "A"
@@ -144,7 +148,8 @@ def test_deleted_books_are_hidden_from_the_public_but_not_from_admins(admin_clie
 
     for client in (api_client, customer_client):
         response = client.get(f"{BOOKS}/{book.book_id}", **TENANT1)
-        assert response.status_code == 404 and error_of(response)["code"] == "book_not_found"
+        assert response.status_code == 404
+        assert error_of(response)["code"] == "book_not_found"
         assert client.get(f"{BOOKS}/isbn/{book.isbn}", **TENANT1).status_code == 404
         assert client.get(BOOKS, **TENANT1).json()["results"] == []
     assert admin_client.get(f"{BOOKS}/{book.book_id}").json()["is_active"] is False
@@ -168,7 +173,8 @@ def test_lookup_by_isbn_accepts_hyphens_and_the_other_form(api_client, admin_cli
     by_isbn10 = api_client.get(f"{BOOKS}/isbn/0307474720", **TENANT1)
     assert by_hyphens.json()["title"] == by_isbn10.json()["title"] == book_body["title"]
     bad = api_client.get(f"{BOOKS}/isbn/0307474721", **TENANT1)
-    assert bad.status_code == 400 and error_of(bad)["code"] == "invalid_isbn"
+    assert bad.status_code == 400
+    assert error_of(bad)["code"] == "invalid_isbn"
 
 
 def test_public_reads_need_a_tenant(api_client, book):
@@ -199,7 +205,8 @@ def test_a_tenant1_book_is_invisible_through_tenant2(api_client, other_tenant_ad
 
 def test_a_token_for_tenant2_cannot_read_tenant1_by_naming_it(other_tenant_admin_client, book):
     response = other_tenant_admin_client.get(BOOKS, **TENANT1)
-    assert response.status_code == 403 and error_of(response)["code"] == "tenant_mismatch"
+    assert response.status_code == 403
+    assert error_of(response)["code"] == "tenant_mismatch"
 
 
 # --- listing and cursors ------------------------------------------------------------------
@@ -226,11 +233,13 @@ def test_walking_250_books_over_http_has_no_duplicates_and_no_gaps(api_client, t
 
     ids, sizes = collect(api_client, "limit=20")
     assert sizes == [20] * 12 + [10]
-    assert len(ids) == len(set(ids)) == 250 and set(ids) == set(everything)
+    assert len(ids) == len(set(ids)) == 250
+    assert set(ids) == set(everything)
 
     ids, sizes = collect(api_client, "limit=7&category=Fiction&language=es")
     expected = {i for i, b in everything.items() if b.category == "Fiction" and b.language == "es"}
-    assert len(ids) == len(set(ids)) and set(ids) == expected
+    assert len(ids) == len(set(ids))
+    assert set(ids) == expected
     assert all(size == 7 for size in sizes[:-1])
 
 
@@ -270,7 +279,8 @@ def test_cursors_are_tamper_proof_and_bound_to_their_query(api_client, other_ten
 )
 def test_bad_listing_parameters_are_400(api_client, tenant, query):
     response = api_client.get(f"{BOOKS}?{query}", **TENANT1)
-    assert response.status_code == 400 and error_of(response)["code"] == "validation_error"
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "validation_error"
 
 
 def test_listing_filters_over_http(api_client, book_factory):

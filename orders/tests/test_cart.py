@@ -1,5 +1,7 @@
-"""The cart endpoints (orders/services.py: cart_add, cart_set_quantity, cart_remove, cart_clear;
-orders/selectors.py: cart_get)."""
+"""The cart endpoints.
+
+orders/services.py: cart_add, cart_set_quantity, cart_remove, cart_clear; orders/selectors.py: cart_get.
+"""
 
 from decimal import Decimal
 

@@ -91,7 +91,8 @@ def test_bad_checkout_bodies_are_400_and_change_nothing(
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
     assert stock_of(book) == 10
-    assert list(Purchase.scan()) == [] and list(IdempotencyRecord.scan()) == []
+    assert list(Purchase.scan()) == []
+    assert list(IdempotencyRecord.scan()) == []
     assert [int(line.quantity) for line in CartLine.scan()] == [2]
 
 

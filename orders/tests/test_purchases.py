@@ -1,5 +1,7 @@
-"""Purchase history, cancellation, the user's summary and the admins' list (orders/selectors.py,
-orders/services.py: purchase_cancel)."""
+"""Purchase history, cancellation, the user's summary and the admins' list.
+
+orders/selectors.py, and orders/services.py: purchase_cancel.
+"""
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -112,7 +114,8 @@ def test_admins_list_the_tenants_purchases_by_date(
 
     today = listing["results"][0]["created_at"][:10]
     in_range = admin_client.get("/api/v1/admin/purchases", {"date_from": today, "date_to": today, "limit": 1}).json()
-    assert len(in_range["results"]) == 1 and in_range["next"]
+    assert len(in_range["results"]) == 1
+    assert in_range["next"]
     assert admin_client.get("/api/v1/admin/purchases", {"date_to": "2000-01-01"}).json()["results"] == []
     bad = admin_client.get("/api/v1/admin/purchases", {"date_from": "2030-01-02", "date_to": "2030-01-01"})
     assert bad.status_code == 400

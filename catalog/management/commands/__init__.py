@@ -1,0 +1,1 @@
+"""seed_catalog and the other catalogue commands."""
