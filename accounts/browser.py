@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from accounts.serializers import LoginInputSerializer
 from accounts.services import user_authenticate
-from accounts.throttling import LoginAccountThrottle, LoginIPThrottle
+from accounts.throttling import LoginAccountThrottle, LoginAddressThrottle
 from accounts.tokens import tokens_for_user
 from bookstore.api import PublicAPIView
 from bookstore.errors import ApplicationError
@@ -35,7 +35,7 @@ def _safe_next(request, value: str | None) -> str:
 class BrowserLoginView(PublicAPIView):
     renderer_classes = [TemplateHTMLRenderer]
     parser_classes = [FormParser]
-    throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
+    throttle_classes = [LoginAddressThrottle, LoginAccountThrottle]
     template_name = "accounts/browser_login.html"
 
     def get(self, request):

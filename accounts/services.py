@@ -15,6 +15,7 @@ from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import put_if_absent
 from bookstore.dynamodb.transactions import LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
+from bookstore.ids import canonical_id
 from bookstore.models import Tenant, UniqueKey
 from bookstore.tenants import tenant_create, tenant_is_active, tenant_require_active
 from catalog.selectors import book_get
@@ -162,8 +163,9 @@ def favorite_add(*, tenant_id: str, user_id: str, book_id: str) -> tuple[ListedB
 
 
 def favorite_remove(*, tenant_id: str, user_id: str, book_id: str) -> None:
-    """Unmark a favourite; removing one that is not there is not an error."""
-    Favorite(Favorite.key(tenant_id, user_id), Favorite.sort_key(book_id)).delete()
+    """Unmark a favourite; removing one that is not there (or an id that is not one) is not an error."""
+    if (book_id := canonical_id(book_id)) is not None:
+        Favorite(Favorite.key(tenant_id, user_id), Favorite.sort_key(book_id)).delete()
 
 
 def wishlist_add(*, tenant_id: str, user_id: str, book_id: str, priority: int = 3) -> tuple[ListedBook, bool]:
@@ -186,6 +188,8 @@ def wishlist_add(*, tenant_id: str, user_id: str, book_id: str, priority: int = 
 
 def wishlist_set_priority(*, tenant_id: str, user_id: str, book_id: str, priority: int) -> ListedBook:
     """Change an entry's priority (and so its place in the list)."""
+    if (book_id := canonical_id(book_id)) is None:
+        raise ApplicationError(AccountsError.WISHLIST_ITEM_NOT_FOUND)
     try:
         entry = WishlistItem.get(WishlistItem.key(tenant_id, user_id), WishlistItem.sort_key(book_id))
     except WishlistItem.DoesNotExist as exc:
@@ -202,5 +206,6 @@ def wishlist_set_priority(*, tenant_id: str, user_id: str, book_id: str, priorit
 
 
 def wishlist_remove(*, tenant_id: str, user_id: str, book_id: str) -> None:
-    """Take a book off the wishlist; removing one that is not there is not an error."""
-    WishlistItem(WishlistItem.key(tenant_id, user_id), WishlistItem.sort_key(book_id)).delete()
+    """Take a book off the wishlist; removing one that is not there (or an id that is not one) is not an error."""
+    if (book_id := canonical_id(book_id)) is not None:
+        WishlistItem(WishlistItem.key(tenant_id, user_id), WishlistItem.sort_key(book_id)).delete()

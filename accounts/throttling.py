@@ -1,34 +1,16 @@
-"""Login throttles: per (tenant, email) against guessing one password, per IP against sprays."""
+"""Throttles of the account endpoints.
 
-from django.conf import settings
-from rest_framework.throttling import BaseThrottle
+Login is limited per (tenant, email) against guessing one password and per address against
+sprays; registration (a bcrypt hash each) and token refresh are limited per address.
+"""
 
 from accounts.emails import normalize_email
-from bookstore.ratelimit import rate_limit_hit
+from bookstore.ratelimit import AddressThrottle, CountedThrottle
 from bookstore.tenants import normalize_tenant_id
 
 
-class _LoginThrottle(BaseThrottle):
-    scope: str
-    setting: str
-
-    def subject(self, request) -> str | None:
-        raise NotImplementedError
-
-    def allow_request(self, request, view) -> bool:
-        subject = self.subject(request)
-        if not subject:
-            return True
-        limit, window = getattr(settings, self.setting)
-        self.retry_after = rate_limit_hit(scope=self.scope, subject=subject, limit=limit, window_seconds=window)
-        return self.retry_after is None
-
-    def wait(self) -> int | None:
-        return self.retry_after
-
-
-class LoginAccountThrottle(_LoginThrottle):
-    """Attempts per (tenant, email), whatever the source address."""
+class LoginAccountThrottle(CountedThrottle):
+    """Attempts per (tenant, email), whatever the source address; keyed as login itself compares them."""
 
     scope = "login-account"
     setting = "LOGIN_THROTTLE_PER_ACCOUNT"
@@ -38,14 +20,19 @@ class LoginAccountThrottle(_LoginThrottle):
         email, tenant_id = data.get("email"), data.get("tenant_id")
         if not isinstance(email, str) or not isinstance(tenant_id, str):
             return None
-        return f"{normalize_tenant_id(tenant_id)[:64]}#{normalize_email(email)[:254]}"
+        return f"{normalize_tenant_id(tenant_id)}#{normalize_email(email)}"
 
 
-class LoginIPThrottle(_LoginThrottle):
-    """Attempts per client address, whatever the account."""
-
+class LoginAddressThrottle(AddressThrottle):
     scope = "login-ip"
     setting = "LOGIN_THROTTLE_PER_IP"
 
-    def subject(self, request):
-        return self.get_ident(request)
+
+class RegisterAddressThrottle(AddressThrottle):
+    scope = "register-ip"
+    setting = "REGISTER_THROTTLE_PER_IP"
+
+
+class RefreshAddressThrottle(AddressThrottle):
+    scope = "refresh-ip"
+    setting = "REFRESH_THROTTLE_PER_IP"

@@ -34,12 +34,13 @@ def _valid_refresh_token(raw: str) -> RefreshToken:
 def token_refresh(*, refresh: str) -> dict[str, str]:
     """A new access token for a valid, unrevoked refresh token of an active user and tenant.
 
-    Three reads: the revocation list, the tenant (usually cached) and the user, so that a
-    logout, a deactivated account or a password change ends the token's life.
+    Three reads: the revocation list (strongly consistent), the tenant (usually cached) and
+    the user, so that a logout, a deactivated account or a password change ends the token's
+    life, and the new access token carries the user's role as it is now.
     """
     token = _valid_refresh_token(refresh)
     try:
-        RevokedToken.get(token["jti"])
+        RevokedToken.get(token["jti"], consistent_read=True)  # a refresh right after logout must fail
     except RevokedToken.DoesNotExist:
         pass
     else:
@@ -55,7 +56,9 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     # iat has whole seconds: a token from the very second of the change is still honoured.
     if user.password_changed_at and token["iat"] < int(user.password_changed_at.timestamp()):
         raise ApplicationError(AccountsError.TOKEN_REVOKED)
-    return {"access": str(token.access_token)}
+    access = token.access_token
+    access["role"] = user.role  # the role as it is now: a demoted admin is not admin past this refresh
+    return {"access": str(access)}
 
 
 def token_revoke(*, refresh: str) -> None:

@@ -18,13 +18,20 @@ from accounts.services import (
     wishlist_remove,
     wishlist_set_priority,
 )
-from accounts.throttling import LoginAccountThrottle, LoginIPThrottle
+from accounts.throttling import (
+    LoginAccountThrottle,
+    LoginAddressThrottle,
+    RefreshAddressThrottle,
+    RegisterAddressThrottle,
+)
 from accounts.tokens import token_refresh, token_revoke, tokens_for_user
 from bookstore.api import PublicAPIView, UserAPIView, page_response
 from bookstore.pagination import PageParams, paginated
 
 
 class RegisterView(PublicAPIView):
+    throttle_classes = [RegisterAddressThrottle]
+
     @extend_schema(request=s.RegisterInputSerializer, responses={201: s.UserOutputSerializer})
     def post(self, request):
         serializer = s.RegisterInputSerializer(data=request.data)
@@ -34,7 +41,7 @@ class RegisterView(PublicAPIView):
 
 
 class LoginView(PublicAPIView):
-    throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
+    throttle_classes = [LoginAddressThrottle, LoginAccountThrottle]
 
     @extend_schema(request=s.LoginInputSerializer, responses={200: s.TokenPairOutputSerializer})
     def post(self, request):
@@ -46,6 +53,8 @@ class LoginView(PublicAPIView):
 
 
 class TokenRefreshView(PublicAPIView):
+    throttle_classes = [RefreshAddressThrottle]
+
     @extend_schema(request=s.RefreshInputSerializer, responses={200: s.AccessTokenOutputSerializer})
     def post(self, request):
         serializer = s.RefreshInputSerializer(data=request.data)

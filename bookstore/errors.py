@@ -33,6 +33,7 @@ class CommonError(ErrorCode):
     NOT_FOUND = ("not_found", 404, "Not found.")
     METHOD_NOT_ALLOWED = ("method_not_allowed", 405, "Method not allowed.")
     NOT_ACCEPTABLE = ("not_acceptable", 406, "The requested format is not available.")
+    PAYLOAD_TOO_LARGE = ("payload_too_large", 413, "The request body is too large.")
     UNSUPPORTED_MEDIA_TYPE = ("unsupported_media_type", 415, "Unsupported media type.")
     CONFLICT = ("write_conflict", 409, "Another change to the same data was being written at the same moment. Retry.")
     THROTTLED = ("throttled", 429, "Too many requests. Try again later.")

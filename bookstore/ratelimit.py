@@ -1,9 +1,33 @@
-"""Fixed-window rate limits counted in DynamoDB, so a limit holds across Lambda containers."""
+"""Fixed-window rate limits counted in DynamoDB, so a limit holds across Lambda containers.
 
+The client address is the one the platform vouches for: `REMOTE_ADDR`, which Zappa fills
+from API Gateway's own record of the caller and `runserver` from the socket. DRF's
+`NUM_PROXIES` (0 by default) makes a client-supplied `X-Forwarded-For` irrelevant, so
+varying that header never yields a fresh counter.
+"""
+
+import hashlib
 from datetime import UTC, datetime
 
-from bookstore.dynamodb.clock import now as clock_now
+from django.conf import settings
+from rest_framework.throttling import BaseThrottle
+
+from bookstore.dynamodb.clock import now
 from bookstore.models import RateLimitCounter
+
+# Longer subjects are hashed, so a counter's key stays far below DynamoDB's 2,048-byte limit.
+MAX_SUBJECT_LENGTH = 300
+
+
+def client_address(request) -> str:
+    """The caller's address as the platform vouches for it (never a header the client controls)."""
+    return BaseThrottle().get_ident(request)
+
+
+def _bounded(subject: str) -> str:
+    if len(subject.encode()) <= MAX_SUBJECT_LENGTH:
+        return subject
+    return "sha256:" + hashlib.sha256(subject.encode()).hexdigest()
 
 
 def rate_limit_hit(*, scope: str, subject: str, limit: int, window_seconds: int) -> int | None:
@@ -11,10 +35,10 @@ def rate_limit_hit(*, scope: str, subject: str, limit: int, window_seconds: int)
 
     One atomic UpdateItem (`ADD hits 1`) per hit, so concurrent hits are all counted.
     """
-    now = int(clock_now().timestamp())
-    window_start = now - now % window_seconds
+    moment = int(now().timestamp())
+    window_start = moment - moment % window_seconds
     window_end = window_start + window_seconds
-    counter = RateLimitCounter(f"{scope}#{subject}#{window_start}")
+    counter = RateLimitCounter(f"{scope}#{_bounded(subject)}#{window_start}")
     counter.update(
         actions=[
             RateLimitCounter.hits.add(1),
@@ -22,5 +46,34 @@ def rate_limit_hit(*, scope: str, subject: str, limit: int, window_seconds: int)
         ]
     )
     if counter.hits > limit:
-        return max(1, window_end - now)
+        return max(1, window_end - moment)
     return None
+
+
+class CountedThrottle(BaseThrottle):
+    """A DRF throttle counted in DynamoDB: `scope` names the counter, `setting` holds (limit, window seconds)."""
+
+    scope: str
+    setting: str
+
+    def subject(self, request) -> str | None:
+        """What is counted (an address, an account); None skips the count."""
+        raise NotImplementedError
+
+    def allow_request(self, request, view) -> bool:
+        subject = self.subject(request)
+        if not subject:
+            return True
+        limit, window = getattr(settings, self.setting)
+        self.retry_after = rate_limit_hit(scope=self.scope, subject=subject, limit=limit, window_seconds=window)
+        return self.retry_after is None
+
+    def wait(self) -> int | None:
+        return self.retry_after
+
+
+class AddressThrottle(CountedThrottle):
+    """Requests per client address, whatever the account."""
+
+    def subject(self, request) -> str | None:
+        return client_address(request)

@@ -2,7 +2,6 @@
 
 import json
 import operator
-import uuid
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from functools import reduce
@@ -11,6 +10,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex
 
 from bookstore.errors import ApplicationError
+from bookstore.ids import canonical_id
 from bookstore.models import UniqueKey
 from bookstore.pagination import DEFAULT_LIMIT, Page, query_page
 from catalog import keys
@@ -29,21 +29,13 @@ SORT_KEYS = {
 SORTS = tuple(SORT_KEYS)
 
 
-def canonical_book_id(book_id: str) -> str | None:
-    """The canonical (lowercase, hyphenated) form of a book id, or None if it is not a UUID."""
-    try:
-        return str(uuid.UUID(str(book_id)))
-    except ValueError:
-        return None
-
-
 def book_get(*, tenant_id: str, book_id: str, include_inactive: bool = False) -> Book:
     """The book with this id in this tenant: one GetItem.
 
     A malformed id, a missing book, and (unless include_inactive) a soft-deleted one
     are all `book_not_found`, so callers never learn which.
     """
-    canonical = canonical_book_id(book_id)
+    canonical = canonical_id(book_id)
     if canonical is None:
         raise ApplicationError(CatalogError.BOOK_NOT_FOUND)
     try:
@@ -61,7 +53,7 @@ def books_get_many(*, tenant_id: str, book_ids: list[str]) -> dict[str, Book]:
     One BatchGetItem per 100 distinct ids (PynamoDB chunks and retries unprocessed keys).
     Malformed ids are skipped rather than sent.
     """
-    ids = {canonical for canonical in map(canonical_book_id, book_ids) if canonical}
+    ids = {canonical for canonical in map(canonical_id, book_ids) if canonical}
     keys = [(Book.key(tenant_id, book_id), Book.SORT_KEY) for book_id in sorted(ids)]
     return {book.book_id: book for book in Book.batch_get(keys)} if keys else {}
 

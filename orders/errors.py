@@ -17,3 +17,11 @@ class OrdersError(ErrorCode):
         "This Idempotency-Key was already used for a different request.",
     )
     PURCHASE_NOT_FOUND = ("purchase_not_found", 404, "Purchase not found.")
+    ORDER_TOTAL_TOO_LARGE = ("order_total_too_large", 400, "The order total is above the largest allowed.")
+    TOO_MANY_PENDING_ORDERS = ("too_many_pending_orders", 409, "Too many unpaid orders. Pay or cancel one first.")
+    CANCEL_WINDOW_CLOSED = (
+        "cancel_window_closed",
+        409,
+        "A paid order can be cancelled only shortly after it was placed. Contact the shop.",
+    )
+    NOT_PENDING = ("not_pending", 409, "Only an unpaid (pending) order can be marked paid.")

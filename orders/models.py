@@ -83,6 +83,21 @@ class TenantPurchasesByDate(GlobalSecondaryIndex):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class TenantPendingByDate(GlobalSecondaryIndex):
+    """GSI `pending-index`: `{tenant}#PENDING` → the tenant's unpaid orders by date, oldest first.
+
+    Sparse: `pending_key` exists only while an order is pending, so the expiry job and the
+    admins' `status=pending` list read exactly the pending orders, never the whole history.
+    """
+
+    class Meta:
+        index_name = "pending-index"
+        projection = AllProjection()
+
+    pending_key = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 @register
 class Purchase(UserPartitionKeys, BaseModel):
     """A placed order.
@@ -90,8 +105,9 @@ class Purchase(UserPartitionKeys, BaseModel):
     PK `{tenant}#{user_id}`, SK `PURCHASE#{purchase_id}`: a user reads one of their own
     purchases with one GetItem, and can never address another user's. LSI `created-index`
     lists a user's history by date; GSI `tenant-index` lists the whole tenant's by date for
-    admins. Items are priced from the server's prices at checkout. The table streams
-    NEW_AND_OLD_IMAGES to the data-lake exporter.
+    admins; sparse GSI `pending-index` lists the tenant's unpaid orders. Items are priced
+    from the server's prices at checkout. `refund_due` records money owed back when a paid
+    order is cancelled. The table streams NEW_AND_OLD_IMAGES to the data-lake exporter.
     """
 
     class Meta(TableMeta):
@@ -112,13 +128,51 @@ class Purchase(UserPartitionKeys, BaseModel):
     payment_method = UnicodeAttribute()
     shipping_address = ShippingAddress()
     cancelled_at = UTCDateTimeAttribute(null=True)
+    paid_at = UTCDateTimeAttribute(null=True)
+    pending_key = UnicodeAttribute(null=True)
+    refund_due = DecimalAttribute(null=True)
 
     by_date = UserPurchasesByDate()
     tenant_by_date = TenantPurchasesByDate()
+    pending_by_date = TenantPendingByDate()
 
     @staticmethod
     def tenant_key_for(tenant_id: str) -> str:
         return f"{tenant_id}#PURCHASES"
+
+    @staticmethod
+    def pending_key_for(tenant_id: str) -> str:
+        return f"{tenant_id}#PENDING"
+
+
+@register
+class PurchaseTally(UserPartitionKeys, Model):
+    """A user's running purchase totals, moved in the same transactions as their orders.
+
+    PK `{tenant}#{user_id}`; SK `TALLY#TOTAL` holds the spend (`amount`), the number of
+    orders (`count`), the open unpaid orders (`pending_count`, capped at checkout by a
+    condition) and the last checkout; SK `TALLY#CATEGORY#{category}` holds the spend and
+    copies (`count`) per category. Cancelled orders are subtracted. One Query on the
+    partition answers the purchase summary, whatever the length of the history.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("purchase_tallies")
+
+    SORT_PREFIX = "TALLY"
+    TOTAL = "TOTAL"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    category = UnicodeAttribute(null=True)
+    amount = DecimalAttribute(null=True)
+    count = NumberAttribute(null=True)
+    pending_count = NumberAttribute(null=True)
+    last_purchase_at = UTCDateTimeAttribute(null=True)
+
+    @classmethod
+    def category_sort_key(cls, category: str) -> str:
+        return cls.sort_key(f"CATEGORY#{category}")
 
 
 @register

@@ -1,16 +1,17 @@
 """Reads of carts and purchases: the priced cart, purchase history, the tenant's orders, summaries."""
 
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from bookstore.errors import ApplicationError
+from bookstore.ids import canonical_id
 from bookstore.pagination import Page, query_page
 from catalog.models import Book
 from catalog.selectors import books_get_many
 from orders.errors import OrdersError
-from orders.models import CANCELLED, CartLine, Purchase
+from orders.models import PENDING, CartLine, Purchase, PurchaseTally
 
 CENT = Decimal("0.01")
 
@@ -63,6 +64,12 @@ class Cart:
     def item_count(self) -> int:
         return sum(entry.quantity for entry in self.entries if entry.available)
 
+    def with_entry(self, entry: CartEntry) -> "Cart":
+        """The cart with `entry` replacing the line of the same book, or added after the others."""
+        if any(e.book_id == entry.book_id for e in self.entries):
+            return Cart(entries=[entry if e.book_id == entry.book_id else e for e in self.entries])
+        return Cart(entries=[*self.entries, entry])
+
 
 def cart_lines(*, tenant_id: str, user_id: str) -> list[CartLine]:
     """Every line of the user's cart, in one Query (a cart is bounded by CART_MAX_LINES)."""
@@ -77,7 +84,9 @@ def cart_get(*, tenant_id: str, user_id: str) -> Cart:
 
 
 def purchase_get(*, tenant_id: str, user_id: str, purchase_id: str) -> Purchase:
-    """One of the user's own purchases; anyone else's is simply not found."""
+    """One of the user's own purchases; anyone else's (or an id that is not one) is simply not found."""
+    if (purchase_id := canonical_id(purchase_id)) is None or canonical_id(user_id) is None:
+        raise ApplicationError(OrdersError.PURCHASE_NOT_FOUND)
     try:
         return Purchase.get(Purchase.key(tenant_id, user_id), Purchase.sort_key(purchase_id), consistent_read=True)
     except Purchase.DoesNotExist as exc:
@@ -116,15 +125,24 @@ def tenant_purchases_list(
         range_condition = Purchase.created_at >= created_from
     elif created_to:
         range_condition = Purchase.created_at <= created_to
+    # Unpaid orders have a sparse index of their own; other statuses filter the tenant's index.
+    by_pending = status == PENDING
     return query_page(
-        Purchase.tenant_by_date,
-        Purchase.tenant_key_for(tenant_id),
+        Purchase.pending_by_date if by_pending else Purchase.tenant_by_date,
+        Purchase.pending_key_for(tenant_id) if by_pending else Purchase.tenant_key_for(tenant_id),
         range_key_condition=range_condition,
         scan_index_forward=False,
-        filter_condition=(Purchase.status == status) if status else None,
+        filter_condition=(Purchase.status == status) if status and not by_pending else None,
         limit=limit,
         cursor=cursor,
         scope=f"tenant-purchases:{tenant_id}:{created_from}:{created_to}:{status or ''}",
+    )
+
+
+def pending_purchases_before(*, tenant_id: str, before: datetime) -> Iterator[Purchase]:
+    """The tenant's unpaid orders placed before `before`, oldest first, from the sparse pending index."""
+    return Purchase.pending_by_date.query(
+        Purchase.pending_key_for(tenant_id), range_key_condition=Purchase.created_at < before
     )
 
 
@@ -138,27 +156,20 @@ class PurchaseSummary:
 
 
 def purchase_summary(*, tenant_id: str, user_id: str, top: int = 5) -> PurchaseSummary:
-    """The user's own totals over every purchase that was not cancelled.
-
-    Reads the user's whole history (Query pages of their partition): a shopper's history is
-    small, and this keeps checkout free of a summary item to maintain.
-    """
-    purchases = list(Purchase.query(Purchase.key(tenant_id, user_id), filter_condition=Purchase.status != CANCELLED))
-    total = sum((p.total_amount for p in purchases), Decimal("0.00"))
-    spent_by_category: dict[str, Decimal] = defaultdict(Decimal)
-    copies_by_category: dict[str, int] = defaultdict(int)
-    for purchase in purchases:
-        for item in purchase.items:
-            spent_by_category[item.category] += item.subtotal
-            copies_by_category[item.category] += int(item.quantity)
-    ranked = sorted(spent_by_category.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    """The user's own totals over every purchase that was not cancelled: one Query of their tallies."""
+    total, categories = None, []
+    for tally in PurchaseTally.query(PurchaseTally.key(tenant_id, user_id), consistent_read=True):
+        if tally.sk == PurchaseTally.sort_key(PurchaseTally.TOTAL):
+            total = tally
+        elif tally.count:
+            categories.append(tally)
+    spent = total.amount if total and total.amount is not None else Decimal("0.00")
+    orders = int(total.count or 0) if total else 0
+    ranked = sorted(categories, key=lambda tally: (-tally.amount, tally.category))[:top]
     return PurchaseSummary(
-        total_spent=total,
-        order_count=len(purchases),
-        average_order_value=(total / len(purchases)).quantize(CENT) if purchases else Decimal("0.00"),
-        top_categories=[
-            {"category": category, "amount": amount, "quantity": copies_by_category[category]}
-            for category, amount in ranked
-        ],
-        last_purchase_at=max((p.created_at for p in purchases), default=None),
+        total_spent=spent,
+        order_count=orders,
+        average_order_value=(spent / orders).quantize(CENT) if orders else Decimal("0.00"),
+        top_categories=[{"category": t.category, "amount": t.amount, "quantity": int(t.count)} for t in ranked],
+        last_purchase_at=total.last_purchase_at if total and orders else None,
     )

@@ -7,7 +7,8 @@ from bookstore.pagination import PageParams
 from orders.models import STATUSES
 from orders.services import MAX_QUANTITY
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
+# Wide enough for any total the API can compute (prices up to 99,999,999.99, carts, lifetime spend).
+MONEY = {"max_digits": 20, "decimal_places": 2, "coerce_to_string": True}
 
 
 class CartAddInputSerializer(serializers.Serializer):
@@ -77,6 +78,10 @@ class PurchaseOutputSerializer(serializers.Serializer):
     shipping_address = ShippingAddressSerializer()
     created_at = serializers.DateTimeField()
     cancelled_at = serializers.DateTimeField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+    refund_due = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="Owed back to the customer: a paid order was cancelled."
+    )
 
 
 class PurchaseListParamsSerializer(PageParams):

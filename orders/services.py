@@ -1,9 +1,8 @@
-"""Writes of the orders app: cart changes, the atomic idempotent checkout, and cancellation."""
+"""Writes of the orders app: cart changes and the atomic, idempotent checkout (lifecycle.py does the rest)."""
 
 import hashlib
 import json
 import uuid
-from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,12 +12,12 @@ from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import is_condition_failure, put_if_absent
 from bookstore.dynamodb.transactions import Failures, LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
+from bookstore.ids import canonical_id
 from catalog.models import Book
 from catalog.selectors import book_get
-from catalog.stock import reserve_stock, restock, stock_label
+from catalog.stock import reserve_stock, stock_label
 from orders.errors import OrdersError
 from orders.models import (
-    CANCELLED,
     COMPLETED,
     PENDING,
     CartLine,
@@ -27,7 +26,8 @@ from orders.models import (
     PurchaseItem,
     ShippingAddress,
 )
-from orders.selectors import CENT, Cart, cart_get, cart_lines, purchase_get
+from orders.selectors import CENT, Cart, CartEntry, cart_get, cart_lines, purchase_get
+from orders.tallies import TOTAL_LABEL, tally_placed
 
 MAX_QUANTITY = 99
 # Card and PayPal are settled at checkout; a transfer or cash on delivery is settled later.
@@ -45,6 +45,13 @@ def _shortage(book: Book | None, book_id: str, requested: int) -> dict:
     return {"book_id": book_id, "title": title, "requested": requested, "available": available}
 
 
+def _check_total(cart: Cart) -> None:
+    """Refuse a cart whose total is above MAX_ORDER_TOTAL, before anything is written."""
+    if cart.total > settings.MAX_ORDER_TOTAL:
+        message = f"An order may total at most {settings.MAX_ORDER_TOTAL}."
+        raise ApplicationError(OrdersError.ORDER_TOTAL_TOO_LARGE, message, details={"total": str(cart.total)})
+
+
 def _cart_full() -> ApplicationError:
     return ApplicationError(OrdersError.CART_FULL, f"A cart holds at most {settings.CART_MAX_LINES} different books.")
 
@@ -53,39 +60,41 @@ def _cart_full() -> ApplicationError:
 
 
 def cart_add(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Cart:
-    """Add copies of a book, to its existing line if there is one."""
+    """Add copies of a book, to its existing line if there is one.
+
+    Reads the book and the priced cart (GetItem, Query, BatchGetItem), checks every limit
+    on the cart as it would be, then writes the line on condition it is still as read.
+    """
     book = book_get(tenant_id=tenant_id, book_id=book_id)
     for _ in range(CART_WRITE_ATTEMPTS):
-        lines = cart_lines(tenant_id=tenant_id, user_id=user_id)
-        existing = next((line for line in lines if line.book_id == book.book_id), None)
-        if existing is None and len(lines) >= settings.CART_MAX_LINES:
+        cart = cart_get(tenant_id=tenant_id, user_id=user_id)
+        existing = next((entry.line for entry in cart.entries if entry.book_id == book.book_id), None)
+        if existing is None and len(cart.entries) >= settings.CART_MAX_LINES:
             raise _cart_full()
-        held = int(existing.quantity) if existing else 0
-        wanted = held + quantity
+        wanted = (int(existing.quantity) if existing else 0) + quantity
         if wanted > MAX_QUANTITY:
             raise ApplicationError(OrdersError.QUANTITY_TOO_LARGE, details={"quantity": [f"At most {MAX_QUANTITY}."]})
         if wanted > book.stock_quantity:
             raise _insufficient_stock([_shortage(book, book.book_id, wanted)])
-        if _write_line(tenant_id=tenant_id, user_id=user_id, book_id=book.book_id, quantity=wanted, held=existing):
-            return cart_get(tenant_id=tenant_id, user_id=user_id)
+        line = CartLine(
+            CartLine.key(tenant_id, user_id), CartLine.sort_key(book.book_id), book_id=book.book_id, quantity=wanted
+        )
+        after = cart.with_entry(CartEntry(line=line, book=book))
+        _check_total(after)
+        if _write_line(line, held=existing):
+            return after
         # A concurrent request changed this line since we read it: read it again and retry.
     raise ApplicationError(OrdersError.CART_CHANGED)
 
 
-def _write_line(*, tenant_id: str, user_id: str, book_id: str, quantity: int, held: CartLine | None) -> bool:
+def _write_line(line: CartLine, *, held: CartLine | None) -> bool:
     """Write a line on condition that it is still as we read it; False if it changed meanwhile."""
     if held is None:
-        line = CartLine(
-            CartLine.key(tenant_id, user_id),
-            CartLine.sort_key(book_id),
-            book_id=book_id,
-            quantity=quantity,
-            created_at=now(),
-        )
+        line.created_at = now()
         return put_if_absent(line)
     try:
         held.update(
-            actions=[CartLine.quantity.set(quantity), CartLine.updated_at.set(now())],
+            actions=[CartLine.quantity.set(line.quantity), CartLine.updated_at.set(now())],
             condition=CartLine.quantity == held.quantity,
         )
     except UpdateError as exc:
@@ -97,28 +106,33 @@ def _write_line(*, tenant_id: str, user_id: str, book_id: str, quantity: int, he
 
 def cart_set_quantity(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Cart:
     """Set a line's quantity; 0 removes the line, even one whose book is no longer sold."""
-    line = CartLine(CartLine.key(tenant_id, user_id), CartLine.sort_key(book_id))
+    if (book_id := canonical_id(book_id)) is None:
+        raise ApplicationError(OrdersError.CART_ITEM_NOT_FOUND)
+    line = CartLine(CartLine.key(tenant_id, user_id), CartLine.sort_key(book_id), book_id=book_id, quantity=quantity)
     try:
         if quantity == 0:
             line.delete(condition=CartLine.pk.exists())
-        else:
-            book = book_get(tenant_id=tenant_id, book_id=book_id)
-            if quantity > book.stock_quantity:
-                raise _insufficient_stock([_shortage(book, book.book_id, quantity)])
-            line.update(
-                actions=[CartLine.quantity.set(quantity), CartLine.updated_at.set(now())],
-                condition=CartLine.pk.exists(),
-            )
+            return cart_get(tenant_id=tenant_id, user_id=user_id)
+        book = book_get(tenant_id=tenant_id, book_id=book_id)
+        if quantity > book.stock_quantity:
+            raise _insufficient_stock([_shortage(book, book.book_id, quantity)])
+        after = cart_get(tenant_id=tenant_id, user_id=user_id).with_entry(CartEntry(line=line, book=book))
+        _check_total(after)
+        line.update(
+            actions=[CartLine.quantity.set(quantity), CartLine.updated_at.set(now())],
+            condition=CartLine.pk.exists(),
+        )
     except (DeleteError, UpdateError) as exc:
         if is_condition_failure(exc):
             raise ApplicationError(OrdersError.CART_ITEM_NOT_FOUND) from exc
         raise
-    return cart_get(tenant_id=tenant_id, user_id=user_id)
+    return after
 
 
 def cart_remove(*, tenant_id: str, user_id: str, book_id: str) -> None:
-    """Remove a line; removing a line that is not there is not an error."""
-    CartLine(CartLine.key(tenant_id, user_id), CartLine.sort_key(book_id)).delete()
+    """Remove a line; removing a line that is not there (or an id that is not one) is not an error."""
+    if (book_id := canonical_id(book_id)) is not None:
+        CartLine(CartLine.key(tenant_id, user_id), CartLine.sort_key(book_id)).delete()
 
 
 def cart_clear(*, tenant_id: str, user_id: str) -> None:
@@ -161,8 +175,9 @@ def checkout(
 
     Returns the purchase and whether it was placed now (False: a replay of an earlier
     request). At most three reads (the key, the cart, its books) and one TransactWriteItems
-    that takes the stock, puts the purchase, empties the cart and records the key: either
-    all of it happens or none of it does.
+    that takes the stock, puts the purchase, empties the cart, records the key and moves
+    the user's tallies: either all of it happens or none of it does. With CART_MAX_LINES
+    lines that is at most 3 * lines + 3 actions, within DynamoDB's 100.
     """
     fingerprint = request_fingerprint({"payment_method": payment_method, "shipping_address": shipping_address})
     replay_args = {
@@ -207,9 +222,11 @@ def _place_order(
     shortages = [_shortage(e.book, e.book_id, e.quantity) for e in cart.entries if not e.in_stock]
     if shortages:
         raise _insufficient_stock(shortages)
+    _check_total(cart)
 
     created_at = now()
     purchase_id = str(uuid.uuid4())
+    pending = payment_method not in SETTLED_AT_CHECKOUT
     items = [
         PurchaseItem(
             book_id=e.book_id,
@@ -231,7 +248,9 @@ def _place_order(
         purchase_id=purchase_id,
         items=items,
         total_amount=cart.total.quantize(CENT),
-        status=COMPLETED if payment_method in SETTLED_AT_CHECKOUT else PENDING,
+        status=PENDING if pending else COMPLETED,
+        pending_key=Purchase.pending_key_for(tenant_id) if pending else None,
+        paid_at=None if pending else created_at,
         payment_method=payment_method,
         shipping_address=ShippingAddress(**shipping_address),
         created_at=created_at,
@@ -248,6 +267,7 @@ def _place_order(
         tx.delete(f"cart:{entry.book_id}", entry.line, condition=CartLine.quantity == entry.line.quantity)
     tx.put("purchase", purchase, condition=Purchase.pk.does_not_exist())
     tx.put("idempotency", record, condition=IdempotencyRecord.key.does_not_exist())
+    tally_placed(tx, purchase, pending=pending)
     tx.commit(on_cancel=lambda failures: _checkout_failure(failures, cart))
     return purchase
 
@@ -255,8 +275,9 @@ def _place_order(
 def _checkout_failure(failures: Failures, cart: Cart) -> ApplicationError:
     """Explain a cancelled checkout by the labels of the actions that failed.
 
-    A failed stock condition names a book that is short, withdrawn, or repriced; anything
-    else (a cart line changed, the key taken by a concurrent request) is `cart_changed`.
+    A failed stock condition names a book that is short, withdrawn, or repriced; a failed
+    tally condition is the cap on unpaid orders; anything else (a cart line changed, the
+    key taken by a concurrent request) is `cart_changed`.
     """
     shortages = []
     for entry in cart.entries:
@@ -268,48 +289,8 @@ def _checkout_failure(failures: Failures, cart: Cart) -> ApplicationError:
             shortages.append(_shortage(current, entry.book_id, entry.quantity))
     if shortages:
         return _insufficient_stock(shortages)
+    if failed_condition(failures, TOTAL_LABEL):
+        limit = settings.MAX_PENDING_ORDERS_PER_USER
+        message = f"You already have {limit} unpaid orders. Pay or cancel one before placing another."
+        return ApplicationError(OrdersError.TOO_MANY_PENDING_ORDERS, message)
     return ApplicationError(OrdersError.CART_CHANGED)
-
-
-# --- Cancellation ------------------------------------------------------------------------
-
-
-def purchase_cancel(*, tenant_id: str, user_id: str, purchase_id: str) -> Purchase:
-    """Cancel a purchase and restock its items, atomically; cancelling twice changes nothing."""
-    purchase = purchase_get(tenant_id=tenant_id, user_id=user_id, purchase_id=purchase_id)
-    if purchase.status == CANCELLED:
-        return purchase
-    cancelled_at = now()
-    tx = LabelledTransaction()
-    tx.update(
-        "purchase",
-        purchase,
-        actions=[
-            Purchase.status.set(CANCELLED),
-            Purchase.cancelled_at.set(cancelled_at),
-            Purchase.updated_at.set(cancelled_at),
-        ],
-        condition=Purchase.status.is_in(PENDING, COMPLETED),
-    )
-    for book_id, quantity in _quantities_by_book(purchase).items():
-        restock(tx, tenant_id=tenant_id, book_id=book_id, quantity=quantity)
-    # A concurrent cancel that won has restocked, so losing to it is the no-op this should be.
-    with suppress(_AlreadyCancelled):
-        tx.commit(on_cancel=_already_cancelled)
-    return purchase_get(tenant_id=tenant_id, user_id=user_id, purchase_id=purchase_id)
-
-
-class _AlreadyCancelled(Exception):
-    """A concurrent cancel changed the status first."""
-
-
-def _already_cancelled(failures: Failures) -> Exception | None:
-    return _AlreadyCancelled() if failed_condition(failures, "purchase") else None
-
-
-def _quantities_by_book(purchase: Purchase) -> dict[str, int]:
-    """Copies per book of a purchase (one restock action per book, as labels must be unique)."""
-    quantities: dict[str, int] = {}
-    for item in purchase.items:
-        quantities[item.book_id] = quantities.get(item.book_id, 0) + int(item.quantity)
-    return quantities

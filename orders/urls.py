@@ -14,4 +14,14 @@ urlpatterns = [
     path("purchases/<str:purchase_id>", views.PurchaseDetailView.as_view(), name="purchase"),
     path("purchases/<str:purchase_id>/cancel", views.PurchaseCancelView.as_view(), name="purchase-cancel"),
     path("admin/purchases", views.TenantPurchaseListView.as_view(), name="admin-purchases"),
+    path(
+        "admin/purchases/<str:user_id>/<str:purchase_id>/cancel",
+        views.AdminPurchaseCancelView.as_view(),
+        name="admin-purchase-cancel",
+    ),
+    path(
+        "admin/purchases/<str:user_id>/<str:purchase_id>/mark-paid",
+        views.AdminPurchaseMarkPaidView.as_view(),
+        name="admin-purchase-mark-paid",
+    ),
 ]

@@ -12,8 +12,9 @@ from bookstore.errors import ApplicationError
 from bookstore.pagination import paginated
 from orders import serializers as s
 from orders.errors import OrdersError
+from orders.lifecycle import Actor, purchase_cancel, purchase_mark_paid
 from orders.selectors import cart_get, purchase_get, purchase_summary, purchases_list, tenant_purchases_list
-from orders.services import cart_add, cart_clear, cart_remove, cart_set_quantity, checkout, purchase_cancel
+from orders.services import cart_add, cart_clear, cart_remove, cart_set_quantity, checkout
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=True, description="A UUID; a retry reuses it."
@@ -116,3 +117,19 @@ class TenantPurchaseListView(AdminAPIView):
             **filters,
         )
         return page_response(page, s.PurchaseOutputSerializer)
+
+
+class AdminPurchaseCancelView(AdminAPIView):
+    @extend_schema(request=None, responses={200: s.PurchaseOutputSerializer})
+    def post(self, request, user_id, purchase_id):
+        purchase = purchase_cancel(
+            tenant_id=self.tenant_id, user_id=user_id, purchase_id=purchase_id, actor=Actor.ADMIN
+        )
+        return Response(s.PurchaseOutputSerializer(purchase).data)
+
+
+class AdminPurchaseMarkPaidView(AdminAPIView):
+    @extend_schema(request=None, responses={200: s.PurchaseOutputSerializer})
+    def post(self, request, user_id, purchase_id):
+        purchase = purchase_mark_paid(tenant_id=self.tenant_id, user_id=user_id, purchase_id=purchase_id)
+        return Response(s.PurchaseOutputSerializer(purchase).data)

@@ -6,6 +6,7 @@ endpoint, region, credentials and table-name prefix are read from here.
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bookstore.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -113,6 +115,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bookstore.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PARSER_CLASSES": [
+        "bookstore.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Proxies in front of the app that append to X-Forwarded-For. 0: the client address is
+    # REMOTE_ADDR (on a Zappa stage, API Gateway's source IP), never a client-supplied header.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 
 SIMPLE_JWT = {
@@ -143,6 +153,12 @@ SPECTACULAR_SETTINGS = {
 # Login throttling: (attempts, window seconds), counted in DynamoDB so it holds across containers.
 LOGIN_THROTTLE_PER_ACCOUNT = (env_int("LOGIN_THROTTLE_ACCOUNT_ATTEMPTS", 10), env_int("LOGIN_THROTTLE_WINDOW", 300))
 LOGIN_THROTTLE_PER_IP = (env_int("LOGIN_THROTTLE_IP_ATTEMPTS", 100), env_int("LOGIN_THROTTLE_WINDOW", 300))
+# Registrations and token refreshes per client address: (requests, window seconds).
+REGISTER_THROTTLE_PER_IP = (env_int("REGISTER_THROTTLE_IP_ATTEMPTS", 20), env_int("REGISTER_THROTTLE_WINDOW", 3600))
+REFRESH_THROTTLE_PER_IP = (env_int("REFRESH_THROTTLE_IP_ATTEMPTS", 120), env_int("REFRESH_THROTTLE_WINDOW", 300))
+
+# The largest request body accepted (bytes); anything bigger is 413 before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024)
 
 LOGGING = {
     "version": 1,
@@ -152,8 +168,16 @@ LOGGING = {
     "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
 }
 
-# A cart holds at most this many distinct books, so that checkout (two actions per line plus
-# the purchase and its idempotency record) fits in one TransactWriteItems of at most 100 actions.
-CART_MAX_LINES = env_int("CART_MAX_LINES", 40)
+# A cart holds at most this many distinct books, so that checkout (three actions per line at
+# most: stock, cart line, category tally; plus purchase, idempotency record and total tally)
+# fits in one TransactWriteItems of at most 100 actions.
+CART_MAX_LINES = min(env_int("CART_MAX_LINES", 32), 32)
+# The largest order total a cart may reach; a line that would pass it is refused with 400.
+MAX_ORDER_TOTAL = Decimal(env("MAX_ORDER_TOTAL", "999999999.99"))
+# Unpaid (transfer, cash on delivery) orders: how many one user may hold, and when they expire.
+MAX_PENDING_ORDERS_PER_USER = env_int("MAX_PENDING_ORDERS_PER_USER", 3)
+PENDING_ORDER_HOURS = env_int("PENDING_ORDER_HOURS", 48)
+# How long after checkout a customer may still cancel a paid order (a refund is then due).
+CANCEL_WINDOW_MINUTES = env_int("CANCEL_WINDOW_MINUTES", 30)
 # How long a checkout's Idempotency-Key is remembered.
 IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)

@@ -1,0 +1,1 @@
+"""expire_pending_orders."""
