@@ -54,12 +54,12 @@ def test_a_checkout_reaches_the_lake_and_the_counters(
 
 
 def test_a_cancellation_writes_cancelled_rows_beside_the_purchase_and_subtracts_once(
-    customer_client, two_books, buy, consume_streams, lake_rows
+    customer, customer_client, two_books, placed_order, consume_streams, lake_rows
 ):
     first, _ = two_books
-    purchase = buy(customer_client, {first: 3})
+    purchase = placed_order(customer, first, quantity=3)
     consume_streams("--tables", "purchases")
-    response = customer_client.post(f"/api/v1/purchases/{purchase['purchase_id']}/cancel")
+    response = customer_client.post(f"/api/v1/purchases/{purchase.purchase_id}/cancel")
     assert response.status_code == 200, response.content
 
     consume_streams("--tables", "purchases")
