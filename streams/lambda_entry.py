@@ -90,16 +90,17 @@ def handle_with_reasons(event: dict[str, Any]) -> tuple[dict[str, list[dict[str,
     """`handle`, also returning the first failures with their reasons (the poller parks records with them)."""
     records = [parse_record(raw) for raw in event.get("Records", [])]
     failures = dispatch(records)
-    for failure in failures:
+    first = first_failures(records, failures)
+    for failure in first:
         record = failure.record
         logger.error(
-            "Stream record failed: table=%s tenant=%s keys=%s event=%s sequence=%s reason=%s",
+            "Stream record failed: table=%s tenant=%s keys=%s event=%s sequence=%s reason=%s (%d failed in batch)",
             record.table,
             record.tenant_id,
             record.keys,
             record.event_name,
             record.sequence_number,
             failure.reason,
+            len(failures),
         )
-    first = first_failures(records, failures)
     return {"batchItemFailures": [{"itemIdentifier": f.record.sequence_number} for f in first]}, first

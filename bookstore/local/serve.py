@@ -1,10 +1,14 @@
 """`make run`: start the patched emulator, create the tables, seed demo tenants, serve the API.
 
-Everything runs in this one process, so Ctrl-C stops it all. While it runs, `manage.py`
+The stream poller (`consume_streams`) runs in a background thread with a short poll
+interval, so the stream handlers (search index, data lake, best-sellers) follow every
+write as the Lambda event source mappings do on AWS. Everything runs in this one
+process, so Ctrl-C stops it all. While it runs, `manage.py`
 commands in another terminal reach the same emulator on EMULATOR_PORT (default 5005).
 """
 
 import os
+import threading
 
 DEMO_BOOKS = 300
 DEMO_TENANTS = (
@@ -24,6 +28,7 @@ def main() -> None:
 
     address = os.environ.get("RUN_ADDRESS", "127.0.0.1:8000")
     emulator = start_emulator(port=settings.EMULATOR_PORT)
+    stop_poller = threading.Event()
     print(f"Emulator (DynamoDB, Streams, S3, Glue) on {settings.DYNAMODB_ENDPOINT_URL}")
     try:
         call_command("create_tables")
@@ -33,11 +38,19 @@ def main() -> None:
         print("\nDemo admin accounts:")
         for tenant_id, _, email, password in DEMO_TENANTS:
             print(f"  tenant_id={tenant_id}  email={email}  password={password}")
+        from streams.poller import StreamPoller
+
+        poller = threading.Thread(
+            target=StreamPoller().run_forever, kwargs={"stop": stop_poller}, name="stream-poller", daemon=True
+        )
+        poller.start()
+        print(f"Stream poller every {settings.STREAMS_POLL_INTERVAL_SECONDS}s; lake in {settings.LOCAL_STATE_DIR}")
         print(f"\nAPI on http://{address}/api/v1/  (docs: http://{address}/api/docs/)\n")
         call_command("runserver", address, use_reloader=False)
     except KeyboardInterrupt:
         pass
     finally:
+        stop_poller.set()
         emulator.stop()
 
 

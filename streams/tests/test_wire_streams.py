@@ -37,7 +37,7 @@ def stage_function(settings):
         "Statement": [
             {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
         ],
-    }  # noqa: E501
+    }
     role = iam.create_role(RoleName="bookstore-test-lambda", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
     lambda_client = client("lambda")
     lambda_client.create_function(
