@@ -318,6 +318,7 @@ def dynamodb_calls():
 
 # --- Streams: start from "now", drain with the poller, read the lake --------------------
 
+
 @pytest.fixture(scope="session")
 def _stream_tips():
     """Where the previous test left each stream (clean_tables empties the checkpoints too)."""
@@ -386,5 +387,33 @@ def lake_rows(lake_dir):
             for row in pq.read_table(path).to_pylist():
                 rows.append({**row, "_file": str(path.relative_to(lake_dir))})
         return rows
+
+    return read
+
+
+@pytest.fixture
+def units_sold():
+    """`units_sold(tenant_id, book_id)`: the book's sales counter as the table holds it (0 if none)."""
+    from catalog.models import BookSales
+
+    def read(tenant_id: str, book_id: str) -> int:
+        try:
+            return int(BookSales.get(f"{tenant_id}#{book_id}", BookSales.SORT_KEY, consistent_read=True).units_sold)
+        except BookSales.DoesNotExist:
+            return 0
+
+    return read
+
+
+@pytest.fixture
+def bought_together():
+    """`bought_together(tenant_id, book_id, partner_id)`: the co-purchase counter of a pair (0 if none)."""
+    from catalog.models import CoPurchase
+
+    def read(tenant_id: str, book_id: str, partner_id: str) -> int:
+        try:
+            return int(CoPurchase.get(f"{tenant_id}#{book_id}", partner_id, consistent_read=True).times)
+        except CoPurchase.DoesNotExist:
+            return 0
 
     return read

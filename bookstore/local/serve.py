@@ -28,7 +28,6 @@ def main() -> None:
 
     address = os.environ.get("RUN_ADDRESS", "127.0.0.1:8000")
     emulator = start_emulator(port=settings.EMULATOR_PORT)
-    stop_poller = threading.Event()
     print(f"Emulator (DynamoDB, Streams, S3, Glue) on {settings.DYNAMODB_ENDPOINT_URL}")
     try:
         call_command("create_tables")
@@ -38,11 +37,8 @@ def main() -> None:
         print("\nDemo admin accounts:")
         for tenant_id, _, email, password in DEMO_TENANTS:
             print(f"  tenant_id={tenant_id}  email={email}  password={password}")
-        from streams.poller import StreamPoller
-
-        poller = threading.Thread(
-            target=StreamPoller().run_forever, kwargs={"stop": stop_poller}, name="stream-poller", daemon=True
-        )
+        # A daemon thread: it ends with the process (bookstore imports no app, so it goes through the command).
+        poller = threading.Thread(target=call_command, args=("consume_streams",), name="stream-poller", daemon=True)
         poller.start()
         print(f"Stream poller every {settings.STREAMS_POLL_INTERVAL_SECONDS}s; lake in {settings.LOCAL_STATE_DIR}")
         print(f"\nAPI on http://{address}/api/v1/  (docs: http://{address}/api/docs/)\n")
@@ -50,7 +46,6 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        stop_poller.set()
         emulator.stop()
 
 

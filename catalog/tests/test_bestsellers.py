@@ -33,7 +33,8 @@ def test_bestsellers_by_units_then_per_category(api_client, sales, other_tenant)
 def test_bestsellers_pages_and_leaves_out_books_no_longer_sold(api_client, admin_client, sales):
     top, _, _ = sales
     first = api_client.get(URL, {"tenant_id": "tenant1", "limit": 2}).json()
-    assert [r["book"]["title"] for r in first["results"]] == ["Top", "Middle"] and first["next"]
+    assert [r["book"]["title"] for r in first["results"]] == ["Top", "Middle"]
+    assert first["next"]
 
     response = admin_client.delete(f"/api/v1/books/{top.book_id}")
     assert response.status_code == 204, response.content

@@ -4,15 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.models import BookSales, CoPurchase
+from streams.aws import client
 from streams.models import ParkedRecord, StreamCheckpoint
-
-
-def units(tenant_id: str, book_id: str) -> int:
-    try:
-        return int(BookSales.get(f"{tenant_id}#{book_id}", BookSales.SORT_KEY).units_sold)
-    except BookSales.DoesNotExist:
-        return 0
 
 
 def row_keys(rows: list[dict]) -> list[tuple]:
@@ -25,7 +18,7 @@ def two_books(book_factory):
 
 
 def test_a_checkout_reaches_the_lake_and_the_counters(
-    customer, two_books, cart_with, placed_order, consume_streams, lake_rows
+    customer, two_books, cart_with, placed_order, consume_streams, lake_rows, units_sold, bought_together
 ):
     first, second = two_books
     cart_with(customer, first, 2)
@@ -47,14 +40,14 @@ def test_a_checkout_reaches_the_lake_and_the_counters(
     assert rows[0]["_file"].startswith(
         f"tenant1/purchases/year={created:%Y}/month={created:%m}/day={created:%d}/batch-"
     )
-    assert units("tenant1", first.book_id) == 2
-    assert units("tenant1", second.book_id) == 1
-    assert int(CoPurchase.get(f"tenant1#{first.book_id}", second.book_id).times) == 1
-    assert int(CoPurchase.get(f"tenant1#{second.book_id}", first.book_id).times) == 1
+    assert units_sold("tenant1", first.book_id) == 2
+    assert units_sold("tenant1", second.book_id) == 1
+    assert bought_together("tenant1", first.book_id, second.book_id) == 1
+    assert bought_together("tenant1", second.book_id, first.book_id) == 1
 
 
 def test_a_cancellation_writes_cancelled_rows_beside_the_purchase_and_subtracts_once(
-    customer, customer_client, two_books, placed_order, consume_streams, lake_rows
+    customer, customer_client, two_books, placed_order, consume_streams, lake_rows, units_sold
 ):
     first, _ = two_books
     purchase = placed_order(customer, first, quantity=3)
@@ -70,11 +63,11 @@ def test_a_cancellation_writes_cancelled_rows_beside_the_purchase_and_subtracts_
     purchased = next(r for r in rows if r["event_type"] == "purchased")
     assert cancelled["_file"].rsplit("/", 1)[0] == purchased["_file"].rsplit("/", 1)[0]
     assert cancelled["event_time"] >= purchased["event_time"]
-    assert units("tenant1", first.book_id) == 0
+    assert units_sold("tenant1", first.book_id) == 0
 
 
 def test_a_restart_resumes_after_the_last_processed_record(
-    customer, book_factory, placed_order, consume_streams, lake_rows
+    customer, book_factory, placed_order, consume_streams, lake_rows, units_sold
 ):
     book = book_factory(stock_quantity=50)
     purchases = [placed_order(customer, book) for _ in range(5)]
@@ -86,13 +79,12 @@ def test_a_restart_resumes_after_the_last_processed_record(
     assert "Processed 3 records." in second_run
     keys = row_keys(lake_rows())
     assert keys == sorted((p.purchase_id, 1, "purchased") for p in purchases)  # each exactly once
-    assert units("tenant1", book.book_id) == 5
+    assert units_sold("tenant1", book.book_id) == 5
 
 
 def test_a_poison_record_is_parked_and_the_rest_of_the_shard_flows_on(
-    customer, book, placed_order, consume_streams, lake_rows, settings
+    customer, book, placed_order, consume_streams, lake_rows, units_sold, settings
 ):
-    from streams.aws import client
 
     good_before = placed_order(customer, book)
     # A purchase item without created_at or items, written straight to the table: no row can be built.
@@ -112,7 +104,7 @@ def test_a_poison_record_is_parked_and_the_rest_of_the_shard_flows_on(
     assert row_keys(lake_rows()) == sorted(
         [(good_before.purchase_id, 1, "purchased"), (good_after.purchase_id, 1, "purchased")]
     )
-    assert units("tenant1", book.book_id) == 2
+    assert units_sold("tenant1", book.book_id) == 2
     checkpoint = next(c for c in StreamCheckpoint.scan() if c.table == "purchases")
     assert checkpoint.failing_sequence_number is None
 

@@ -99,13 +99,15 @@ def test_the_calls_sent_carry_what_aws_requires(stage_function, sent_mapping_cal
 
     creates = [params for name, params in sent_mapping_calls if name == "CreateEventSourceMapping"]
     updates = [params for name, params in sent_mapping_calls if name == "UpdateEventSourceMapping"]
-    assert len(creates) == 2 and len(updates) == 2
+    assert len(creates) == 2
+    assert len(updates) == 2
     for params in creates:
         assert params["StartingPosition"] == "TRIM_HORIZON"
         assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     for params in updates:
         assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-        assert "DestinationConfig" in params and "MaximumRetryAttempts" in params
+        assert "DestinationConfig" in params
+        assert "MaximumRetryAttempts" in params
 
 
 def test_a_deleted_mapping_leaves_the_stream_to_the_poller(stage_function, consume_streams, book_factory, lake_rows):
