@@ -12,6 +12,7 @@ from decimal import Decimal
 CATALOG = "BOOKS"
 CATEGORY = "CATEGORY"
 AUTHOR = "AUTHOR"
+BESTSELLERS = "BESTSELLERS"
 
 # Prices sort as zero-padded cents; 12 digits exceed the largest accepted price.
 PRICE_DIGITS = 12
@@ -75,3 +76,11 @@ def title_key(title: str, book_id: str) -> str:
 
 def facet_partition(tenant_id: str, kind: str) -> str:
     return f"{tenant_id}#{kind}"
+
+
+def bestsellers_key(tenant_id: str) -> str:
+    return f"{tenant_id}#{BESTSELLERS}"
+
+
+def category_bestsellers_key(tenant_id: str, category: str) -> str:
+    return f"{tenant_id}#{BESTSELLERS}#{name_key(category)}"

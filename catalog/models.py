@@ -1,12 +1,13 @@
-"""Books and the per-tenant catalogue facets (category and author counts)."""
+"""Books, the per-tenant catalogue facets, and the sales and co-purchase counters kept by the streams."""
 
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from bookstore.dynamodb.attributes import DecimalAttribute
@@ -219,3 +220,104 @@ class BookFacet(Model):
     name = UnicodeAttribute(null=True)
     # Not `count`: that would shadow Model.count().
     book_count = NumberAttribute(default=0)
+
+
+class BestsellersIndex(GlobalSecondaryIndex):
+    """GSI `bestsellers-index`: `{tenant}#BESTSELLERS` → books by units sold (descending: the best-sellers)."""
+
+    class Meta:
+        index_name = "bestsellers-index"
+        projection = AllProjection()
+
+    bestseller_key = UnicodeAttribute(hash_key=True)
+    units_sold = NumberAttribute(range_key=True)
+
+
+class CategoryBestsellersIndex(GlobalSecondaryIndex):
+    """GSI `category-bestsellers-index`: `{tenant}#BESTSELLERS#{folded category}` → books by units sold."""
+
+    class Meta:
+        index_name = "category-bestsellers-index"
+        projection = AllProjection()
+
+    category_bestseller_key = UnicodeAttribute(hash_key=True)
+    units_sold = NumberAttribute(range_key=True)
+
+
+@register
+class BookSales(Model):
+    """Units sold of one book, net of cancellations, kept by the purchases stream.
+
+    PK `{tenant}#{book_id}`, SK `SALES`. Each purchase ADDs its quantities (a cancellation
+    subtracts them) in one TransactWriteItems with a `SalesMarker`, so a redelivered
+    record counts once. `bestsellers-index` (hash `{tenant}#BESTSELLERS`) and
+    `category-bestsellers-index` (hash `{tenant}#BESTSELLERS#{folded category}`) sort by
+    `units_sold`: one Query with `units_sold > 0`, descending, serves `GET books/bestsellers`.
+    Title, author and category are as last sold (the endpoint reads the books themselves).
+    """
+
+    SORT_KEY = "SALES"
+
+    class Meta(TableMeta):
+        table_name = table_name("book_sales")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default=SORT_KEY)
+    tenant_id = UnicodeAttribute()
+    book_id = UnicodeAttribute()
+    category = UnicodeAttribute(null=True)
+    units_sold = NumberAttribute(default=0)
+    bestseller_key = UnicodeAttribute(null=True)
+    category_bestseller_key = UnicodeAttribute(null=True)
+
+    bestsellers_index = BestsellersIndex()
+    category_bestsellers_index = CategoryBestsellersIndex()
+
+
+class CoPurchaseTimesIndex(LocalSecondaryIndex):
+    """LSI `times-index`: a book's partners by how many purchases held both (descending: top partners)."""
+
+    class Meta:
+        index_name = "times-index"
+        projection = AllProjection()
+
+    pk = UnicodeAttribute(hash_key=True)
+    times = NumberAttribute(range_key=True)
+
+
+@register
+class CoPurchase(Model):
+    """How many purchases held both a book and a partner book ("bought together").
+
+    PK `{tenant}#{book_id}`, SK the partner's book_id; `times` is ADDed per purchase (and
+    subtracted on cancellation) under a `SalesMarker`, like the sales counters. Reads are
+    bounded: one Query on LSI `times-index`, descending, `times > 0`, limit 20, gives a
+    book's top 20 partners (recommendations read them).
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("co_purchases")
+
+    pk = UnicodeAttribute(hash_key=True)
+    partner_id = UnicodeAttribute(range_key=True)
+    times = NumberAttribute(default=0)
+
+    times_index = CoPurchaseTimesIndex()
+
+
+@register
+class SalesMarker(Model):
+    """Proof that one chunk of one purchase event was counted: the exactly-once guard of the counters.
+
+    PK `{tenant}#{purchase_id}#{event_type}#{chunk}` (event_type `purchased` or
+    `cancelled`). Put with `attribute_not_exists` in the same TransactWriteItems as the
+    counter ADDs: a redelivered record's transaction is cancelled by the marker, and the
+    counters move once. The TTL forgets it after SALES_MARKER_TTL_DAYS, well past the
+    stream's 24 h retention.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("sales_markers")
+
+    key = UnicodeAttribute(hash_key=True)
+    expires_at = TTLAttribute()

@@ -16,7 +16,7 @@ from bookstore.pagination import DEFAULT_LIMIT, Page, query_page
 from catalog import keys
 from catalog.errors import CatalogError
 from catalog.isbn import clean_isbn, to_isbn13
-from catalog.models import Book, BookFacet
+from catalog.models import Book, BookFacet, BookSales, CoPurchase
 
 ISBN_KIND = "ISBN"
 # sort → (index range key, ascending)
@@ -193,3 +193,58 @@ def authors_list(*, tenant_id: str, prefix: str = "", limit: int = DEFAULT_LIMIT
         cursor=cursor,
         scope="authors:" + json.dumps([tenant_id, folded]),
     )
+
+
+# --- Best-sellers and co-purchases (counters kept by the purchases stream) ---------------
+
+CO_PURCHASE_TOP = 20
+
+
+@dataclass(frozen=True)
+class BestSeller:
+    """A book still for sale, with the units sold net of cancellations."""
+
+    book: Book
+    units_sold: int
+
+
+def bestsellers_list(
+    *, tenant_id: str, category: str | None = None, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+) -> Page:
+    """A page of the tenant's best-sellers (optionally of one category), most units first.
+
+    One Query on `bestsellers-index` (or `category-bestsellers-index`) with `units_sold > 0`,
+    then one BatchGetItem for the books. Books no longer sold (inactive or deleted) are
+    left out, so a page may hold fewer than `limit` items; `next` still continues after it.
+    """
+    if category:
+        index, hash_key = BookSales.category_bestsellers_index, keys.category_bestsellers_key(tenant_id, category)
+    else:
+        index, hash_key = BookSales.bestsellers_index, keys.bestsellers_key(tenant_id)
+    page = query_page(
+        index,
+        hash_key,
+        range_key_condition=BookSales.units_sold > 0,
+        scan_index_forward=False,
+        limit=limit,
+        cursor=cursor,
+        scope="bestsellers:" + json.dumps([tenant_id, keys.fold(category or "")]),
+    )
+    books = books_get_many(tenant_id=tenant_id, book_ids=[c.book_id for c in page.items])
+    items = [
+        BestSeller(book=books[c.book_id], units_sold=int(c.units_sold))
+        for c in page.items
+        if c.book_id in books and books[c.book_id].is_active
+    ]
+    return Page(items=items, next_cursor=page.next_cursor)
+
+
+def co_purchases_top(*, tenant_id: str, book_id: str, limit: int = CO_PURCHASE_TOP) -> list[tuple[str, int]]:
+    """The books most often bought with `book_id`, as (book_id, times), at most 20: one Query."""
+    results = CoPurchase.times_index.query(
+        f"{tenant_id}#{book_id}",
+        range_key_condition=CoPurchase.times > 0,
+        scan_index_forward=False,
+        limit=min(limit, CO_PURCHASE_TOP),
+    )
+    return [(item.partner_id, int(item.times)) for item in results]

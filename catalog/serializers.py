@@ -145,3 +145,14 @@ class AuthorListParams(PageParams):
     prefix = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default="", help_text="Case- and accent-insensitive."
     )
+
+
+class BestsellerListParams(PageParams):
+    category = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Only this category.")
+
+
+class BestsellerOutputSerializer(serializers.Serializer):
+    """A best-seller: the book as listed, and its units sold net of cancellations."""
+
+    book = BookOutputSerializer()
+    units_sold = serializers.IntegerField()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("books", views.BookListView.as_view(), name="book-list"),
     path("books/categories", views.CategoryListView.as_view(), name="book-categories"),
     path("books/authors", views.AuthorListView.as_view(), name="book-authors"),
+    path("books/bestsellers", views.BestsellerListView.as_view(), name="book-bestsellers"),
     path("books/isbn/<str:isbn>", views.BookByIsbnView.as_view(), name="book-by-isbn"),
     path("books/<str:book_id>", views.BookDetailView.as_view(), name="book-detail"),
 ]

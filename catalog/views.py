@@ -11,6 +11,7 @@ from catalog import serializers as s
 from catalog.selectors import (
     BookFilters,
     authors_list,
+    bestsellers_list,
     book_get,
     book_get_by_isbn,
     books_list,
@@ -94,3 +95,14 @@ class AuthorListView(TenantAPIView):
         params.is_valid(raise_exception=True)
         page = authors_list(tenant_id=self.tenant_id, **params.validated_data)
         return page_response(page, s.FacetOutputSerializer)
+
+
+class BestsellerListView(TenantAPIView):
+    """The tenant's best-selling books, optionally in one category (public)."""
+
+    @extend_schema(parameters=[s.BestsellerListParams], responses={200: paginated(s.BestsellerOutputSerializer)})
+    def get(self, request):
+        params = s.BestsellerListParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page = bestsellers_list(tenant_id=self.tenant_id, **params.validated_data)
+        return page_response(page, s.BestsellerOutputSerializer)

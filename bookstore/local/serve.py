@@ -1,10 +1,14 @@
 """`make run`: start the patched emulator, create the tables, seed demo tenants, serve the API.
 
-Everything runs in this one process, so Ctrl-C stops it all. While it runs, `manage.py`
+The stream poller (`consume_streams`) runs in a background thread with a short poll
+interval, so the stream handlers (search index, data lake, best-sellers) follow every
+write as the Lambda event source mappings do on AWS. Everything runs in this one
+process, so Ctrl-C stops it all. While it runs, `manage.py`
 commands in another terminal reach the same emulator on EMULATOR_PORT (default 5005).
 """
 
 import os
+import threading
 
 DEMO_BOOKS = 300
 DEMO_TENANTS = (
@@ -33,6 +37,10 @@ def main() -> None:
         print("\nDemo admin accounts:")
         for tenant_id, _, email, password in DEMO_TENANTS:
             print(f"  tenant_id={tenant_id}  email={email}  password={password}")
+        # A daemon thread: it ends with the process (bookstore imports no app, so it goes through the command).
+        poller = threading.Thread(target=call_command, args=("consume_streams",), name="stream-poller", daemon=True)
+        poller.start()
+        print(f"Stream poller every {settings.STREAMS_POLL_INTERVAL_SECONDS}s; lake in {settings.LOCAL_STATE_DIR}")
         print(f"\nAPI on http://{address}/api/v1/  (docs: http://{address}/api/docs/)\n")
         call_command("runserver", address, use_reloader=False)
     except KeyboardInterrupt:

@@ -98,6 +98,9 @@ AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY") or None
 DYNAMODB_TABLE_PREFIX = env("DYNAMODB_TABLE_PREFIX", f"bookstore-{STAGE}-")
 DYNAMODB_MAX_RETRY_ATTEMPTS = env_int("DYNAMODB_MAX_RETRY_ATTEMPTS", 3)
 
+# Other AWS APIs (DynamoDB Streams, Lambda, SQS): None means AWS; local and test use the emulator.
+AWS_ENDPOINT_URL = env("AWS_ENDPOINT_URL") or None
+
 # Tenants are looked up on every request; a short in-process cache spares a GetItem each time.
 TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 30)
 
@@ -181,3 +184,32 @@ PENDING_ORDER_HOURS = env_int("PENDING_ORDER_HOURS", 48)
 CANCEL_WINDOW_MINUTES = env_int("CANCEL_WINDOW_MINUTES", 30)
 # How long a checkout's Idempotency-Key is remembered.
 IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)
+
+# --- Streams ---------------------------------------------------------------------------
+# Records per handler call, on Lambda (the event source mapping) and in the local poller.
+STREAMS_BATCH_SIZE = env_int("STREAMS_BATCH_SIZE", 100)
+STREAMS_BATCHING_WINDOW_SECONDS = env_int("STREAMS_BATCHING_WINDOW_SECONDS", 1)
+# A record that failed this many times is parked (poller) or sent to the failure queue (Lambda).
+STREAMS_MAX_ATTEMPTS = env_int("STREAMS_MAX_ATTEMPTS", 5)
+STREAMS_RETRY_BACKOFF_SECONDS = float(env("STREAMS_RETRY_BACKOFF_SECONDS", "0.5"))
+STREAMS_MAX_BACKOFF_SECONDS = float(env("STREAMS_MAX_BACKOFF_SECONDS", "30"))
+STREAMS_POLL_INTERVAL_SECONDS = float(env("STREAMS_POLL_INTERVAL_SECONDS", "1"))
+# The stage's Lambda function (Zappa names it `{project}-{stage}`) and its failure queue.
+STREAMS_FUNCTION_NAME = env("STREAMS_FUNCTION_NAME", env("AWS_LAMBDA_FUNCTION_NAME", f"bookstore-{STAGE}"))
+STREAMS_FAILURE_QUEUE = env("STREAMS_FAILURE_QUEUE", f"bookstore-{STAGE}-stream-failures")
+
+# Markers that make the sales counters exactly once are kept this long (streams keep records 24 h).
+SALES_MARKER_TTL_DAYS = env_int("SALES_MARKER_TTL_DAYS", 7)
+
+# --- Files: the data lake --------------------------------------------------------------
+# Local state (the data lake folder among others) lives under this ignored folder.
+LOCAL_STATE_DIR = Path(env("LOCAL_STATE_DIR", str(BASE_DIR / ".local")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # The data lake root: `{tenant}/purchases/year=YYYY/month=MM/day=DD/*.parquet`.
+    "analytics": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(LOCAL_STATE_DIR / "analytics"), "allow_overwrite": True},
+    },
+}

@@ -11,3 +11,17 @@ if SECRET_KEY.startswith("insecure-"):
 ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "*").split(",") if h]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_COOKIE_SECURE = True
+
+# The data lake: the stage's S3 bucket, through django-storages; a batch replay overwrites its own file.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "analytics": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("ANALYTICS_BUCKET", f"bookstore-analytics-{STAGE}"),  # noqa: F405
+            "region_name": AWS_REGION,  # noqa: F405
+            "file_overwrite": True,
+            "default_acl": None,
+        },
+    },
+}

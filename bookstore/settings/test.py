@@ -4,6 +4,7 @@ The session fixture in conftest.py starts moto on EMULATOR_PORT before any table
 """
 
 import socket
+import tempfile
 
 from .local import *  # noqa: F403
 from .local import env
@@ -19,7 +20,19 @@ DEBUG = False
 STAGE = "test"
 EMULATOR_PORT = int(env("EMULATOR_PORT") or _free_port())
 DYNAMODB_ENDPOINT_URL = f"http://127.0.0.1:{EMULATOR_PORT}"
+AWS_ENDPOINT_URL = DYNAMODB_ENDPOINT_URL
 DYNAMODB_TABLE_PREFIX = "bookstore-test-"
 TENANT_CACHE_SECONDS = 0
 # bcrypt at its production cost makes every register and login take a quarter of a second.
 PASSWORD_HASHERS = ["bookstore.local.hashers.LowCostBCryptSHA256PasswordHasher"]
+# Retries of failing stream records happen at once; tests count attempts, never wait for them.
+STREAMS_RETRY_BACKOFF_SECONDS = 0.0
+STREAMS_MAX_ATTEMPTS = 3
+# The data lake in a fresh folder per session; lake tests point it at their own tmp_path.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "analytics": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="bookstore-lake-"), "allow_overwrite": True},
+    },
+}

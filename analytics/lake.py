@@ -1,0 +1,116 @@
+"""The data lake writer: purchase stream records → one row per item and event → Parquet files.
+
+Rows go through the Django storage `STORAGES["analytics"]` (S3 on AWS, a local folder by
+default) under `{tenant}/purchases/year=YYYY/month=MM/day=DD/`, by the purchase's
+`created_at`, so a cancellation row lands beside its purchase. A batch writes one file per
+partition, named after the batch's first and last record ids: a replay of the same batch
+overwrites its own file. pyarrow is imported only when a batch is written.
+"""
+
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from analytics.lake_schema import (
+    CANCELLED,
+    COLUMN_NAMES,
+    PURCHASED,
+    ROW_KEY,
+    purchase_partition_path,
+    purchase_row_schema,
+)
+
+STORAGE_ALIAS = "analytics"
+CENT = Decimal("0.01")
+PYNAMODB_DATETIME = "%Y-%m-%dT%H:%M:%S.%f%z"
+
+
+def parse_time(value: str) -> datetime:
+    """A timestamp as PynamoDB stores it (`...%f+0000`) or as ISO-8601, in UTC."""
+    try:
+        parsed = datetime.strptime(value, PYNAMODB_DATETIME)
+    except ValueError:
+        parsed = datetime.fromisoformat(value)
+    return parsed.astimezone(UTC)
+
+
+def purchase_rows(image: dict[str, Any], *, event_type: str, event_time: datetime) -> list[dict[str, Any]]:
+    """The rows of one purchase image for one event: one per item, `line` its position (from 1)."""
+    created_at = parse_time(image["created_at"])
+    rows = []
+    for line, item in enumerate(image["items"], start=1):
+        rows.append(
+            {
+                "tenant_id": image["tenant_id"],
+                "purchase_id": image["purchase_id"],
+                "line": line,
+                "event_type": event_type,
+                "event_time": event_time,
+                "user_id": image["user_id"],
+                "book_id": item["book_id"],
+                "title": item["title"],
+                "category": item["category"],
+                "author": item["author"],
+                "quantity": int(item["quantity"]),
+                "unit_price": Decimal(item["unit_price"]).quantize(CENT),
+                "subtotal": Decimal(item["subtotal"]).quantize(CENT),
+                "total_amount": Decimal(image["total_amount"]).quantize(CENT),
+                "payment_method": image["payment_method"],
+                "status": image["status"],
+                "created_at": created_at,
+            }
+        )
+    return rows
+
+
+def rows_for_change(
+    *, event_name: str, new: dict | None, old: dict | None, approximate_time: datetime
+) -> list[dict[str, Any]]:
+    """The rows a purchase change produces: purchased rows on INSERT, cancelled rows on a cancel."""
+    if event_name == "INSERT" and new is not None:
+        return purchase_rows(new, event_type=PURCHASED, event_time=parse_time(new["created_at"]))
+    if event_name == "MODIFY" and new is not None and new.get("status") == CANCELLED:
+        if old is not None and old.get("status") == CANCELLED:
+            return []
+        when = parse_time(new["cancelled_at"]) if new.get("cancelled_at") else approximate_time
+        return purchase_rows(new, event_type=CANCELLED, event_time=when)
+    return []
+
+
+def _unique(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with each (purchase_id, line, event_type) once: a batch may hold one record twice."""
+    seen: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(tuple(row[k] for k in ROW_KEY), row)
+    return list(seen.values())
+
+
+def batch_file_name(first_record_id: str, last_record_id: str) -> str:
+    return f"batch-{first_record_id}-{last_record_id}.parquet"
+
+
+def write_rows(rows: list[dict[str, Any]], *, first_record_id: str, last_record_id: str) -> list[str]:
+    """Write rows as one Parquet file per (tenant, day) partition; return the storage names written."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    storage = storages[STORAGE_ALIAS]
+    partitions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _unique(rows):
+        partitions[purchase_partition_path(row["tenant_id"], row["created_at"])].append(row)
+    schema = purchase_row_schema()
+    names = []
+    for path, partition_rows in sorted(partitions.items()):
+        table = pa.Table.from_pydict({c: [r[c] for r in partition_rows] for c in COLUMN_NAMES}, schema=schema)
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer, compression="snappy")
+        name = f"{path}/{batch_file_name(first_record_id, last_record_id)}"
+        if storage.exists(name):
+            storage.delete(name)  # S3 overwrites anyway; a local folder must not rename
+        names.append(storage.save(name, ContentFile(buffer.getvalue())))
+    return names

@@ -1,0 +1,62 @@
+"""The data lake's purchase rows: their columns, their Parquet schema and their partition path.
+
+One row per purchase item and event: (purchase_id, line, event_type) identifies a row, so
+reports and the daily compaction count each once whatever the stream redelivered.
+`PURCHASE_ROW_SCHEMA` is built on first use: pyarrow never loads at Django start-up.
+"""
+
+from datetime import datetime
+from functools import cache
+
+PURCHASED = "purchased"
+CANCELLED = "cancelled"
+EVENT_TYPES = (PURCHASED, CANCELLED)
+ROW_KEY = ("purchase_id", "line", "event_type")
+
+# Column name → pyarrow type spec; money is decimal128(12, 2), never float; times are UTC.
+PURCHASE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("tenant_id", "string"),
+    ("purchase_id", "string"),
+    ("line", "int32"),
+    ("event_type", "string"),
+    ("event_time", "timestamp"),
+    ("user_id", "string"),
+    ("book_id", "string"),
+    ("title", "string"),
+    ("category", "string"),
+    ("author", "string"),
+    ("quantity", "int32"),
+    ("unit_price", "money"),
+    ("subtotal", "money"),
+    ("total_amount", "money"),
+    ("payment_method", "string"),
+    ("status", "string"),
+    ("created_at", "timestamp"),
+)
+COLUMN_NAMES = tuple(name for name, _ in PURCHASE_COLUMNS)
+
+
+def purchase_partition_path(tenant_id: str, created_at: datetime) -> str:
+    """`{tenant}/purchases/year=YYYY/month=MM/day=DD`: by the purchase's creation day (UTC)."""
+    return f"{tenant_id}/purchases/year={created_at:%Y}/month={created_at:%m}/day={created_at:%d}"
+
+
+@cache
+def purchase_row_schema():
+    """The pyarrow schema of a purchase row (imports pyarrow)."""
+    import pyarrow as pa
+
+    types = {
+        "string": pa.string(),
+        "int32": pa.int32(),
+        "money": pa.decimal128(12, 2),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+    }
+    return pa.schema([pa.field(name, types[kind], nullable=False) for name, kind in PURCHASE_COLUMNS])
+
+
+def __getattr__(name: str):
+    # `from analytics.lake_schema import PURCHASE_ROW_SCHEMA` builds the schema then, not at import.
+    if name == "PURCHASE_ROW_SCHEMA":
+        return purchase_row_schema()
+    raise AttributeError(name)

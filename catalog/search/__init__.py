@@ -1,0 +1,1 @@
+"""Search: the Elasticsearch catalogue index (owned by the search work; see indexer.py for the interface)."""

@@ -1,0 +1,50 @@
+"""The orders stream handlers: purchases → the catalogue's sales and co-purchase counters."""
+
+from streams.registry import INSERT, MODIFY, RecordFailure, StreamRecord, stream_handler
+
+PURCHASED = "purchased"
+CANCELLED_EVENT = "cancelled"
+
+
+def _sale_event(record: StreamRecord) -> tuple[str, int] | None:
+    """(event type, sign) of a purchase record: placed on INSERT, cancelled on the change to cancelled."""
+    from orders.models import CANCELLED
+
+    new, old = record.new_image or {}, record.old_image or {}
+    if record.event_name == INSERT:
+        return PURCHASED, 1
+    if new.get("status") == CANCELLED and old.get("status") != CANCELLED:
+        return CANCELLED_EVENT, -1
+    return None
+
+
+@stream_handler("purchases", events={INSERT, MODIFY})
+def count_sales(records: list[StreamRecord]) -> list[RecordFailure]:
+    """Move the sales and co-purchase counters once per purchase and once per cancellation.
+
+    Records are counted in shard order; the first that fails stops the batch (it and the
+    records after it are reported), so the retry starts there and markers skip what was done.
+    """
+    from catalog.sales import SaleLine, sales_count_event
+
+    for index, record in enumerate(records):
+        try:
+            event = _sale_event(record)
+            if event is None:
+                continue
+            image = record.new_image
+            lines = [
+                SaleLine(book_id=item["book_id"], category=item["category"], quantity=int(item["quantity"]))
+                for item in image["items"]
+            ]
+            sales_count_event(
+                tenant_id=image["tenant_id"],
+                purchase_id=image["purchase_id"],
+                event_type=event[0],
+                lines=lines,
+                sign=event[1],
+            )
+        except Exception as exc:
+            reason = f"sales counters: {type(exc).__name__}: {exc}"
+            return [RecordFailure(record=r, reason=reason) for r in records[index:]]
+    return []

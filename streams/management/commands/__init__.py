@@ -1,0 +1,1 @@
+"""consume_streams, parked_records and wire_streams."""

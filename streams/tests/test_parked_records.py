@@ -1,0 +1,52 @@
+"""`parked_records list|replay` (streams/services.py) on records the poller parked."""
+
+import json
+from io import StringIO
+
+from django.core.management import call_command
+
+from streams.models import ParkedRecord
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("parked_records", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_parked_records_are_listed_and_a_replay_that_fails_again_keeps_them(consume_streams, book, settings):
+    consume_streams("--tables", "books")  # sync_books is not implemented: the INSERT is parked
+
+    listing = run("list", "--tables", "books")
+    assert "tenant=tenant1" in listing
+    assert "INSERT" in listing
+    assert "1 parked records." in listing
+    assert "0 parked records." in run("list", "--tenant", "tenant2")
+
+    assert "Replayed 0 of 1 parked records; 1 still fail." in run("replay", "--tables", "books")
+    (parked,) = ParkedRecord.query("books")
+    assert parked.attempts == settings.STREAMS_MAX_ATTEMPTS + 1
+    assert "NotImplementedError" in parked.reason
+
+
+def test_a_replay_that_succeeds_removes_the_record(consume_streams, lake_rows, customer, book, placed_order, settings):
+    from streams.aws import client
+
+    client("dynamodb").put_item(
+        TableName=f"{settings.DYNAMODB_TABLE_PREFIX}purchases",
+        Item={"pk": {"S": "tenant1#late"}, "sk": {"S": "PURCHASE#late"}, "tenant_id": {"S": "tenant1"}},
+    )
+    consume_streams("--tables", "purchases")
+    (parked,) = ParkedRecord.query("purchases")
+    # The record is fixed where it failed: its stored image gets the fields the handler needs.
+    purchase = placed_order(customer, book)
+    record = json.loads(parked.record)
+    image = client("dynamodb").get_item(
+        TableName=purchase.Meta.table_name, Key={"pk": {"S": purchase.pk}, "sk": {"S": purchase.sk}}
+    )["Item"]
+    record["dynamodb"]["NewImage"] = image
+    parked.update(actions=[ParkedRecord.record.set(json.dumps(record))])
+
+    assert "Replayed 1 of 1 parked records" in run("replay")
+    assert list(ParkedRecord.query("purchases")) == []
+    assert {r["purchase_id"] for r in lake_rows()} == {purchase.purchase_id}

@@ -1,0 +1,26 @@
+"""Django start-up stays light: registering the stream handlers imports neither pyarrow nor moto."""
+
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def test_setup_registers_the_handlers_without_heavy_imports():
+    code = (
+        "import django, sys; django.setup(); "
+        "from streams.registry import handlers_for; "
+        "print(sorted(r.name for t in ('books', 'purchases') for r in handlers_for(t))); "
+        "print(sorted(m for m in ('pyarrow', 'moto', 'duckdb', 'elasticsearch') if m in sys.modules))"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "bookstore.settings.local", "PATH": "", "PYTHONPATH": str(settings.BASE_DIR)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    handlers, heavy = result.stdout.strip().splitlines()
+    assert handlers == str(
+        [
+            "analytics.stream_handlers.export_purchases",
+            "catalog.stream_handlers.index_books",
+            "orders.stream_handlers.count_sales",
+        ]
+    )
+    assert heavy == "[]"

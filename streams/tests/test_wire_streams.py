@@ -1,0 +1,122 @@
+"""`wire_streams` (streams/wiring.py) against the emulator's Lambda, SQS and DynamoDB Streams."""
+
+import io
+import json
+import zipfile
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from streams.aws import client
+
+FUNCTION = "bookstore-test"
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return {}\n")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def stage_function(settings):
+    """A Lambda function standing in for the Zappa stage's; every mapping to it is deleted afterwards."""
+    import boto3
+
+    iam = boto3.client(
+        "iam",
+        endpoint_url=settings.AWS_ENDPOINT_URL,
+        region_name=settings.AWS_REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = iam.create_role(RoleName="bookstore-test-lambda", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    lambda_client = client("lambda")
+    lambda_client.create_function(
+        FunctionName=FUNCTION,
+        Runtime="python3.11",
+        Role=role["Arn"],
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": _zip()},
+    )
+    yield FUNCTION
+    for mapping in lambda_client.list_event_source_mappings(FunctionName=FUNCTION)["EventSourceMappings"]:
+        lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+    lambda_client.delete_function(FunctionName=FUNCTION)
+    iam.delete_role(RoleName="bookstore-test-lambda")
+
+
+@pytest.fixture
+def sent_mapping_calls():
+    """The parameters of every Create/UpdateEventSourceMapping call, captured by a botocore hook (observing only)."""
+    calls: list[tuple[str, dict]] = []
+
+    def record(params, model, **kwargs):
+        calls.append((model.name, dict(params)))
+
+    events = client("lambda").meta.events
+    events.register("provide-client-params.lambda.CreateEventSourceMapping", record)
+    events.register("provide-client-params.lambda.UpdateEventSourceMapping", record)
+    yield calls
+    events.unregister("provide-client-params.lambda.CreateEventSourceMapping", record)
+    events.unregister("provide-client-params.lambda.UpdateEventSourceMapping", record)
+
+
+def test_running_twice_leaves_one_complete_mapping_per_table(stage_function, sent_mapping_calls, settings):
+    for _ in range(2):
+        call_command("wire_streams", "--function", stage_function, stdout=StringIO())
+
+    mappings = client("lambda").list_event_source_mappings(FunctionName=stage_function)["EventSourceMappings"]
+    tables = sorted(m["EventSourceArn"].split("/")[1] for m in mappings)
+    assert tables == [f"{settings.DYNAMODB_TABLE_PREFIX}books", f"{settings.DYNAMODB_TABLE_PREFIX}purchases"]
+    queue_url = client("sqs").get_queue_url(QueueName=settings.STREAMS_FAILURE_QUEUE)["QueueUrl"]
+    queue_arn = client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    for mapping in mappings:
+        assert mapping["StartingPosition"] == "TRIM_HORIZON"
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert mapping["BatchSize"] == settings.STREAMS_BATCH_SIZE
+        assert mapping["MaximumBatchingWindowInSeconds"] == settings.STREAMS_BATCHING_WINDOW_SECONDS
+        assert mapping["MaximumRetryAttempts"] == settings.STREAMS_MAX_ATTEMPTS
+        assert mapping["BisectBatchOnFunctionError"] is True
+        assert mapping["DestinationConfig"] == {"OnFailure": {"Destination": queue_arn}}
+        assert mapping["State"] == "Enabled"
+
+
+def test_the_calls_sent_carry_what_aws_requires(stage_function, sent_mapping_calls):
+    """The emulator would accept a mapping without StartingPosition; only the sent parameters prove the call valid."""
+    call_command("wire_streams", "--function", stage_function, stdout=StringIO())
+    call_command("wire_streams", "--function", stage_function, stdout=StringIO())
+
+    creates = [params for name, params in sent_mapping_calls if name == "CreateEventSourceMapping"]
+    updates = [params for name, params in sent_mapping_calls if name == "UpdateEventSourceMapping"]
+    assert len(creates) == 2
+    assert len(updates) == 2
+    for params in creates:
+        assert params["StartingPosition"] == "TRIM_HORIZON"
+        assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    for params in updates:
+        assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert "DestinationConfig" in params
+        assert "MaximumRetryAttempts" in params
+
+
+def test_a_deleted_mapping_leaves_the_stream_to_the_poller(stage_function, consume_streams, book_factory, lake_rows):
+    """After the mappings are deleted, table writes still reach the stream (the emulator fix in bookstore/local)."""
+    call_command("wire_streams", "--function", stage_function, "--tables", "books", stdout=StringIO())
+    lambda_client = client("lambda")
+    for mapping in lambda_client.list_event_source_mappings(FunctionName=stage_function)["EventSourceMappings"]:
+        lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+
+    book_factory()
+
+    assert "Processed 1 records." in consume_streams("--tables", "books")
