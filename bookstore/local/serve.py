@@ -11,6 +11,8 @@ import os
 import threading
 
 DEMO_BOOKS = 300
+# How often `make run` runs the scheduled jobs a stage runs from Zappa's schedule events.
+JOBS_INTERVAL_SECONDS = 300
 DEMO_TENANTS = (
     ("tenant1", "Demo Bookshop One", "admin@tenant1.example.com", "tenant1-admin-pass"),
     ("tenant2", "Demo Bookshop Two", "admin@tenant2.example.com", "tenant2-admin-pass"),
@@ -40,6 +42,7 @@ def main() -> None:
         # A daemon thread: it ends with the process (bookstore imports no app, so it goes through the command).
         poller = threading.Thread(target=call_command, args=("consume_streams",), name="stream-poller", daemon=True)
         poller.start()
+        threading.Thread(target=_run_jobs, name="scheduled-jobs", daemon=True).start()
         print(f"Stream poller every {settings.STREAMS_POLL_INTERVAL_SECONDS}s; lake in {settings.LOCAL_STATE_DIR}")
         print(f"\nAPI on http://{address}/api/v1/  (docs: http://{address}/api/docs/)\n")
         call_command("runserver", address, use_reloader=False)
@@ -47,6 +50,20 @@ def main() -> None:
         pass
     finally:
         emulator.stop()
+
+
+def _run_jobs() -> None:
+    """The stage's scheduled jobs, locally: expire unpaid orders every JOBS_INTERVAL_SECONDS."""
+    import time
+
+    from django.core.management import call_command
+
+    while True:
+        time.sleep(JOBS_INTERVAL_SECONDS)
+        try:
+            call_command("expire_pending_orders", verbosity=0)
+        except Exception as exc:  # a failed run is reported and retried at the next interval
+            print(f"expire_pending_orders failed: {exc}")
 
 
 if __name__ == "__main__":
