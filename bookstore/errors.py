@@ -5,12 +5,16 @@ Every error leaves the API as `{"error": {"code", "message", "details"}}`. Servi
 mapped onto the same shape, and validation errors name the field in `details`.
 """
 
+import logging
 from enum import StrEnum
 from typing import Any
 
+import botocore.exceptions
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class ErrorCode(StrEnum):
@@ -37,6 +41,11 @@ class CommonError(ErrorCode):
     UNSUPPORTED_MEDIA_TYPE = ("unsupported_media_type", 415, "Unsupported media type.")
     CONFLICT = ("write_conflict", 409, "Another change to the same data was being written at the same moment. Retry.")
     THROTTLED = ("throttled", 429, "Too many requests. Try again later.")
+    SERVICE_UNAVAILABLE = (
+        "service_unavailable",
+        503,
+        "The database is unavailable or overloaded at the moment. Nothing was changed; retry shortly.",
+    )
     INTERNAL = ("internal_error", 500, "An unexpected error occurred.")
 
 
@@ -86,12 +95,46 @@ def _drf_error(exc: exceptions.APIException) -> tuple[str, str, Any]:
     return code, message, {}
 
 
+# Error codes with which DynamoDB says "not now" rather than "no": overload and its own outages.
+_UNAVAILABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+RETRY_AFTER_SECONDS = 2
+
+
+def _backing_service_down(exc: BaseException | None) -> bool:
+    """Whether `exc` (or what caused it) is DynamoDB being unreachable or overloaded after botocore's retries."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, botocore.exceptions.HTTPClientError | botocore.exceptions.ConnectionError):
+            return True
+        if isinstance(exc, botocore.exceptions.ClientError):
+            return exc.response.get("Error", {}).get("Code") in _UNAVAILABLE_CODES
+        exc = getattr(exc, "cause", None) or exc.__cause__
+    return False
+
+
+def service_unavailable() -> ApplicationError:
+    return ApplicationError(CommonError.SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Render application and DRF errors in the one error shape.
 
-    Anything else is a bug: return None, as DRF does, so Django logs it, fires
-    `got_request_exception` for error trackers, and `handler500` renders the JSON body.
+    DynamoDB unreachable or throttled past botocore's retries is `503 service_unavailable`
+    with Retry-After. Anything else is a bug: return None, as DRF does, so Django logs it,
+    fires `got_request_exception` for error trackers, and `handler500` renders the JSON body.
     """
+    if _backing_service_down(exc):
+        logger.warning("DynamoDB unavailable: %s", exc)
+        exc = service_unavailable()
     if isinstance(exc, ApplicationError):
         return Response(
             error_body(exc.code.value, exc.message, exc.details), status=exc.code.http_status, headers=exc.headers
