@@ -117,11 +117,3 @@ def tenant_create(*, tenant_id: str, name: str) -> TenantCreated:
     if not put_if_absent(tenant):
         return TenantCreated(tenant=Tenant.get(Tenant.key(tenant_id), Tenant.SORT_KEY), created=False)
     return TenantCreated(tenant=tenant, created=True)
-
-
-def active_tenant_ids() -> list[str]:
-    """Every active tenant's id, for jobs that run per tenant.
-
-    A Scan of the small tenants table: for scheduled jobs and commands, never a request.
-    """
-    return sorted(tenant.tenant_id for tenant in Tenant.scan(Tenant.is_active == True))  # noqa: E712
