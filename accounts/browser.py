@@ -1,11 +1,14 @@
 """Log in and out of the browsable API: the access token travels in an HttpOnly cookie.
 
 The URLs are registered under DRF's `rest_framework` namespace, so the browsable API's
-own "Log in" and "Log out" links lead here. No session or database is involved.
+own "Log in" and "Log out" links lead here. No session or database is involved. The refresh
+token waits in a second HttpOnly cookie that only the logout URL receives, so that logging
+out revokes it.
 """
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
@@ -17,9 +20,10 @@ from rest_framework.response import Response
 from accounts.serializers import LoginInputSerializer
 from accounts.services import user_authenticate
 from accounts.throttling import LoginAccountThrottle, LoginAddressThrottle
-from accounts.tokens import tokens_for_user
+from accounts.tokens import token_revoke, tokens_for_user
 from bookstore.api import PublicAPIView
 from bookstore.errors import ApplicationError
+from bookstore.tenancy import picked_tenant
 
 DEFAULT_NEXT = "/api/v1/users/profile"
 
@@ -39,7 +43,9 @@ class BrowserLoginView(PublicAPIView):
     template_name = "accounts/browser_login.html"
 
     def get(self, request):
-        return Response({"next": _safe_next(request, request.query_params.get("next"))})
+        # The shop picked in the navbar is the likely one to log in to.
+        values = {"tenant_id": picked_tenant(request) or ""}
+        return Response({"next": _safe_next(request, request.query_params.get("next")), "values": values})
 
     def post(self, request):
         next_url = _safe_next(request, request.data.get("next"))
@@ -50,11 +56,21 @@ class BrowserLoginView(PublicAPIView):
             user = user_authenticate(**form.validated_data)
         except ApplicationError as exc:
             return Response({"next": next_url, "message": exc.message, "values": request.data}, status=401)
+        tokens = tokens_for_user(user)
         response = HttpResponseRedirect(next_url)
         response.set_cookie(
             settings.JWT_COOKIE_NAME,
-            tokens_for_user(user)["access"],
+            tokens["access"],
             max_age=int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()),
+            httponly=True,
+            secure=settings.JWT_COOKIE_SECURE,
+            samesite="Lax",
+        )
+        response.set_cookie(
+            settings.JWT_REFRESH_COOKIE_NAME,
+            tokens["refresh"],
+            max_age=int(settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds()),
+            path=reverse("rest_framework:logout"),
             httponly=True,
             secure=settings.JWT_COOKIE_SECURE,
             samesite="Lax",
@@ -66,8 +82,15 @@ class BrowserLoginView(PublicAPIView):
 @method_decorator(csrf_protect, name="dispatch")
 class BrowserLogoutView(PublicAPIView):
     def post(self, request):
+        refresh = request.COOKIES.get(settings.JWT_REFRESH_COOKIE_NAME)
+        if refresh:
+            try:
+                token_revoke(refresh=refresh)
+            except ApplicationError:
+                pass  # an expired or tampered cookie has nothing left to revoke
         response = HttpResponseRedirect(_safe_next(request, request.query_params.get("next")))
         response.delete_cookie(settings.JWT_COOKIE_NAME)
+        response.delete_cookie(settings.JWT_REFRESH_COOKIE_NAME, path=reverse("rest_framework:logout"))
         return response
 
     get = post

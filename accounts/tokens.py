@@ -1,4 +1,4 @@
-"""Issuing, refreshing and revoking JWTs whose claims are user_id, tenant_id and role."""
+"""Issuing, refreshing and revoking JWTs whose claims are user_id, tenant_id and role (plus the email, for display)."""
 
 from datetime import UTC, datetime
 
@@ -18,6 +18,7 @@ def tokens_for_user(user: User) -> dict[str, str]:
     refresh["user_id"] = user.user_id
     refresh["tenant_id"] = user.tenant_id
     refresh["role"] = user.role
+    refresh["email"] = user.email  # display only (the browsable API's navbar); never used to authorize
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 

@@ -30,6 +30,7 @@ from bookstore.pagination import PageParams, paginated
 
 
 class RegisterView(PublicAPIView):
+    input_serializer = s.RegisterInputSerializer
     throttle_classes = [RegisterAddressThrottle]
 
     @extend_schema(request=s.RegisterInputSerializer, responses={201: s.UserOutputSerializer})
@@ -41,6 +42,7 @@ class RegisterView(PublicAPIView):
 
 
 class LoginView(PublicAPIView):
+    input_serializer = s.LoginInputSerializer
     throttle_classes = [LoginAddressThrottle, LoginAccountThrottle]
 
     @extend_schema(request=s.LoginInputSerializer, responses={200: s.TokenPairOutputSerializer})
@@ -53,6 +55,7 @@ class LoginView(PublicAPIView):
 
 
 class TokenRefreshView(PublicAPIView):
+    input_serializer = s.RefreshInputSerializer
     throttle_classes = [RefreshAddressThrottle]
 
     @extend_schema(request=s.RefreshInputSerializer, responses={200: s.AccessTokenOutputSerializer})
@@ -63,6 +66,8 @@ class TokenRefreshView(PublicAPIView):
 
 
 class LogoutView(PublicAPIView):
+    input_serializer = s.RefreshInputSerializer
+
     @extend_schema(request=s.RefreshInputSerializer, responses={204: None})
     def post(self, request):
         serializer = s.RefreshInputSerializer(data=request.data)
@@ -74,6 +79,8 @@ class LogoutView(PublicAPIView):
 
 
 class ProfileView(UserAPIView):
+    input_serializer = s.ProfileInputSerializer
+
     @extend_schema(responses={200: s.UserOutputSerializer})
     def get(self, request):
         return Response(s.UserOutputSerializer(user_get(**self.user_scope)).data)
@@ -87,6 +94,8 @@ class ProfileView(UserAPIView):
 
 
 class PasswordChangeView(UserAPIView):
+    input_serializer = s.PasswordChangeInputSerializer
+
     @extend_schema(request=s.PasswordChangeInputSerializer, responses={204: None})
     def post(self, request):
         serializer = s.PasswordChangeInputSerializer(data=request.data)
@@ -97,6 +106,8 @@ class PasswordChangeView(UserAPIView):
 
 @extend_schema_view(get=extend_schema(parameters=[PageParams], responses={200: paginated(s.FavoriteOutputSerializer)}))
 class FavoriteListView(UserAPIView):
+    filter_serializer = PageParams
+
     def get(self, request):
         params = PageParams(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -118,6 +129,8 @@ class FavoriteView(UserAPIView):
 
 @extend_schema_view(get=extend_schema(parameters=[PageParams], responses={200: paginated(s.WishlistOutputSerializer)}))
 class WishlistListView(UserAPIView):
+    filter_serializer = PageParams
+
     def get(self, request):
         params = PageParams(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -126,6 +139,8 @@ class WishlistListView(UserAPIView):
 
 
 class WishlistView(UserAPIView):
+    input_serializer = {"POST": s.WishlistInputSerializer, "PATCH": s.WishlistPriorityInputSerializer}
+
     @extend_schema(request=s.WishlistInputSerializer, responses={201: s.WishlistOutputSerializer})
     def post(self, request, book_id):
         serializer = s.WishlistInputSerializer(data=request.data)

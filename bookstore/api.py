@@ -6,6 +6,11 @@ Pick the narrowest base that fits: `PublicAPIView` reads no credentials (registe
 the tenant's staff. A handler validates its input with
 `serializer = X(data=...)` then `serializer.is_valid(raise_exception=True)`, calls one
 service or selector, and serializes the result.
+
+Views also declare, for the browsable API, what their forms are made of (they never change
+the OpenAPI schema, which `extend_schema` describes): `input_serializer` (one class, or one
+per method) gives each write method its HTML form; `filter_serializer` gives a list its
+filter form; `idempotent_form` makes the POST form carry a fresh Idempotency-Key.
 """
 
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -18,14 +23,62 @@ from bookstore.permissions import IsTenantAdmin
 from bookstore.tenancy import resolve_tenant
 
 
-class PublicAPIView(APIView):
+# A browser form cannot send headers: the browsable API's forms carry these as hidden fields.
+FORM_HEADER_FIELDS = {"_idempotency_key": "HTTP_IDEMPOTENCY_KEY"}
+FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class BookstoreAPIView(APIView):
+    """What every endpoint shares: the browsable API's forms, built from the declared serializers."""
+
+    input_serializer: type[Serializer] | dict[str, type[Serializer]] | None = None
+    filter_serializer: type[Serializer] | None = None
+    idempotent_form = False
+
+    def input_serializer_class(self, method: str) -> type[Serializer] | None:
+        """The serializer that validates a `method` request's body, as declared on the view."""
+        if isinstance(self.input_serializer, dict):
+            return self.input_serializer.get(method)
+        return self.input_serializer
+
+    def get_serializer(self, *args, **kwargs) -> Serializer:
+        """DRF's hook for the browsable API: the form of the current method (no fields if it takes no body).
+
+        A field named in the query string starts with that value, so a link can open a
+        prefilled form (`cart/add?book_id=...`).
+        """
+        serializer_class = self.input_serializer_class(self.request.method) or Serializer
+        serializer = serializer_class(*args, **kwargs)
+        if "data" not in kwargs and kwargs.get("instance") is None:
+            for name, field in serializer.fields.items():
+                if name in self.request.query_params and not field.read_only:
+                    field.initial = self.request.query_params[name]
+        return serializer
+
+    def initial(self, request, *args, **kwargs):
+        self._headers_from_form(request)
+        super().initial(request, *args, **kwargs)
+
+    @staticmethod
+    def _headers_from_form(request) -> None:
+        """A header the browsable API's form sent as a hidden field; a real header always wins."""
+        if not (request.content_type or "").startswith(FORM_MEDIA_TYPES):
+            return
+        for field, meta_key in FORM_HEADER_FIELDS.items():
+            value = request.data.get(field)
+            if value and meta_key not in request.META:
+                request.META[meta_key] = value
+                request._request.__dict__.pop("headers", None)  # HttpRequest.headers is cached from META
+
+
+class PublicAPIView(BookstoreAPIView):
     """An endpoint that reads no credentials (a stale browser cookie must not get in the way)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
 
-class TenantAPIView(APIView):
+class TenantAPIView(BookstoreAPIView):
     """An endpoint within one tenant: handlers rely on `self.tenant_id`, resolved after authentication."""
 
     permission_classes = [AllowAny]

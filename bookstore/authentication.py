@@ -1,7 +1,7 @@
 """JWT authentication: stateless users built from token claims, from a header or a cookie.
 
-Tokens carry user_id, tenant_id and role, so no request reads the users table to
-authenticate. The browsable API stores the access token in an HttpOnly cookie; requests
+Tokens carry user_id, tenant_id and role (and the email, for display), so no request
+reads the users table to authenticate. The browsable API stores the access token in an HttpOnly cookie; requests
 authenticated that way must pass Django's CSRF check, as session logins do.
 """
 
@@ -27,6 +27,11 @@ class TenantUser(TokenUser):
     @cached_property
     def role(self) -> str:
         return self.token.get("role", ROLE_CUSTOMER)
+
+    @cached_property
+    def email(self) -> str:
+        """Shown in the browsable API's navbar; tokens issued before the claim existed have none."""
+        return self.token.get("email", "")
 
     @property
     def is_admin(self) -> bool:

@@ -1,10 +1,30 @@
 """Cross-cutting tables: the tenants registry, uniqueness keys and rate-limit counters."""
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from bookstore.dynamodb.base import BaseModel, TableMeta, table_name
 from bookstore.dynamodb.registry import register
+
+
+DIRECTORY = "TENANTS"
+
+
+class TenantDirectoryIndex(GlobalSecondaryIndex):
+    """GSI `tenant-directory-index`: `directory` = `TENANTS` → every tenant by `tenant_id`.
+
+    One fixed partition holds the whole (small) registry, so listing the shops for the
+    browsable API's tenant picker is one Query, never a Scan. It projects only what the
+    picker shows.
+    """
+
+    class Meta:
+        index_name = "tenant-directory-index"
+        projection = IncludeProjection(["name", "is_active"])
+
+    directory = UnicodeAttribute(hash_key=True)
+    tenant_id = UnicodeAttribute(range_key=True)
 
 
 @register
@@ -13,7 +33,8 @@ class Tenant(BaseModel):
 
     PK `TENANT#{tenant_id}`, SK `TENANT`: one GetItem answers "does this tenant exist and
     is it active", which every request asks (cached briefly in-process). `plan` names the
-    tenant's rate-limit tier.
+    tenant's rate-limit tier. `directory` (always `TENANTS`) puts every tenant in
+    `tenant-directory-index`, which lists the shops (tenant picker) in one Query.
     """
 
     class Meta(TableMeta):
@@ -27,6 +48,9 @@ class Tenant(BaseModel):
     name = UnicodeAttribute()
     is_active = BooleanAttribute(default=True)
     plan = UnicodeAttribute(default="standard")
+    directory = UnicodeAttribute(default=DIRECTORY)
+
+    directory_index = TenantDirectoryIndex()
 
     @staticmethod
     def key(tenant_id: str) -> str:

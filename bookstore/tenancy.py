@@ -2,9 +2,13 @@
 
 Authenticated requests take the tenant from the token; naming another tenant in the
 query string, the `X-Tenant-ID` header or the body is refused with 403. Anonymous requests
-name their tenant in `X-Tenant-ID` or `?tenant_id=`. Either way the tenant must exist and
-be active, or the request gets 404 `tenant_not_found`.
+name their tenant in `X-Tenant-ID` or `?tenant_id=`; when they name none, the shop picked
+in the browsable API (the TENANT_COOKIE_NAME cookie) is the default. The cookie is never
+read for an authenticated request. Either way the tenant must exist and be active, or the
+request gets 404 `tenant_not_found`.
 """
+
+from django.conf import settings
 
 from bookstore.errors import ApplicationError
 from bookstore.tenants import TenancyError, normalize_tenant_id, tenant_require_active
@@ -19,6 +23,12 @@ def _named_tenants(request) -> set[str]:
     return {normalize_tenant_id(str(t)) for t in named if t}
 
 
+def picked_tenant(request) -> str | None:
+    """The shop an anonymous visitor picked in the browsable API, if any."""
+    picked = normalize_tenant_id(request.COOKIES.get(settings.TENANT_COOKIE_NAME, ""))
+    return picked or None
+
+
 def resolve_tenant(request) -> str:
     """The active tenant of this request, or an ApplicationError saying why there is none."""
     named = _named_tenants(request)
@@ -31,6 +41,8 @@ def resolve_tenant(request) -> str:
         tenant_id = named.pop()
     elif named:
         raise ApplicationError(TenancyError.TENANT_MISMATCH, "The request names more than one tenant.")
+    elif picked := picked_tenant(request):
+        tenant_id = picked
     else:
         raise ApplicationError(TenancyError.TENANT_REQUIRED)
     tenant_require_active(tenant_id=tenant_id)

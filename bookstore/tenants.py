@@ -3,6 +3,8 @@
 Every request asks "is this tenant active?", so the answer is cached per container for
 TENANT_CACHE_SECONDS in a bounded LRU. A tenant id must be a slug before anything reads a
 table for it: an id that cannot exist is `tenant_not_found` at no cost, and never cached.
+The list of active shops (the browsable API's tenant picker) is one Query on the
+registry's directory index, cached the same way.
 """
 
 import re
@@ -16,10 +18,12 @@ from django.conf import settings
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import put_if_absent
 from bookstore.errors import ApplicationError, ErrorCode
-from bookstore.models import Tenant
+from bookstore.models import DIRECTORY, Tenant
 
 TENANT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
 TENANT_CACHE_SIZE = 1024
+# The tenant picker shows at most this many shops (one Query page of the directory index).
+TENANT_DIRECTORY_LIMIT = 200
 
 
 class TenancyError(ErrorCode):
@@ -100,6 +104,41 @@ def tenant_require_active(*, tenant_id: str) -> None:
     """Raise `tenant_not_found` unless the tenant exists and is active."""
     if not tenant_is_active(tenant_id=tenant_id):
         raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+
+
+@dataclass(frozen=True)
+class TenantListing:
+    """A shop as the tenant picker shows it."""
+
+    tenant_id: str
+    name: str
+
+
+_directory: tuple[float, list[TenantListing]] | None = None
+
+
+def tenants_list_active() -> list[TenantListing]:
+    """The active shops by tenant id (at most TENANT_DIRECTORY_LIMIT); remembered for TENANT_CACHE_SECONDS.
+
+    One Query on `tenant-directory-index`: the registry is never scanned.
+    """
+    global _directory
+    if _directory is not None and _directory[0] > time.monotonic():
+        return _directory[1]
+    listing = [
+        TenantListing(tenant_id=tenant.tenant_id, name=tenant.name)
+        for tenant in Tenant.directory_index.query(
+            DIRECTORY, filter_condition=Tenant.is_active == True, limit=TENANT_DIRECTORY_LIMIT  # noqa: E712
+        )
+    ]
+    if settings.TENANT_CACHE_SECONDS > 0:
+        _directory = (time.monotonic() + settings.TENANT_CACHE_SECONDS, listing)
+    return listing
+
+
+def tenant_name(*, tenant_id: str) -> str:
+    """The display name of an active tenant, from the cached directory (the id itself if not listed)."""
+    return next((t.name for t in tenants_list_active() if t.tenant_id == tenant_id), tenant_id)
 
 
 @dataclass(frozen=True)

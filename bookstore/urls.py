@@ -1,11 +1,13 @@
-"""The URL map: every endpoint lives under /api/v1/, plus the OpenAPI schema and docs."""
+"""The URL map: every endpoint lives under /api/v1/ (whose root lists them all), plus the OpenAPI schema and docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from bookstore.views import HealthView
+from bookstore.views import ApiRootView, HealthView, TenantPickView
 
 api_v1 = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("health", HealthView.as_view(), name="health"),
     path("users/", include("accounts.urls")),
     path("", include("catalog.urls")),  # books, books/{book_id}, books/isbn/{isbn}, ...
@@ -13,10 +15,13 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="api-root")),
     path("api/v1/", include(api_v1)),
     path("api/auth/", include("accounts.browser_urls", namespace="rest_framework")),
+    path("api/auth/tenant/", TenantPickView.as_view(), name="tenant-pick"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]
 
 handler404 = "bookstore.views.not_found"

@@ -27,6 +27,9 @@ class CatalogAPIView(TenantAPIView):
 
 
 class BookListView(CatalogAPIView):
+    input_serializer = s.BookInputSerializer
+    filter_serializer = s.BookListParams
+
     @extend_schema(
         operation_id="books_list", parameters=[s.BookListParams], responses={200: paginated(s.BookOutputSerializer)}
     )
@@ -47,6 +50,8 @@ class BookListView(CatalogAPIView):
 
 
 class BookDetailView(CatalogAPIView):
+    input_serializer = s.BookUpdateInputSerializer
+
     @extend_schema(responses={200: s.BookOutputSerializer})
     def get(self, request, book_id):
         book = book_get(tenant_id=self.tenant_id, book_id=book_id, include_inactive=self.caller_is_admin())
@@ -89,6 +94,8 @@ class CategoryListView(TenantAPIView):
 
 
 class AuthorListView(TenantAPIView):
+    filter_serializer = s.AuthorListParams
+
     @extend_schema(parameters=[s.AuthorListParams], responses={200: paginated(s.FacetOutputSerializer)})
     def get(self, request):
         params = s.AuthorListParams(data=request.query_params)

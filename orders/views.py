@@ -33,6 +33,8 @@ class CartView(UserAPIView):
 
 
 class CartAddView(UserAPIView):
+    input_serializer = s.CartAddInputSerializer
+
     @extend_schema(request=s.CartAddInputSerializer, responses={200: s.CartOutputSerializer})
     def post(self, request):
         serializer = s.CartAddInputSerializer(data=request.data)
@@ -41,6 +43,8 @@ class CartAddView(UserAPIView):
 
 
 class CartItemView(UserAPIView):
+    input_serializer = s.CartQuantityInputSerializer
+
     @extend_schema(request=s.CartQuantityInputSerializer, responses={200: s.CartOutputSerializer})
     def patch(self, request, book_id):
         serializer = s.CartQuantityInputSerializer(data=request.data)
@@ -55,6 +59,9 @@ class CartItemView(UserAPIView):
 
 
 class CheckoutView(UserAPIView):
+    input_serializer = s.CheckoutInputSerializer
+    idempotent_form = True  # the HTML form carries a fresh Idempotency-Key
+
     @extend_schema(
         request=s.CheckoutInputSerializer, parameters=[IDEMPOTENCY_HEADER], responses={201: s.PurchaseOutputSerializer}
     )
@@ -72,6 +79,8 @@ class CheckoutView(UserAPIView):
 
 
 class PurchaseListView(UserAPIView):
+    filter_serializer = s.PurchaseListParamsSerializer
+
     @extend_schema(
         operation_id="purchases_list",
         parameters=[s.PurchaseListParamsSerializer],
@@ -102,6 +111,8 @@ class PurchaseSummaryView(UserAPIView):
 
 
 class TenantPurchaseListView(AdminAPIView):
+    filter_serializer = s.TenantPurchaseListParamsSerializer
+
     @extend_schema(
         parameters=[s.TenantPurchaseListParamsSerializer], responses={200: paginated(s.PurchaseOutputSerializer)}
     )

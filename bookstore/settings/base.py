@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files: the docs need no CDN
     "bookstore",
     "accounts",
     "catalog",
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bookstore.middleware.RequestBodyLimitMiddleware",
+    # Static files (the browsable API's and the docs' CSS and JS) come from the app itself, on Lambda too.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -59,7 +62,8 @@ WSGI_APPLICATION = "bookstore.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Our overrides of DRF's templates (rest_framework/api.html) come before the apps' own.
+        "DIRS": [BASE_DIR / "bookstore" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -78,7 +82,10 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves the apps' static folders directly (the browsable API's, the sidecar's Swagger UI
+# and Redoc): no collectstatic step, so no STATIC_ROOT.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.BCryptSHA256PasswordHasher"]
@@ -113,7 +120,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "bookstore.browsable.BookstoreBrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bookstore.errors.exception_handler",
@@ -141,8 +148,10 @@ SIMPLE_JWT = {
     "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshSerializer",
 }
 
-# The browsable API keeps the access token in this HttpOnly cookie after a browser login.
+# The browsable API keeps the access token in this HttpOnly cookie after a browser login, and the
+# refresh token in another one that only the logout URL receives (so logout can revoke it).
 JWT_COOKIE_NAME = "bookstore_access"
+JWT_REFRESH_COOKIE_NAME = "bookstore_refresh"
 JWT_COOKIE_SECURE = env_bool("JWT_COOKIE_SECURE", True)
 
 SPECTACULAR_SETTINGS = {
@@ -151,7 +160,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+
+# The browsable API: an anonymous visitor's chosen shop is kept in this cookie and used as the
+# default X-Tenant-ID; a token's tenant always wins over it.
+TENANT_COOKIE_NAME = "bookstore_tenant"
 
 # Login throttling: (attempts, window seconds), counted in DynamoDB so it holds across containers.
 LOGIN_THROTTLE_PER_ACCOUNT = (env_int("LOGIN_THROTTLE_ACCOUNT_ATTEMPTS", 10), env_int("LOGIN_THROTTLE_WINDOW", 300))
