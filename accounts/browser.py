@@ -6,6 +6,8 @@ token waits in a second HttpOnly cookie that only the logout URL receives, so th
 out revokes it.
 """
 
+from contextlib import suppress
+
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -84,10 +86,8 @@ class BrowserLogoutView(PublicAPIView):
     def post(self, request):
         refresh = request.COOKIES.get(settings.JWT_REFRESH_COOKIE_NAME)
         if refresh:
-            try:
+            with suppress(ApplicationError):  # an expired or tampered cookie has nothing left to revoke
                 token_revoke(refresh=refresh)
-            except ApplicationError:
-                pass  # an expired or tampered cookie has nothing left to revoke
         response = HttpResponseRedirect(_safe_next(request, request.query_params.get("next")))
         response.delete_cookie(settings.JWT_COOKIE_NAME)
         response.delete_cookie(settings.JWT_REFRESH_COOKIE_NAME, path=reverse("rest_framework:logout"))

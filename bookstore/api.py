@@ -22,7 +22,6 @@ from bookstore.pagination import Page
 from bookstore.permissions import IsTenantAdmin
 from bookstore.tenancy import resolve_tenant
 
-
 # A browser form cannot send headers: the browsable API's forms carry these as hidden fields.
 FORM_HEADER_FIELDS = {"_idempotency_key": "HTTP_IDEMPOTENCY_KEY"}
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

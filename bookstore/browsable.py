@@ -14,7 +14,6 @@ from django.utils.html import format_html
 from rest_framework import serializers
 from rest_framework.renderers import BrowsableAPIRenderer, HTMLFormRenderer
 
-
 BRAND = "Bookstore"
 # The admins' pages, by URL name (or path, for pages that may not exist yet): shown when they resolve.
 ADMIN_LINKS = (

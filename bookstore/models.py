@@ -7,7 +7,6 @@ from pynamodb.models import Model
 from bookstore.dynamodb.base import BaseModel, TableMeta, table_name
 from bookstore.dynamodb.registry import register
 
-
 DIRECTORY = "TENANTS"
 
 

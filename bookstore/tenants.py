@@ -128,7 +128,9 @@ def tenants_list_active() -> list[TenantListing]:
     listing = [
         TenantListing(tenant_id=tenant.tenant_id, name=tenant.name)
         for tenant in Tenant.directory_index.query(
-            DIRECTORY, filter_condition=Tenant.is_active == True, limit=TENANT_DIRECTORY_LIMIT  # noqa: E712
+            DIRECTORY,
+            filter_condition=Tenant.is_active == True,
+            limit=TENANT_DIRECTORY_LIMIT,  # noqa: E712
         )
     ]
     if settings.TENANT_CACHE_SECONDS > 0:
