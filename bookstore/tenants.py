@@ -129,8 +129,8 @@ def tenants_list_active() -> list[TenantListing]:
         TenantListing(tenant_id=tenant.tenant_id, name=tenant.name)
         for tenant in Tenant.directory_index.query(
             DIRECTORY,
-            filter_condition=Tenant.is_active == True,
-            limit=TENANT_DIRECTORY_LIMIT,  # noqa: E712
+            filter_condition=Tenant.is_active == True,  # noqa: E712 (a PynamoDB condition, not a comparison)
+            limit=TENANT_DIRECTORY_LIMIT,
         )
     ]
     if settings.TENANT_CACHE_SECONDS > 0:

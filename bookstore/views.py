@@ -52,8 +52,9 @@ def _group(route: str) -> str:
 def api_index(request) -> dict[str, dict[str, str]]:
     """Every named URL of the project, grouped, as absolute URLs (`{param}` where the path takes one)."""
     groups: dict[str, dict[str, str]] = {}
+    base = request.build_absolute_uri("/")  # routes are appended as they are: `{book_id}` stays readable
     for name, route in _named_routes(get_resolver().url_patterns):
-        groups.setdefault(_group(route), {})[name] = request.build_absolute_uri(f"/{route}")
+        groups.setdefault(_group(route), {})[name] = base + route
     return groups
 
 

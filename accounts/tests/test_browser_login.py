@@ -1,7 +1,11 @@
 """The browsable API's cookie login (accounts/browser.py)."""
 
+import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
+
+from accounts.tokens import token_refresh
+from bookstore.errors import ApplicationError
 
 LOGIN_PAGE = "/api/auth/login/"
 PROFILE = "/api/v1/users/profile"
@@ -87,3 +91,28 @@ def test_logout_clears_the_cookie(customer, password):
     assert response.status_code == 302
     assert response.cookies[settings.JWT_COOKIE_NAME].value == ""
     assert client.get(PROFILE).status_code == 401
+
+
+def test_browser_logout_revokes_the_refresh_token(tenant, customer, password):
+    client = APIClient(enforce_csrf_checks=True)
+    client.get("/api/auth/login/")
+    client.post(
+        "/api/auth/login/",
+        {
+            "tenant_id": "tenant1",
+            "email": customer.email,
+            "password": password,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
+    )
+    refresh = client.cookies[settings.JWT_REFRESH_COOKIE_NAME]
+    assert refresh["httponly"]
+    assert refresh["path"] == "/api/auth/logout/"
+    token_refresh(refresh=refresh.value)  # valid before logout
+
+    response = client.post("/api/auth/logout/", {"csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    assert response.status_code == 302
+    with pytest.raises(ApplicationError) as exc:
+        token_refresh(refresh=refresh.value)
+    assert exc.value.code == "token_revoked"
+    assert client.get("/api/v1/users/profile").status_code == 401
