@@ -4,11 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-e2e lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# playwright (PyPI) drives Debian's chromium: it must never download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 $(STAMP): $(BIN)/python requirements.txt requirements-local.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -20,6 +23,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
+
+# A person in a browser: headless chromium (apt-get install chromium) against a `make run` server
+# on free ports; screenshots of every step land in e2e/screenshots/.
+test-e2e: $(STAMP)
+	$(BIN)/python -m pytest e2e --confcutdir=e2e -p no:cacheprovider
 
 # ruff's rules, ruff's format, and the import-linter layers contract (pyproject.toml).
 lint: $(STAMP)

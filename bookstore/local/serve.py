@@ -10,7 +10,7 @@ commands in another terminal reach the same emulator on EMULATOR_PORT (default 5
 import os
 import threading
 
-DEMO_BOOKS = 300
+DEMO_BOOKS = int(os.environ.get("BOOKSTORE_DEMO_BOOKS", "300"))  # the browser tests seed fewer
 # How often `make run` runs the scheduled jobs a stage runs from Zappa's schedule events.
 JOBS_INTERVAL_SECONDS = 300
 DEMO_TENANTS = (

@@ -1,0 +1,109 @@
+"""The server and browser of the browser tests: `bookstore.local.serve` on free ports, headless chromium.
+
+The server is what `make run` starts (its own emulator, the demo tenants and books), on free
+loopback ports. The browser is Debian's `chromium` package (CHROMIUM overrides the path):
+playwright never downloads one. Each test gets a fresh profile, and `shot(name)` saves a
+screenshot into e2e/screenshots/ (ignored by git).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_SECONDS = 240
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory):
+    """A `make run` server with the demo data, on free ports; stopped after the session."""
+    address = f"127.0.0.1:{_free_port()}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bookstore.settings.local",
+        "RUN_ADDRESS": address,
+        "EMULATOR_PORT": str(_free_port()),
+        "BOOKSTORE_DEMO_BOOKS": "40",
+        "DJANGO_DEBUG": "false",
+    }
+    log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "bookstore.local.serve"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    url = f"http://{address}"
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"the server did not start; see {log.name}")
+        time.sleep(0.5)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture
+def page(playwright_session, tmp_path, request):
+    """A page of a fresh headless chromium profile."""
+    executable = os.environ.get("CHROMIUM") or shutil.which("chromium")
+    if not executable:
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium")
+    context = playwright_session.chromium.launch_persistent_context(
+        user_data_dir=tmp_path / "profile", executable_path=executable, headless=True, args=CHROMIUM_ARGS
+    )
+    page = context.pages[0] if context.pages else context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shot(page, request):
+    """`shot(name)`: a full-page screenshot, e2e/screenshots/<test>/<nn>-<name>.png."""
+    folder = SCREENSHOTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    count = iter(range(1, 100))
+
+    def take(name: str) -> Path:
+        path = folder / f"{next(count):02d}-{name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return take
