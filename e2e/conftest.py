@@ -50,7 +50,9 @@ def base_url(tmp_path_factory):
         "DJANGO_DEBUG": "false",
     }
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "bookstore.local.serve"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bookstore.local.serve"], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
     url = f"http://{address}"
     deadline = time.monotonic() + SERVER_START_SECONDS
     while True:
