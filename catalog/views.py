@@ -107,6 +107,8 @@ class AuthorListView(TenantAPIView):
 class BestsellerListView(TenantAPIView):
     """The tenant's best-selling books, optionally in one category (public)."""
 
+    filter_serializer = s.BestsellerListParams
+
     @extend_schema(parameters=[s.BestsellerListParams], responses={200: paginated(s.BestsellerOutputSerializer)})
     def get(self, request):
         params = s.BestsellerListParams(data=request.query_params)
