@@ -58,10 +58,9 @@ class BookstoreAPIView(APIView):
         self._headers_from_form(request)
         super().initial(request, *args, **kwargs)
 
-    @staticmethod
-    def _headers_from_form(request) -> None:
+    def _headers_from_form(self, request) -> None:
         """A header the browsable API's form sent as a hidden field; a real header always wins."""
-        if not (request.content_type or "").startswith(FORM_MEDIA_TYPES):
+        if not self.idempotent_form or not (request.content_type or "").startswith(FORM_MEDIA_TYPES):
             return
         for field, meta_key in FORM_HEADER_FIELDS.items():
             value = request.data.get(field)
