@@ -5,16 +5,19 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from accounts.emails import normalize_email
 from accounts.errors import AccountsError
 from accounts.models import Favorite, Preferences, User, WishlistItem
 from accounts.selectors import ListedBook, user_find_by_email, user_get
-from bookstore.authentication import ROLE_ADMIN, ROLE_CUSTOMER
+from bookstore.authentication import ROLE_ADMIN, ROLE_CUSTOMER, ROLES
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import put_if_absent
 from bookstore.dynamodb.transactions import LabelledTransaction, failed_condition
-from bookstore.errors import ApplicationError
+from bookstore.errors import ApplicationError, CommonError
 from bookstore.ids import canonical_id
 from bookstore.models import Tenant, UniqueKey
 from bookstore.tenants import tenant_create, tenant_is_active, tenant_require_active
@@ -41,6 +44,46 @@ def tenant_create_with_admin(
             tenant_id=tenant_id, email=admin_email, password=admin_password, role=ROLE_ADMIN, first_name="Admin"
         )
     return TenantOpened(tenant=result.tenant, created=True, admin=admin)
+
+
+@dataclass(frozen=True)
+class UserAdded:
+    user: User
+    created: bool
+
+
+def user_add(
+    *, tenant_id: str, email: str, password: str, role: str = ROLE_CUSTOMER, first_name: str = "", last_name: str = ""
+) -> UserAdded:
+    """An operator adds a user (admin or customer) to an existing, active tenant; idempotent.
+
+    An email already registered in the tenant is returned as it is (`created=False`): its
+    role and password are not changed. The password must pass Django's validators.
+    """
+    if role not in ROLES:
+        raise ApplicationError(CommonError.VALIDATION, details={"role": [f"One of: {', '.join(ROLES)}."]})
+    tenant_require_active(tenant_id=tenant_id)
+    try:
+        validate_email(normalize_email(email))
+    except ValidationError as exc:
+        raise ApplicationError(CommonError.VALIDATION, details={"email": exc.messages}) from exc
+    existing = user_find_by_email(tenant_id=tenant_id, email=normalize_email(email))
+    if existing is not None:
+        return UserAdded(user=existing, created=False)
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise ApplicationError(CommonError.VALIDATION, details={"password": exc.messages}) from exc
+    try:
+        user = user_create(
+            tenant_id=tenant_id, email=email, password=password, role=role, first_name=first_name, last_name=last_name
+        )
+    except ApplicationError as exc:
+        if exc.code != AccountsError.EMAIL_TAKEN:
+            raise
+        # Added by someone else a moment ago (the email GSI is eventually consistent).
+        return UserAdded(user=user_find_by_email(tenant_id=tenant_id, email=normalize_email(email)), created=False)
+    return UserAdded(user=user, created=True)
 
 
 def user_register(*, tenant_id: str, email: str, password: str, first_name: str = "", last_name: str = "") -> User:

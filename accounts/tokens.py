@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.errors import AccountsError
@@ -25,6 +25,8 @@ def tokens_for_user(user: User) -> dict[str, str]:
 def _valid_refresh_token(raw: str) -> RefreshToken:
     try:
         token = RefreshToken(raw)
+    except ExpiredTokenError as exc:
+        raise ApplicationError(CommonError.TOKEN_EXPIRED, "The refresh token has expired: log in again.") from exc
     except TokenError as exc:
         raise ApplicationError(CommonError.INVALID_TOKEN) from exc
     if "tenant_id" not in token or "user_id" not in token:

@@ -94,8 +94,8 @@ def run() -> list[Row]:
             tenant_id = f"bench-{size}"
             tenant_create(tenant_id=tenant_id, name=tenant_id)
             admin = client_for_new_user(tenant_id, f"admin@{tenant_id}.example.com", role="admin")
-            calls, ms = counter.measure(lambda t=tenant_id, n=size: catalog_seed(tenant_id=t, count=n, seed=SEED))
-            seed_row = Row(f"seed_catalog --count {size}", size, sum(calls.values()), describe(calls), ms)
+            calls, ms = counter.measure(lambda t=tenant_id, n=size: catalog_seed(tenant_id=t, target=n, seed=SEED))
+            seed_row = Row(f"seed_catalog --target {size}", size, sum(calls.values()), describe(calls), ms)
             for name, request in _requests(admin, tenant_id):
                 request()  # warm: tenant cache, table descriptions
                 samples = [counter.measure(request) for _ in range(REPEATS)]

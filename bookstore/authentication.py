@@ -1,7 +1,9 @@
 """JWT authentication: stateless users built from token claims, from a header or a cookie.
 
 Tokens carry user_id, tenant_id and role (and the email, for display), so no request
-reads the users table to authenticate. The browsable API stores the access token in an HttpOnly cookie; requests
+reads the users table to authenticate. An expired token is `token_expired` (refresh it);
+any other bad token is `invalid_token`. The browsable API stores the access token in an
+HttpOnly cookie; requests
 authenticated that way must pass Django's CSRF check, as session logins do.
 """
 
@@ -10,7 +12,11 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.functional import cached_property
 from rest_framework import exceptions
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.models import TokenUser
+from rest_framework_simplejwt.settings import api_settings
+
+from bookstore.errors import CommonError, TokenExpired
 
 ROLE_CUSTOMER = "customer"
 ROLE_ADMIN = "admin"
@@ -41,9 +47,23 @@ class TenantUser(TokenUser):
 class TenantJWTAuthentication(JWTStatelessUserAuthentication):
     """`Authorization: Bearer <access token>`; a token without a tenant claim is refused."""
 
+    def get_validated_token(self, raw_token: bytes):
+        """The access token, or `token_expired` when only its age is wrong, or `invalid_token`."""
+        expired = False
+        for token_class in api_settings.AUTH_TOKEN_CLASSES:
+            try:
+                return token_class(raw_token)
+            except ExpiredTokenError:
+                expired = True
+            except TokenError:
+                pass
+        if expired:
+            raise TokenExpired()
+        raise exceptions.AuthenticationFailed(CommonError.INVALID_TOKEN.message, code=CommonError.INVALID_TOKEN.value)
+
     def get_user(self, validated_token):
         if "tenant_id" not in validated_token:
-            raise exceptions.AuthenticationFailed("Token has no tenant.", code="token_not_valid")
+            raise exceptions.AuthenticationFailed("Token has no tenant.", code=CommonError.INVALID_TOKEN.value)
         return super().get_user(validated_token)
 
 

@@ -12,7 +12,6 @@ from typing import Any
 import botocore.exceptions
 from rest_framework import exceptions
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +31,8 @@ class CommonError(ErrorCode):
     VALIDATION = ("validation_error", 400, "Some fields are invalid.")
     BAD_REQUEST = ("bad_request", 400, "The request is malformed.")
     NOT_AUTHENTICATED = ("not_authenticated", 401, "Authentication credentials were not provided.")
-    INVALID_TOKEN = ("invalid_token", 401, "The token is invalid or expired.")
+    INVALID_TOKEN = ("invalid_token", 401, "The token is not valid.")
+    TOKEN_EXPIRED = ("token_expired", 401, "The token has expired: get a new access token from users/token/refresh.")
     PERMISSION_DENIED = ("permission_denied", 403, "You do not have permission to perform this action.")
     NOT_FOUND = ("not_found", 404, "Not found.")
     METHOD_NOT_ALLOWED = ("method_not_allowed", 405, "Method not allowed.")
@@ -60,6 +60,13 @@ class ApplicationError(Exception):
         self.headers = headers or {}
 
 
+class TokenExpired(exceptions.AuthenticationFailed):
+    """A well-formed, correctly signed token past its `exp`: the client should refresh, not log in again."""
+
+    default_detail = CommonError.TOKEN_EXPIRED.message
+    default_code = CommonError.TOKEN_EXPIRED.value
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict:
     return {"error": {"code": code, "message": message, "details": details if details is not None else {}}}
 
@@ -69,6 +76,7 @@ _DRF_CODES = {
     exceptions.ValidationError: CommonError.VALIDATION,
     exceptions.ParseError: CommonError.BAD_REQUEST,
     exceptions.NotAuthenticated: CommonError.NOT_AUTHENTICATED,
+    TokenExpired: CommonError.TOKEN_EXPIRED,  # before its base class: the first match wins
     exceptions.AuthenticationFailed: CommonError.INVALID_TOKEN,
     exceptions.PermissionDenied: CommonError.PERMISSION_DENIED,
     exceptions.NotFound: CommonError.NOT_FOUND,
@@ -139,6 +147,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response(
             error_body(exc.code.value, exc.message, exc.details), status=exc.code.http_status, headers=exc.headers
         )
+    # Imported here: rest_framework.views resolves the authentication classes, which import this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -537,8 +537,8 @@ def _synthetic_record(rng: random.Random, authors: list[tuple[str, str]]) -> dic
     }
 
 
-def seed_records(*, count: int, seed: int) -> Iterator[dict[str, Any]]:
-    """`count` book records with distinct ISBNs: the curated core first, then synthetic ones.
+def seed_records(*, count: int | None, seed: int) -> Iterator[dict[str, Any]]:
+    """`count` book records (endless with None) with distinct ISBNs: the curated core first, then synthetic ones.
 
     The same seed always gives the same records, so re-running a seed finds them all
     already claimed.
@@ -547,13 +547,13 @@ def seed_records(*, count: int, seed: int) -> Iterator[dict[str, Any]]:
     seen: set[str] = set()
     produced = 0
     for book in CURATED_BOOKS:
-        if produced == count:
+        if count is not None and produced == count:
             return
         seen.add(to_isbn13(book.isbn))
         produced += 1
         yield _curated_record(book, rng)
     authors = _author_pool(rng)
-    while produced < count:
+    while count is None or produced < count:
         record = _synthetic_record(rng, authors)
         if to_isbn13(record["isbn"]) in seen:
             continue

@@ -181,8 +181,18 @@ def categories_list(*, tenant_id: str) -> list[BookFacet]:
     return list(BookFacet.query(partition, filter_condition=BookFacet.book_count > 0))
 
 
+def catalog_size(*, tenant_id: str) -> int:
+    """How many active books the tenant sells: the sum of its category counts (one Query)."""
+    return sum(int(facet.book_count) for facet in categories_list(tenant_id=tenant_id))
+
+
 def authors_list(*, tenant_id: str, prefix: str = "", limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page:
-    """A page of the authors with active books whose name starts with `prefix` (case- and accent-insensitive)."""
+    """A page of the authors with active books whose full name starts with `prefix` (case- and accent-insensitive).
+
+    The prefix is matched against the start of the whole name (`gab` finds "Gabriel García
+    Márquez", `gar` does not): a `begins_with` on the facet's sort key, one Query. Finding a
+    word inside a name is the search endpoints' job.
+    """
     folded = keys.name_key(prefix)
     return query_page(
         BookFacet,

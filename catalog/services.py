@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from pynamodb.expressions.update import Action
@@ -25,7 +26,7 @@ from catalog.errors import CatalogError
 from catalog.isbn import clean_isbn, to_isbn13
 from catalog.models import Book, BookFacet
 from catalog.seed_data import seed_records
-from catalog.selectors import book_get, isbn_claim_key
+from catalog.selectors import book_get, catalog_size, isbn_claim_key
 
 # The fields an admin may set; the rest (ids, keys, version, timestamps) are the server's.
 EDITABLE_FIELDS = frozenset(
@@ -231,6 +232,7 @@ def _book_apply(book: Book, changes: dict[str, Any]) -> Book:
 class SeedResult:
     created: int
     skipped: int
+    total: int  # active books in the catalogue afterwards
 
 
 def _claimed_isbns(*, tenant_id: str, isbns: Iterable[str]) -> set[str]:
@@ -240,36 +242,41 @@ def _claimed_isbns(*, tenant_id: str, isbns: Iterable[str]) -> set[str]:
 
 
 def catalog_seed(
-    *, tenant_id: str, count: int, seed: int = 0, on_progress: Callable[[int], None] | None = None
+    *, tenant_id: str, target: int, seed: int = 0, on_progress: Callable[[int], None] | None = None
 ) -> SeedResult:
-    """Write `count` books (curated, then synthetic from `seed`) with batch writes; safe to re-run.
+    """Add books until the tenant's catalogue holds `target` active books; safe to re-run.
 
-    A book's id derives from tenant and ISBN, and ISBNs already claimed in the tenant are
-    skipped, so a second run with the same seed writes nothing. Per chunk: one BatchGet of
-    the claims, then BatchWrites of the books and of their claims. The category and author
-    counts are summed in memory and ADDed at the end (ADD, not Put, so writes made through
-    the API meanwhile are not lost). An interrupted run can leave counts short for the books
-    it wrote; it never double-counts, because re-runs skip those books.
+    `target` is the catalogue's size afterwards, not a number to add: a catalogue that
+    already holds `target` books gets none. Books come from the curated core, then synthetic
+    ones from `seed`; a book's id derives from tenant and ISBN, and ISBNs already claimed in
+    the tenant are skipped (counted in `skipped`). Per chunk: one BatchGet of the claims,
+    then BatchWrites of the books and of their claims. The category and author counts are
+    summed in memory and ADDed at the end (ADD, not Put, so writes made through the API
+    meanwhile are not lost). An interrupted run can leave counts short for the books it
+    wrote; it never double-counts, because re-runs skip those books.
     """
     tenant_require_active(tenant_id=tenant_id)
-    records = list(seed_records(count=count, seed=seed))
+    before = catalog_size(tenant_id=tenant_id)
+    missing = max(0, target - before)
+    records = seed_records(count=None, seed=seed)
     started = now()
     facet_counts: Counter[tuple[str, str]] = Counter()
     facet_names: dict[tuple[str, str], str] = {}
-    created = 0
-    for start in range(0, len(records), SEED_CHUNK):
-        chunk = records[start : start + SEED_CHUNK]
+    created = skipped = 0
+    while created < missing:
+        chunk = list(islice(records, min(SEED_CHUNK, missing - created)))
         claimed = _claimed_isbns(tenant_id=tenant_id, isbns=(to_isbn13(r["isbn"]) for r in chunk))
         books = []
-        for offset, record in enumerate(chunk):
+        for record in chunk:
             isbn13 = to_isbn13(record["isbn"])
             if isbn13 in claimed:
+                skipped += 1
                 continue
             book = _book_build(
                 tenant_id=tenant_id,
                 book_id=str(uuid.uuid5(SEED_NAMESPACE, f"{tenant_id}:{isbn13}")),
                 # Spread over the past, a minute apart, so "newest" has a meaningful order.
-                created_at=started - timedelta(minutes=len(records) - start - offset),
+                created_at=started - timedelta(minutes=missing - created - len(books)),
                 version=1,
                 **record,
             )
@@ -285,10 +292,10 @@ def catalog_seed(
                 batch.save(UniqueKey(key=isbn_claim_key(tenant_id=tenant_id, isbn=book.isbn), owner_id=book.book_id))
         created += len(books)
         if on_progress:
-            on_progress(len(chunk))
+            on_progress(len(books))
     for (kind, folded), delta in facet_counts.items():
         facet, actions = _facet_add(
             tenant_id=tenant_id, kind=kind, folded=folded, delta=delta, name=facet_names[(kind, folded)]
         )
         facet.update(actions=actions)
-    return SeedResult(created=created, skipped=len(records) - created)
+    return SeedResult(created=created, skipped=skipped, total=before + created)

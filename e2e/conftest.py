@@ -47,6 +47,8 @@ def base_url(tmp_path_factory):
         "RUN_ADDRESS": address,
         "EMULATOR_PORT": str(_free_port()),
         "BOOKSTORE_DEMO_BOOKS": "40",
+        # Its stack file and data lake stay out of the developer's `.local/` (a `make run` may be running).
+        "LOCAL_STATE_DIR": str(tmp_path_factory.mktemp("state")),
         "DJANGO_DEBUG": "false",
     }
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w")

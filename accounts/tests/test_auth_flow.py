@@ -139,7 +139,7 @@ def test_malformed_json_is_a_400(api_client, tenant):
     assert response.json()["error"]["code"] == "bad_request"
 
 
-def test_forged_expired_and_wrongly_typed_tokens_are_401(customer, api_client):
+def test_forged_and_wrongly_typed_tokens_are_401_invalid_token(customer, api_client):
     from accounts.tokens import tokens_for_user
 
     tokens = tokens_for_user(customer)
@@ -147,11 +147,41 @@ def test_forged_expired_and_wrongly_typed_tokens_are_401(customer, api_client):
     forged = f"{header}.{payload}.{signature[::-1]}"
     expired = AccessToken(tokens["access"])
     expired.set_exp(lifetime=-timedelta(seconds=1))
-    for token in (forged, str(expired), tokens["refresh"], "garbage"):
+    header, payload, signature = str(expired).split(".")
+    forged_expired = f"{header}.{payload}.{signature[::-1]}"  # expiry is only believed of a genuine token
+    for token in (forged, forged_expired, tokens["refresh"], "garbage"):
         api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         response = api_client.get(PROFILE)
         assert response.status_code == 401, token
-        assert response.json()["error"]["code"] == "invalid_token"
+        error = response.json()["error"]
+        assert (error["code"], error["message"]) == ("invalid_token", "The token is not valid.")
+
+
+def test_an_expired_access_token_is_401_token_expired(customer, api_client):
+    from accounts.tokens import tokens_for_user
+
+    expired = AccessToken(tokens_for_user(customer)["access"])
+    expired.set_exp(lifetime=-timedelta(seconds=1))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {expired}")
+    response = api_client.get(PROFILE)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_expired"
+    assert "users/token/refresh" in response.json()["error"]["message"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_expired_refresh_token_is_401_token_expired(customer, api_client):
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from accounts.tokens import tokens_for_user
+
+    expired = RefreshToken(tokens_for_user(customer)["refresh"])
+    expired.set_exp(lifetime=-timedelta(seconds=1))
+    response = api_client.post(REFRESH, {"refresh": str(expired)}, format="json")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_expired"
 
 
 def test_refresh_with_access_token_or_garbage_is_401(customer, api_client):

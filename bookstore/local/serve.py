@@ -2,43 +2,45 @@
 
 The stream poller (`consume_streams`) runs in a background thread with a short poll
 interval, so the stream handlers (search index, data lake, best-sellers) follow every
-write as the Lambda event source mappings do on AWS. Everything runs in this one
-process, so Ctrl-C stops it all. While it runs, `manage.py`
-commands in another terminal reach the same emulator on EMULATOR_PORT (default 5005).
+write as the Lambda event source mappings do on AWS. Everything runs in this one process,
+so Ctrl-C stops it all. Where each server listens is recorded in the local stack file
+(`.local/stack.json`), so `manage.py` commands in another terminal reach this stack
+without exporting its ports. The emulator listens on EMULATOR_PORT
+(default 5005) and the API on RUN_ADDRESS (default 127.0.0.1:8000).
 """
 
 import os
 import threading
 
-DEMO_BOOKS = int(os.environ.get("BOOKSTORE_DEMO_BOOKS", "300"))  # the browser tests seed fewer
 # How often `make run` runs the scheduled jobs a stage runs from Zappa's schedule events.
 JOBS_INTERVAL_SECONDS = 300
-DEMO_TENANTS = (
-    ("tenant1", "Demo Bookshop One", "admin@tenant1.example.com", "tenant1-admin-pass"),
-    ("tenant2", "Demo Bookshop Two", "admin@tenant2.example.com", "tenant2-admin-pass"),
-)
+DEFAULT_EMULATOR_PORT = "5005"
+DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings.local")
+    # This process starts the stack: it must not follow the file of another one that is running.
+    os.environ.setdefault("EMULATOR_PORT", DEFAULT_EMULATOR_PORT)
     import django
     from django.conf import settings
     from django.core.management import call_command
 
     django.setup()
+    from bookstore.local.demo import demo_credentials, demo_setup
     from bookstore.local.emulator import start_emulator
+    from bookstore.local.stack import STACK_FILE, stack_clear, stack_record
 
-    address = os.environ.get("RUN_ADDRESS", "127.0.0.1:8000")
+    address = os.environ.get("RUN_ADDRESS", DEFAULT_ADDRESS)
     emulator = start_emulator(port=settings.EMULATOR_PORT)
+    stack_record(emulator=settings.DYNAMODB_ENDPOINT_URL, api=f"http://{address}")
     print(f"Emulator (DynamoDB, Streams, S3, Glue) on {settings.DYNAMODB_ENDPOINT_URL}")
+    print(f"Stack recorded in {STACK_FILE}: manage.py in another terminal uses it.")
+    print("Data lives in the emulator's memory: it is gone when this process stops.")
     try:
-        call_command("create_tables")
-        for tenant_id, name, email, password in DEMO_TENANTS:
-            call_command("create_tenant", tenant_id, name=name, admin_email=email, admin_password=password)
-            call_command("seed_catalog", tenant=tenant_id, count=DEMO_BOOKS, seed=0)
+        demo_setup()
         print("\nDemo admin accounts:")
-        for tenant_id, _, email, password in DEMO_TENANTS:
-            print(f"  tenant_id={tenant_id}  email={email}  password={password}")
+        print(demo_credentials())
         # A daemon thread: it ends with the process (bookstore imports no app, so it goes through the command).
         poller = threading.Thread(target=call_command, args=("consume_streams",), name="stream-poller", daemon=True)
         poller.start()
@@ -49,6 +51,7 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        stack_clear()
         emulator.stop()
 
 

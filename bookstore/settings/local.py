@@ -1,16 +1,23 @@
 """The embedded default: everything on loopback, DynamoDB served by the patched moto emulator.
 
-`make run` starts the emulator on EMULATOR_PORT; `manage.py` uses these settings by default,
-so commands in another terminal talk to the same emulator.
+`make run` starts the emulator and records its URL in the local stack file
+(`.local/stack.json`, see `bookstore/local/stack.py`). `manage.py` uses these settings by
+default, so a command in another terminal finds the running stack. The environment wins over
+the file: `DYNAMODB_ENDPOINT_URL`, else `EMULATOR_PORT`, else the stack file, else port 5005.
 """
+
+from bookstore.local.stack import stack_read
 
 from .base import *  # noqa: F403
 from .base import env, env_int
 
 DEBUG = env("DJANGO_DEBUG", "true").lower() == "true"
 STAGE = env("BOOKSTORE_STAGE", "local")
+LOCAL_STACK = {} if env("DYNAMODB_ENDPOINT_URL") or env("EMULATOR_PORT") else stack_read()
 EMULATOR_PORT = env_int("EMULATOR_PORT", 5005)
-DYNAMODB_ENDPOINT_URL = env("DYNAMODB_ENDPOINT_URL", f"http://127.0.0.1:{EMULATOR_PORT}")
+DYNAMODB_ENDPOINT_URL = (
+    env("DYNAMODB_ENDPOINT_URL") or LOCAL_STACK.get("emulator") or f"http://127.0.0.1:{EMULATOR_PORT}"
+)
 AWS_ENDPOINT_URL = DYNAMODB_ENDPOINT_URL  # Streams, Lambda and SQS: the same emulator
 AWS_REGION = env("AWS_REGION", "us-east-1")
 AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", "local")

@@ -21,7 +21,7 @@ def cached_tenant(settings, tenant, api_client):
 
 @pytest.mark.parametrize("size", [100, 1000])
 def test_a_listing_page_is_one_query_at_any_catalogue_size(cached_tenant, api_client, dynamodb_calls, size):
-    catalog_seed(tenant_id=cached_tenant.tenant_id, count=size, seed=3)
+    catalog_seed(tenant_id=cached_tenant.tenant_id, target=size, seed=3)
     dynamodb_calls.clear()
 
     first = api_client.get(BOOKS, {"limit": 20}, HTTP_X_TENANT_ID=cached_tenant.tenant_id)

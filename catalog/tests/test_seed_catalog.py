@@ -24,31 +24,42 @@ def assert_counts_match_the_books(tenant_id="tenant1"):
 
 
 def test_seeding_twice_creates_no_duplicates_and_keeps_counts_exact(tenant, capsys):
-    call_command("seed_catalog", tenant="tenant1", count=120, seed=3)
-    assert "120 books created, 0 already there" in capsys.readouterr().out
+    call_command("seed_catalog", tenant="tenant1", target=120, seed=3)
+    assert "120 books added (0 ISBNs already there); the catalogue holds 120" in capsys.readouterr().out
     first = {b.book_id: b.isbn for b in stored_books()}
     assert len(first) == 120
     assert_counts_match_the_books()
 
-    call_command("seed_catalog", tenant="tenant1", count=120, seed=3)
-    assert "0 books created, 120 already there" in capsys.readouterr().out
+    call_command("seed_catalog", tenant="tenant1", target=120, seed=3)
+    assert "0 books added (0 ISBNs already there); the catalogue holds 120" in capsys.readouterr().out
     assert {b.book_id: b.isbn for b in stored_books()} == first
     assert_counts_match_the_books()
 
 
+def test_target_is_the_catalogue_size_not_a_number_to_add(tenant, book_factory):
+    book_factory()  # a book added through the API counts towards the target
+    result = catalog_seed(tenant_id="tenant1", target=30, seed=0)
+    assert (result.created, result.total) == (29, 30)
+    assert len(stored_books()) == 30
+
+    assert catalog_seed(tenant_id="tenant1", target=10, seed=0).created == 0  # already above it
+    assert_counts_match_the_books()
+
+
 def test_another_seed_adds_only_new_isbns(tenant):
-    catalog_seed(tenant_id="tenant1", count=100, seed=1)
-    result = catalog_seed(tenant_id="tenant1", count=100, seed=2)
+    catalog_seed(tenant_id="tenant1", target=100, seed=1)
+    result = catalog_seed(tenant_id="tenant1", target=150, seed=2)
 
     books = stored_books()
     isbns = [to_isbn13(b.isbn) for b in books]
-    assert len(isbns) == len(set(isbns)) == 100 + result.created
+    assert len(isbns) == len(set(isbns)) == 150
+    assert result.created == 50
     assert result.skipped >= 68  # the curated core was already there
     assert_counts_match_the_books()
 
 
 def test_seeded_books_are_claimed_listed_and_editable(tenant):
-    catalog_seed(tenant_id="tenant1", count=30, seed=0)
+    catalog_seed(tenant_id="tenant1", target=30, seed=0)
     record = next(seed_records(count=1, seed=0))
 
     claim = UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn=record["isbn"]))
@@ -63,12 +74,12 @@ def test_seeding_skips_an_isbn_already_added_through_the_api(tenant):
     book_create(
         tenant_id="tenant1", isbn=record["isbn"], title="Mine", author="Me", category="Fiction", price=record["price"]
     )
-    result = catalog_seed(tenant_id="tenant1", count=5, seed=0)
-    assert (result.created, result.skipped) == (4, 1)
+    result = catalog_seed(tenant_id="tenant1", target=5, seed=0)
+    assert (result.created, result.skipped, result.total) == (4, 1, 5)
     assert len(stored_books()) == 5
     assert_counts_match_the_books()
 
 
 def test_seeding_an_unknown_tenant_fails_cleanly(emulator):
     with pytest.raises(CommandError, match="Tenant not found"):
-        call_command("seed_catalog", tenant="nobody", count=5)
+        call_command("seed_catalog", tenant="nobody", target=5)

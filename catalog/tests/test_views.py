@@ -228,7 +228,7 @@ def collect(client, query: str) -> tuple[list[str], list[int]]:
 
 
 def test_walking_250_books_over_http_has_no_duplicates_and_no_gaps(api_client, tenant):
-    catalog_seed(tenant_id="tenant1", count=250, seed=5)
+    catalog_seed(tenant_id="tenant1", target=250, seed=5)
     everything = {b.book_id: b for b in Book.scan(Book.tenant_id == "tenant1")}  # test-only ground truth
 
     ids, sizes = collect(api_client, "limit=20")

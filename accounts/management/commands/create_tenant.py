@@ -7,7 +7,10 @@ from bookstore.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "Create a tenant (and optionally its first admin). An existing tenant is reported and left unchanged."
+    help = (
+        "Create a tenant (and optionally its first admin). An existing tenant is reported and left unchanged; "
+        "add users to it with create_user."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("tenant_id", help="Slug: 3-40 lowercase letters, digits or hyphens.")
@@ -26,6 +29,10 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.message} {exc.details or ''}".strip()) from exc
         if not result.created:
             self.stdout.write(self.style.WARNING(f"Tenant '{tenant_id}' already exists; nothing changed."))
+            self.stdout.write(
+                f"To add an admin to it: python manage.py create_user --tenant {tenant_id} "
+                f"--email {admin_email or 'EMAIL'} --role admin"
+            )
             return
         self.stdout.write(self.style.SUCCESS(f"Created tenant '{tenant_id}' ({name})."))
         if result.admin:

@@ -1,32 +1,43 @@
-"""Seed a tenant's catalogue with real and synthetic books."""
+"""Seed a tenant's catalogue with real and synthetic books, up to a target size."""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from bookstore.errors import ApplicationError
+from catalog.selectors import catalog_size
 from catalog.services import catalog_seed
 
 
 class Command(BaseCommand):
     help = (
-        "Write COUNT books into a tenant's catalogue: a curated core of real Spanish and English titles, "
-        "then synthetic ones reproducible with --seed. Safe to re-run: ISBNs already in the catalogue are skipped."
+        "Add books to a tenant's catalogue until it holds --target active books: a curated core of real "
+        "Spanish and English titles first, then synthetic ones reproducible with --seed. Safe to re-run: "
+        "a catalogue already at the target gets nothing, and ISBNs already in it are skipped."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--tenant", required=True, help="Id of an existing, active tenant.")
-        parser.add_argument("--count", type=int, required=True, help="How many books to write (curated first).")
+        parser.add_argument(
+            "--target",
+            type=int,
+            required=True,
+            help="The catalogue's size afterwards, in active books (not a number to add).",
+        )
         parser.add_argument("--seed", type=int, default=0, help="Seed of the synthetic books (default 0).")
 
-    def handle(self, *args, tenant, count, seed, **options):
-        if count < 0:
-            raise CommandError("--count must be 0 or more.")
+    def handle(self, *args, tenant, target, seed, **options):
+        if target < 0:
+            raise CommandError("--target must be 0 or more.")
         try:
             # disable=None: no bar when the output is not a terminal (CI logs, make run).
-            with tqdm(total=count, unit="book", disable=None) as bar:
-                result = catalog_seed(tenant_id=tenant, count=count, seed=seed, on_progress=bar.update)
+            initial = min(target, catalog_size(tenant_id=tenant))
+            with tqdm(total=target, initial=initial, unit="book", disable=None) as bar:
+                result = catalog_seed(tenant_id=tenant, target=target, seed=seed, on_progress=bar.update)
         except ApplicationError as exc:
             raise CommandError(f"{exc.message} ({tenant})") from exc
         self.stdout.write(
-            self.style.SUCCESS(f"Seeded '{tenant}': {result.created} books created, {result.skipped} already there.")
+            self.style.SUCCESS(
+                f"Seeded '{tenant}': {result.created} books added ({result.skipped} ISBNs already there); "
+                f"the catalogue holds {result.total} active books."
+            )
         )
