@@ -79,10 +79,9 @@ def expectations(blocks: list[Block]) -> list[Expectation]:
         for offset, line in enumerate(block.lines):
             number = block.line + offset
             expect = EXPECT.search(line)
+            code_part = line[: expect.start()] if expect else line
             if line.lstrip().startswith("#"):
                 code_part = ""  # a comment line
-            else:
-                code_part = line[: expect.start()] if expect else line
             curls = len(CURL.findall(" " + code_part))
             if curls > 1 or (curls and pending is not None):
                 problems.append(f"README.md:{number}: one curl per command, each ending with `# → <status>`")
