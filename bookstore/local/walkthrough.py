@@ -20,7 +20,8 @@ from pathlib import Path
 README = Path(__file__).resolve().parent.parent.parent / "README.md"
 DEFAULT_BASE = "http://127.0.0.1:8000"
 FENCE = re.compile(r"^```(.*)$")
-EXPECT = re.compile(r"#\s*(?:→|->)\s*(\d{3})(?:\s+([a-z][a-z0-9_]*))?")
+# `# → 201`, `# → 409 isbn_taken` (one space before the code), `# → 200  free text` (two spaces, or ` — `).
+EXPECT = re.compile(r"#\s*(?:→|->)\s*(\d{3})(?: ([a-z][a-z0-9_]*)(?=\s|$))?")
 CURL = re.compile(r"(?:^|[\s;&|(`])curl\s")
 
 
