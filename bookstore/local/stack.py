@@ -35,10 +35,10 @@ def _pid_alive(pid: object) -> bool:
     return True
 
 
-def stack_read() -> dict:
+def stack_read(*, path: Path | None = None) -> dict:
     """The running stack's URLs, or {} when no `make run` is recorded (no file, unreadable, or stale)."""
     try:
-        stack = json.loads(STACK_FILE.read_text())
+        stack = json.loads((path or STACK_FILE).read_text())
     except (OSError, ValueError):
         return {}
     if not isinstance(stack, dict) or not _pid_alive(stack.get("pid")):
@@ -46,27 +46,29 @@ def stack_read() -> dict:
     return stack
 
 
-def stack_record(**urls: object) -> dict:
+def stack_record(*, path: Path | None = None, **urls: object) -> dict:
     """Merge these keys into the stack file (this process owns it) and return the whole record."""
+    path = path or STACK_FILE
     try:
-        current = json.loads(STACK_FILE.read_text())
+        current = json.loads(path.read_text())
     except (OSError, ValueError):
         current = {}
     if not isinstance(current, dict) or current.get("pid") != os.getpid():
         current = {"pid": os.getpid()}  # a stale or foreign record is replaced, not merged
     current.update(urls)
-    STACK_FILE.parent.mkdir(parents=True, exist_ok=True)
-    temporary = STACK_FILE.with_suffix(".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(current, indent=1) + "\n")
-    temporary.replace(STACK_FILE)  # atomic: a reader never sees half a file
+    temporary.replace(path)  # atomic: a reader never sees half a file
     return current
 
 
-def stack_clear() -> None:
+def stack_clear(*, path: Path | None = None) -> None:
     """Remove the stack file if this process wrote it (a second `make run` keeps its own)."""
+    path = path or STACK_FILE
     try:
-        if json.loads(STACK_FILE.read_text()).get("pid") == os.getpid():
-            STACK_FILE.unlink()
+        if json.loads(path.read_text()).get("pid") == os.getpid():
+            path.unlink()
     except (OSError, ValueError, AttributeError):
         pass
 
