@@ -26,7 +26,7 @@ def test_an_admin_added_to_an_existing_tenant_can_log_in_as_admin(tenant, api_cl
     )
 
     assert "Added admin 'boss@example.com' to 'tenant1'" in output
-    response = login(api_client, "boss@example.com", "long-password")
+    response = login(api_client, "boss@example.com", "a-long-password")
     assert response.status_code == 200
     assert response.json()["user"]["role"] == "admin"
 

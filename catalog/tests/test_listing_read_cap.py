@@ -7,7 +7,7 @@ from catalog.services import catalog_seed
 def test_a_rare_filter_returns_early_with_a_cursor_and_still_finds_every_match(
     tenant, api_client, book_factory, walk_pages, dynamodb_calls
 ):
-    catalog_seed(tenant_id=tenant.tenant_id, count=MAX_READ_PER_REQUEST + 300, seed=5)
+    catalog_seed(tenant_id=tenant.tenant_id, target=MAX_READ_PER_REQUEST + 300, seed=5)
     rare = book_factory(language="zu")  # the newest book: the first page finds it
     dynamodb_calls.clear()
 
