@@ -1,12 +1,12 @@
 """Run the README as a walkthrough: its ```bash blocks, in order, in one shell, checking each curl's status.
 
-The convention (README_CONVENTION in the notes, summarised in the README's own "Walkthrough"
-section): every ```bash block runs (```bash skip blocks and other languages do not); every
-`curl` command ends with `# → <status> [error_code]` on its last line. A `curl` function
-wrapped around the real one records the status, and stops the shell at the first answer that
-differs from the README, naming the README line. `bookstore/tests/test_readme.py` runs it
-against a live server on every `make test`; `python -m bookstore.local.walkthrough` runs it
-against the stack `make run` serves (it writes data: run it on a fresh stack).
+The convention (the README's section "The README is tested"): every ```bash block runs
+(```bash skip blocks and other languages do not); every `curl` command ends with
+`# → <status> [error_code]` on its last line. A `curl` function wrapped around the real one
+records the status, and stops the shell at the first answer that differs from the README,
+naming the README line. `bookstore/tests/test_readme.py` runs it against a live server on
+every `make test`; `python -m bookstore.local.walkthrough` runs it against the stack
+`make run` serves (it writes data: run it on a fresh stack).
 """
 
 import os
