@@ -103,3 +103,18 @@ def test_writes_carry_no_cache_headers(admin_client, book):
     assert response.status_code == 200
     assert "ETag" not in response
     assert "Cache-Control" not in response
+
+
+def test_the_tenant_in_the_query_string_is_public_too(api_client, tenant):
+    response = api_client.get(BOOKS, {"tenant_id": tenant.tenant_id})
+    assert response.status_code == 200
+    assert "public" in _directives(response)
+
+
+def test_a_tenant_picked_by_cookie_is_not_public(api_client, tenant, settings):
+    # A cache keyed on the URL and X-Tenant-ID would serve this shop's page to another.
+    api_client.cookies[settings.TENANT_COOKIE_NAME] = tenant.tenant_id
+    response = api_client.get(BOOKS)
+    assert response.status_code == 200
+    assert "public" not in _directives(response)
+    assert "private" in _directives(response)
