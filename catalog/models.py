@@ -13,6 +13,7 @@ from pynamodb.models import Model
 from bookstore.dynamodb.attributes import DecimalAttribute
 from bookstore.dynamodb.base import NEW_AND_OLD_IMAGES, BaseModel, TableMeta, table_name
 from bookstore.dynamodb.registry import register
+from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, TenantOwned
 
 # Every listing index projects the whole book, so one Query returns a full page.
 
@@ -150,6 +151,14 @@ class Book(BaseModel):
     """
 
     SORT_KEY = "BOOK"
+    TENANCY = TenantOwned(
+        pk=PREFIX,
+        tenant_id=EXACT,
+        catalog_key=PREFIX,
+        category_key=PREFIX,
+        author_key=PREFIX,
+        without_tenant=("sk", "listed_at", "price_key", "title_key"),
+    )
 
     class Meta(TableMeta):
         table_name = table_name("books")
@@ -214,6 +223,8 @@ class BookFacet(Model):
 
     class Meta(TableMeta):
         table_name = table_name("book_facets")
+
+    TENANCY = TenantOwned(pk=PREFIX, without_tenant=("sk",))
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
