@@ -269,6 +269,14 @@ class BookSales(Model):
 
     SORT_KEY = "SALES"
 
+    TENANCY = TenantOwned(
+        pk=PREFIX,
+        tenant_id=EXACT,
+        bestseller_key=PREFIX,
+        category_bestseller_key=PREFIX,
+        without_tenant=("sk", "units_sold"),
+    )
+
     class Meta(TableMeta):
         table_name = table_name("book_sales")
 
@@ -306,6 +314,8 @@ class CoPurchase(Model):
     book's top 20 partners (recommendations read them).
     """
 
+    TENANCY = TenantOwned(pk=PREFIX, without_tenant=("partner_id", "times"))
+
     class Meta(TableMeta):
         table_name = table_name("co_purchases")
 
@@ -326,6 +336,8 @@ class SalesMarker(Model):
     counters move once. The TTL forgets it after SALES_MARKER_TTL_DAYS, well past the
     stream's 24 h retention.
     """
+
+    TENANCY = TenantOwned(key=PREFIX)
 
     class Meta(TableMeta):
         table_name = table_name("sales_markers")

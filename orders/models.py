@@ -117,7 +117,9 @@ class Purchase(UserPartitionKeys, BaseModel):
         stream_view_type = NEW_AND_OLD_IMAGES
 
     SORT_PREFIX = "PURCHASE"
-    TENANCY = TenantOwned(pk=PREFIX, tenant_key=PREFIX, tenant_id=EXACT, without_tenant=("sk", "created_at"))
+    TENANCY = TenantOwned(
+        pk=PREFIX, tenant_key=PREFIX, tenant_id=EXACT, pending_key=PREFIX, without_tenant=("sk", "created_at")
+    )
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -164,6 +166,8 @@ class PurchaseTally(UserPartitionKeys, Model):
 
     SORT_PREFIX = "TALLY"
     TOTAL = "TOTAL"
+
+    TENANCY = TenantOwned(pk=PREFIX, without_tenant=("sk",))
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

@@ -16,7 +16,13 @@ from django.conf import settings
 from bookstore.dynamodb.base import connection
 from bookstore.dynamodb.exports import MANIFEST, encode_item
 from bookstore.dynamodb.registry import registered_models
-from bookstore.local.snapshots import SNAPSHOTS_KEPT, snapshot_restore, snapshot_save, snapshots_list
+from bookstore.local.snapshots import (
+    SNAPSHOTS_KEPT,
+    restore_follow_ups,
+    snapshot_restore,
+    snapshot_save,
+    snapshots_list,
+)
 
 REPO = Path(settings.BASE_DIR)
 
@@ -114,6 +120,27 @@ def test_a_damaged_newest_snapshot_falls_back_to_the_one_before(world, tmp_path,
 
     assert restored.path == older
     assert all_items() == expected
+
+
+def test_after_a_restore_the_poller_starts_after_the_restored_items(
+    consume_streams, lake_rows, world, tmp_path, placed_order, book_factory
+):
+    assert consume_streams() != "Processed 0 records.\n"
+    rows = lake_rows()
+    assert len(rows) == 1
+    snapshot_save(directory=tmp_path)
+    empty_tables()  # a fresh emulator: no items, no checkpoints
+
+    snapshot_restore(directory=tmp_path)
+    assert "consume_streams" in restore_follow_ups()
+
+    assert consume_streams() == "Processed 0 records.\n"  # the restored items are not new purchases
+    assert lake_rows() == rows
+    new = placed_order(world, book_factory())  # with the cart's line: two lines
+    assert consume_streams() != "Processed 0 records.\n"
+    after = lake_rows()
+    assert [r for r in after if r["purchase_id"] != new.purchase_id] == rows
+    assert sorted(r["line"] for r in after if r["purchase_id"] == new.purchase_id) == [1, 2]
 
 
 def test_no_snapshot_restores_nothing(tmp_path):
