@@ -279,7 +279,12 @@ def _isbn_claim(*, tenant_id: str, books: list[Book]) -> set[str]:
 
 
 def catalog_seed(
-    *, tenant_id: str, count: int, seed: int = 0, on_progress: Callable[[int], None] | None = None
+    *,
+    tenant_id: str,
+    count: int,
+    seed: int = 0,
+    dry_run: bool = False,
+    on_progress: Callable[[int], None] | None = None,
 ) -> SeedResult:
     """Write `count` books (curated, then synthetic from `seed`); safe to re-run, and to run beside admins.
 
@@ -290,7 +295,8 @@ def catalog_seed(
     missing), so a second run with the same seed writes nothing new. The category and author
     counts are summed in memory and ADDed at the end (ADD, not Put, so writes made through
     the API meanwhile are not lost); an interrupted run can leave them short for the books
-    it wrote, which `recount_facets` repairs.
+    it wrote, which `recount_facets` repairs. `dry_run` counts what would be written (as of
+    the claims read now) and writes nothing.
     """
     tenant_require_active(tenant_id=tenant_id)
     records = list(seed_records(count=count, seed=seed))
@@ -318,6 +324,11 @@ def catalog_seed(
             )
             (ours if owner == book_id else unclaimed).append(book)
         existing = {book.book_id for book in Book.batch_get([(b.pk, b.sk) for b in ours])} if ours else set()
+        if dry_run:
+            created += len(unclaimed) + len([b for b in ours if b.book_id not in existing])
+            if on_progress:
+                on_progress(len(chunk))
+            continue
         won = _isbn_claim(tenant_id=tenant_id, books=unclaimed)
         books = [b for b in ours if b.book_id not in existing] + [b for b in unclaimed if b.book_id in won]
         with Book.batch_write() as batch:

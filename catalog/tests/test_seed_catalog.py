@@ -123,3 +123,11 @@ def test_a_seed_interrupted_after_its_claims_completes_on_the_next_run(tenant):
     assert (result.created, result.skipped) == (10, 0)
     assert len(stored_books()) == 10
     assert_counts_match_the_books()
+
+
+def test_a_dry_run_counts_and_writes_nothing(tenant, capsys):
+    catalog_seed(tenant_id="tenant1", count=5, seed=0)
+    call_command("seed_catalog", tenant="tenant1", count=12, seed=0, dry_run=True)
+    assert "Would seed 'tenant1': 7 books created, 5 already there" in capsys.readouterr().out
+    assert len(stored_books()) == 5
+    assert_counts_match_the_books()
