@@ -41,7 +41,7 @@ class Tenant(BaseModel):
         table_name = table_name("tenants")
 
     SORT_KEY = "TENANT"
-    TENANCY = TenantOwned(pk="TENANT#{tenant}", tenant_id=EXACT, without_tenant=("sk",))
+    TENANCY = TenantOwned(pk="TENANT#{tenant}", tenant_id=EXACT, without_tenant=("sk", "directory"))
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True, default=SORT_KEY)
