@@ -13,6 +13,7 @@ BENCHMARKS = (
     "benchmarks.orders",
     "benchmarks.streams",
     "benchmarks.capacity",
+    "benchmarks.operations",
 )
 
 

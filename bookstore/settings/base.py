@@ -223,7 +223,7 @@ STREAMS_FAILURE_QUEUE = env("STREAMS_FAILURE_QUEUE", f"bookstore-{STAGE}-stream-
 SALES_MARKER_TTL_DAYS = env_int("SALES_MARKER_TTL_DAYS", 7)
 
 # --- Files: the data lake --------------------------------------------------------------
-# Local state (the data lake folder among others) lives under this ignored folder.
+# Local state (snapshots, the data lake folder, the search server's data) lives under this ignored folder.
 LOCAL_STATE_DIR = Path(env("LOCAL_STATE_DIR", str(BASE_DIR / ".local")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
