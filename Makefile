@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-e2e lint bench clean
+.PHONY: run test test-e2e lint bench clean reset
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Delete the local state (.local/: snapshots, search data, data lake) after a confirmation; YES=1 skips it.
+reset: $(STAMP)
+	$(BIN)/python -m bookstore.local.reset $(if $(filter 1,$(YES)),--yes)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

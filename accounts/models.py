@@ -15,6 +15,7 @@ from pynamodb.models import Model
 from bookstore.authentication import ROLE_CUSTOMER
 from bookstore.dynamodb.base import BaseModel, TableMeta, UserPartitionKeys, table_name
 from bookstore.dynamodb.registry import register
+from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, TenantOwned
 
 
 class UserEmailIndex(GlobalSecondaryIndex):
@@ -47,6 +48,7 @@ class User(UserPartitionKeys, BaseModel):
         table_name = table_name("users")
 
     SORT_PREFIX = "USER"
+    TENANCY = TenantOwned(pk=PREFIX, email_key=PREFIX, tenant_id=EXACT, without_tenant=("sk",))
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -81,6 +83,9 @@ class RevokedToken(Model):
     class Meta(TableMeta):
         table_name = table_name("revoked_tokens")
 
+    # The jti carries no tenant; the tokens themselves name it, so a renamed tenant's old tokens are void anyway.
+    TENANCY = TenantOwned(tenant_id=EXACT, without_tenant=("jti",))
+
     jti = UnicodeAttribute(hash_key=True)
     tenant_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
@@ -110,6 +115,7 @@ class Favorite(UserPartitionKeys, Model):
         table_name = table_name("user_favorites")
 
     SORT_PREFIX = "FAVORITE"
+    TENANCY = TenantOwned(pk=PREFIX, without_tenant=("sk", "added_at"))
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -143,6 +149,7 @@ class WishlistItem(UserPartitionKeys, Model):
         table_name = table_name("user_wishlist")
 
     SORT_PREFIX = "WISHLIST"
+    TENANCY = TenantOwned(pk=PREFIX, without_tenant=("sk", "rank"))
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

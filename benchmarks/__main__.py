@@ -7,7 +7,14 @@ unpatched-moto half of the transactions benchmark runs before any patch is insta
 import subprocess
 import sys
 
-BENCHMARKS = ("benchmarks.transactions", "benchmarks.catalog", "benchmarks.orders", "benchmarks.streams")
+BENCHMARKS = (
+    "benchmarks.transactions",
+    "benchmarks.catalog",
+    "benchmarks.orders",
+    "benchmarks.streams",
+    "benchmarks.capacity",
+    "benchmarks.operations",
+)
 
 
 def main() -> int:

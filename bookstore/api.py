@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from bookstore.caching import add_cache_headers
 from bookstore.pagination import Page
 from bookstore.permissions import IsTenantAdmin
 from bookstore.tenancy import resolve_tenant
@@ -77,7 +78,11 @@ class PublicAPIView(BookstoreAPIView):
 
 
 class TenantAPIView(BookstoreAPIView):
-    """An endpoint within one tenant: handlers rely on `self.tenant_id`, resolved after authentication."""
+    """An endpoint within one tenant: handlers rely on `self.tenant_id`, resolved after authentication.
+
+    Its reads carry an ETag and answer a matching If-None-Match with 304; an anonymous read
+    is publicly cacheable, one made with credentials is private (`bookstore.caching`).
+    """
 
     permission_classes = [AllowAny]
     tenant_id: str
@@ -85,6 +90,11 @@ class TenantAPIView(BookstoreAPIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.tenant_id = resolve_tenant(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_cache_headers(request, response)
+        return response
 
     def caller_is_admin(self) -> bool:
         """Whether the caller is an admin of this tenant (who may see more, e.g. inactive books)."""

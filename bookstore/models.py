@@ -6,6 +6,7 @@ from pynamodb.models import Model
 
 from bookstore.dynamodb.base import BaseModel, TableMeta, table_name
 from bookstore.dynamodb.registry import register
+from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, StageOwned, TenantOwned
 
 DIRECTORY = "TENANTS"
 
@@ -40,6 +41,7 @@ class Tenant(BaseModel):
         table_name = table_name("tenants")
 
     SORT_KEY = "TENANT"
+    TENANCY = TenantOwned(pk="TENANT#{tenant}", tenant_id=EXACT, without_tenant=("sk", "directory"))
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True, default=SORT_KEY)
@@ -70,6 +72,8 @@ class UniqueKey(Model):
     class Meta(TableMeta):
         table_name = table_name("unique_keys")
 
+    TENANCY = TenantOwned(key=PREFIX)
+
     key = UnicodeAttribute(hash_key=True)
     owner_id = UnicodeAttribute()
 
@@ -88,6 +92,8 @@ class RateLimitCounter(Model):
 
     class Meta(TableMeta):
         table_name = table_name("rate_limits")
+
+    TENANCY = StageOwned("login throttling windows of a few minutes; a moved tenant starts with fresh ones")
 
     key = UnicodeAttribute(hash_key=True)
     hits = NumberAttribute(default=0)

@@ -13,6 +13,7 @@ from pynamodb.models import Model
 from bookstore.dynamodb.attributes import DecimalAttribute
 from bookstore.dynamodb.base import NEW_AND_OLD_IMAGES, BaseModel, TableMeta, table_name
 from bookstore.dynamodb.registry import register
+from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, TenantOwned
 
 # Every listing index projects the whole book, so one Query returns a full page.
 
@@ -150,6 +151,14 @@ class Book(BaseModel):
     """
 
     SORT_KEY = "BOOK"
+    TENANCY = TenantOwned(
+        pk=PREFIX,
+        tenant_id=EXACT,
+        catalog_key=PREFIX,
+        category_key=PREFIX,
+        author_key=PREFIX,
+        without_tenant=("sk", "listed_at", "price_key", "title_key"),
+    )
 
     class Meta(TableMeta):
         table_name = table_name("books")
@@ -215,6 +224,8 @@ class BookFacet(Model):
     class Meta(TableMeta):
         table_name = table_name("book_facets")
 
+    TENANCY = TenantOwned(pk=PREFIX, without_tenant=("sk",))
+
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     name = UnicodeAttribute(null=True)
@@ -258,6 +269,14 @@ class BookSales(Model):
 
     SORT_KEY = "SALES"
 
+    TENANCY = TenantOwned(
+        pk=PREFIX,
+        tenant_id=EXACT,
+        bestseller_key=PREFIX,
+        category_bestseller_key=PREFIX,
+        without_tenant=("sk", "units_sold"),
+    )
+
     class Meta(TableMeta):
         table_name = table_name("book_sales")
 
@@ -295,6 +314,8 @@ class CoPurchase(Model):
     book's top 20 partners (recommendations read them).
     """
 
+    TENANCY = TenantOwned(pk=PREFIX, without_tenant=("partner_id", "times"))
+
     class Meta(TableMeta):
         table_name = table_name("co_purchases")
 
@@ -315,6 +336,8 @@ class SalesMarker(Model):
     counters move once. The TTL forgets it after SALES_MARKER_TTL_DAYS, well past the
     stream's 24 h retention.
     """
+
+    TENANCY = TenantOwned(key=PREFIX)
 
     class Meta(TableMeta):
         table_name = table_name("sales_markers")

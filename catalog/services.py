@@ -8,19 +8,21 @@ books themselves.
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from bookstore.dynamodb.clock import now
+from bookstore.dynamodb.conditions import is_condition_failure
 from bookstore.dynamodb.transactions import Failures, LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
 from bookstore.models import UniqueKey
-from bookstore.tenants import tenant_require_active
+from bookstore.tenants import TenancyError, tenant_get, tenant_require_active
 from catalog import keys
 from catalog.errors import CatalogError
 from catalog.isbn import clean_isbn, to_isbn13
@@ -50,6 +52,7 @@ EDITABLE_FIELDS = frozenset(
 # A namespace of our own, so seeded book ids are stable per tenant and ISBN (safe to re-run).
 SEED_NAMESPACE = uuid.UUID("6f1d3c8e-5b0a-4d4e-9a55-2c7c6e0f9b11")
 SEED_CHUNK = 500
+MAX_TRANSACTION_ACTIONS = 100  # DynamoDB's limit per TransactWriteItems
 
 
 def _index_keys(book: Book) -> dict[str, str | None]:
@@ -235,25 +238,69 @@ class SeedResult:
     total: int  # active books in the catalogue afterwards
 
 
-def _claimed_isbns(*, tenant_id: str, isbns: Iterable[str]) -> set[str]:
-    """Which of these ISBN-13s are already claimed in the tenant: one BatchGetItem per 100."""
+def _isbn_claims(*, tenant_id: str, isbns: Iterable[str]) -> dict[str, str]:
+    """ISBN-13 → owner book_id for those of these ISBNs already claimed: one BatchGetItem per 100."""
     claim_keys = {isbn_claim_key(tenant_id=tenant_id, isbn=isbn): isbn for isbn in isbns}
-    return {claim_keys[claim.key] for claim in UniqueKey.batch_get(list(claim_keys))}
+    return {claim_keys[claim.key]: claim.owner_id for claim in UniqueKey.batch_get(list(claim_keys))}
+
+
+class _ClaimsTaken(Exception):
+    def __init__(self, labels: set[str]):
+        super().__init__(f"{len(labels)} ISBN claims taken")
+        self.labels = labels
+
+
+def _claims_taken(failures: Failures) -> Exception | None:
+    taken = {label for label in failures if failed_condition(failures, label)}
+    return _ClaimsTaken(taken) if taken else None
+
+
+def _isbn_claim(*, tenant_id: str, books: list[Book]) -> set[str]:
+    """Claim each book's ISBN unless someone holds it; return the book_ids whose claim was written.
+
+    Conditional puts (`attribute_not_exists`), up to 100 per TransactWriteItems; a claim
+    taken meanwhile (an admin adding the same ISBN during the seed) cancels its transaction,
+    which is sent again without it. Nobody's claim is ever overwritten.
+    """
+    won: set[str] = set()
+    for start in range(0, len(books), MAX_TRANSACTION_ACTIONS):
+        pending = books[start : start + MAX_TRANSACTION_ACTIONS]
+        while pending:
+            tx = LabelledTransaction()
+            for book in pending:
+                claim = UniqueKey(key=isbn_claim_key(tenant_id=tenant_id, isbn=book.isbn), owner_id=book.book_id)
+                tx.put(book.book_id, claim, condition=UniqueKey.key.does_not_exist())
+            try:
+                tx.commit(on_cancel=_claims_taken)
+            except _ClaimsTaken as taken:
+                pending = [book for book in pending if book.book_id not in taken.labels]
+                continue
+            won.update(book.book_id for book in pending)
+            pending = []
+    return won
 
 
 def catalog_seed(
-    *, tenant_id: str, target: int, seed: int = 0, on_progress: Callable[[int], None] | None = None
+    *,
+    tenant_id: str,
+    target: int,
+    seed: int = 0,
+    dry_run: bool = False,
+    on_progress: Callable[[int], None] | None = None,
 ) -> SeedResult:
-    """Add books until the tenant's catalogue holds `target` active books; safe to re-run.
+    """Add books until the tenant's catalogue holds `target` active books; safe to re-run, and beside admins.
 
     `target` is the catalogue's size afterwards, not a number to add: a catalogue that
     already holds `target` books gets none. Books come from the curated core, then synthetic
-    ones from `seed`; a book's id derives from tenant and ISBN, and ISBNs already claimed in
-    the tenant are skipped (counted in `skipped`). Per chunk: one BatchGet of the claims,
-    then BatchWrites of the books and of their claims. The category and author counts are
-    summed in memory and ADDed at the end (ADD, not Put, so writes made through the API
-    meanwhile are not lost). An interrupted run can leave counts short for the books it
-    wrote; it never double-counts, because re-runs skip those books.
+    ones from `seed`; a book's id derives from tenant and ISBN. Per chunk: one BatchGet of
+    the ISBN claims; conditional claims of the free ISBNs (`_isbn_claim`: an ISBN an admin
+    claims meanwhile is skipped, never overwritten); then BatchWrites of the books whose
+    claim this seed holds. A claim this seed made in an interrupted run is completed (its
+    book written if missing). The category and author counts are summed in memory and ADDed
+    at the end (ADD, not Put, so writes made through the API meanwhile are not lost); an
+    interrupted run can leave them short for the books it wrote, which `recount_facets`
+    repairs. `dry_run` counts what would be written (as of the claims read now) and writes
+    nothing.
     """
     tenant_require_active(tenant_id=tenant_id)
     before = catalog_size(tenant_id=tenant_id)
@@ -265,31 +312,42 @@ def catalog_seed(
     created = skipped = 0
     while created < missing:
         chunk = list(islice(records, min(SEED_CHUNK, missing - created)))
-        claimed = _claimed_isbns(tenant_id=tenant_id, isbns=(to_isbn13(r["isbn"]) for r in chunk))
-        books = []
+        claims = _isbn_claims(tenant_id=tenant_id, isbns=(to_isbn13(r["isbn"]) for r in chunk))
+        unclaimed, ours = [], []
         for record in chunk:
             isbn13 = to_isbn13(record["isbn"])
-            if isbn13 in claimed:
-                skipped += 1
+            book_id = str(uuid.uuid5(SEED_NAMESPACE, f"{tenant_id}:{isbn13}"))
+            owner = claims.get(isbn13)
+            if owner is not None and owner != book_id:
+                skipped += 1  # someone else's book has this ISBN
                 continue
             book = _book_build(
                 tenant_id=tenant_id,
-                book_id=str(uuid.uuid5(SEED_NAMESPACE, f"{tenant_id}:{isbn13}")),
+                book_id=book_id,
                 # Spread over the past, a minute apart, so "newest" has a meaningful order.
-                created_at=started - timedelta(minutes=missing - created - len(books)),
+                created_at=started - timedelta(minutes=missing - created - len(unclaimed) - len(ours)),
                 version=1,
                 **record,
             )
-            books.append(book)
-            for facet, name in _facets(book).items():
-                facet_counts[facet] += 1
-                facet_names.setdefault(facet, name)
+            (ours if owner == book_id else unclaimed).append(book)
+        existing = {book.book_id for book in Book.batch_get([(b.pk, b.sk) for b in ours])} if ours else set()
+        skipped += len(existing)
+        missing_ours = [b for b in ours if b.book_id not in existing]
+        if dry_run:
+            created += len(unclaimed) + len(missing_ours)
+            if on_progress:
+                on_progress(len(unclaimed) + len(missing_ours))
+            continue
+        won = _isbn_claim(tenant_id=tenant_id, books=unclaimed)
+        skipped += len(unclaimed) - len(won)
+        books = missing_ours + [b for b in unclaimed if b.book_id in won]
         with Book.batch_write() as batch:
             for book in books:
                 batch.save(book)
-        with UniqueKey.batch_write() as batch:
-            for book in books:
-                batch.save(UniqueKey(key=isbn_claim_key(tenant_id=tenant_id, isbn=book.isbn), owner_id=book.book_id))
+        for book in books:
+            for facet, name in _facets(book).items():
+                facet_counts[facet] += 1
+                facet_names.setdefault(facet, name)
         created += len(books)
         if on_progress:
             on_progress(len(books))
@@ -299,3 +357,75 @@ def catalog_seed(
         )
         facet.update(actions=actions)
     return SeedResult(created=created, skipped=skipped, total=before + created)
+
+
+@dataclass(frozen=True)
+class FacetChange:
+    kind: str
+    name: str
+    before: int
+    after: int
+
+
+@dataclass
+class FacetRecount:
+    books: int = 0
+    changes: list[FacetChange] = field(default_factory=list)
+    # Facets that changed while the recount ran: left as they are, for a re-run.
+    raced: list[FacetChange] = field(default_factory=list)
+
+
+def _facets_stored(*, tenant_id: str) -> dict[tuple[str, str], BookFacet]:
+    return {
+        (kind, facet.sk): facet
+        for kind in (keys.CATEGORY, keys.AUTHOR)
+        for facet in BookFacet.query(keys.facet_partition(tenant_id, kind), consistent_read=True)
+    }
+
+
+def facets_recount(
+    *, tenant_id: str, dry_run: bool = False, on_progress: Callable[[int], None] | None = None
+) -> FacetRecount:
+    """Set the category and author counts to what the tenant's active books say; idempotent.
+
+    Reads the stored counts first (consistently), then every active book (one Query per
+    page of `catalog-newest-index`), and sets each wrong count conditioned on the value
+    read: a book written meanwhile moves its counts in its own transaction, so such a count
+    fails the condition and is reported in `raced` instead of being overwritten.
+    Zero counts stay as items, as the book writes leave them.
+    """
+    if tenant_get(tenant_id=tenant_id) is None:
+        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    stored = _facets_stored(tenant_id=tenant_id)
+    expected: Counter[tuple[str, str]] = Counter()
+    names: dict[tuple[str, str], str] = {key: facet.name for key, facet in stored.items() if facet.name}
+    result = FacetRecount()
+    for book in Book.catalog_newest_index.query(keys.catalog_key(tenant_id)):
+        for facet, name in _facets(book).items():
+            expected[facet] += 1
+            names.setdefault(facet, name)
+        result.books += 1
+        if on_progress:
+            on_progress(1)
+    for key in sorted(set(stored) | set(expected)):
+        kind, folded = key
+        before = int(stored[key].book_count) if key in stored else 0
+        after = expected[key]
+        if before == after:
+            continue
+        change = FacetChange(kind=kind, name=names.get(key, folded), before=before, after=after)
+        if not dry_run:
+            facet = BookFacet(pk=keys.facet_partition(tenant_id, kind), sk=folded)
+            condition = BookFacet.book_count == before if key in stored else BookFacet.pk.does_not_exist()
+            try:
+                facet.update(
+                    actions=[BookFacet.book_count.set(after), BookFacet.name.set(BookFacet.name | change.name)],
+                    condition=condition,
+                )
+            except UpdateError as exc:
+                if not is_condition_failure(exc):
+                    raise
+                result.raced.append(change)
+                continue
+        result.changes.append(change)
+    return result

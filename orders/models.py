@@ -14,6 +14,7 @@ from pynamodb.models import Model
 from bookstore.dynamodb.attributes import DecimalAttribute
 from bookstore.dynamodb.base import NEW_AND_OLD_IMAGES, BaseModel, TableMeta, UserPartitionKeys, table_name
 from bookstore.dynamodb.registry import register
+from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, TenantOwned
 
 PENDING = "pending"
 COMPLETED = "completed"
@@ -33,6 +34,7 @@ class CartLine(UserPartitionKeys, BaseModel):
         table_name = table_name("shopping_cart")
 
     SORT_PREFIX = "CART"
+    TENANCY = TenantOwned(pk=PREFIX, without_tenant=("sk",))
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -115,6 +117,9 @@ class Purchase(UserPartitionKeys, BaseModel):
         stream_view_type = NEW_AND_OLD_IMAGES
 
     SORT_PREFIX = "PURCHASE"
+    TENANCY = TenantOwned(
+        pk=PREFIX, tenant_key=PREFIX, tenant_id=EXACT, pending_key=PREFIX, without_tenant=("sk", "created_at")
+    )
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -162,6 +167,8 @@ class PurchaseTally(UserPartitionKeys, Model):
     SORT_PREFIX = "TALLY"
     TOTAL = "TOTAL"
 
+    TENANCY = TenantOwned(pk=PREFIX, without_tenant=("sk",))
+
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     category = UnicodeAttribute(null=True)
@@ -187,6 +194,8 @@ class IdempotencyRecord(Model):
 
     class Meta(TableMeta):
         table_name = table_name("idempotency_keys")
+
+    TENANCY = TenantOwned(key=PREFIX)
 
     key = UnicodeAttribute(hash_key=True)
     request_hash = UnicodeAttribute()

@@ -5,6 +5,7 @@ from pynamodb.models import Model
 
 from bookstore.dynamodb.base import TableMeta, table_name
 from bookstore.dynamodb.registry import register
+from bookstore.dynamodb.tenant_fields import NotExported, StageOwned
 
 
 @register
@@ -18,6 +19,10 @@ class StreamCheckpoint(Model):
     failing now, across restarts; after STREAMS_MAX_ATTEMPTS it is parked. One GetItem per
     shard on start, one PutItem per processed batch.
     """
+
+    # The shard ids and sequence numbers of this very table's stream: an import writes new
+    # stream records, and after a restore the poller starts after them (consume_streams --skip-backlog).
+    TENANCY = NotExported("positions in this table's own stream, meaningless in any other")
 
     class Meta(TableMeta):
         table_name = table_name("stream_checkpoints")
@@ -46,6 +51,8 @@ class ParkedRecord(Model):
     JSON), so a replay feeds the entry point exactly what failed; `reason` and `attempts`
     say why it was parked.
     """
+
+    TENANCY = StageOwned("failed stream records awaiting a replay; replay them before moving a tenant")
 
     class Meta(TableMeta):
         table_name = table_name("parked_records")

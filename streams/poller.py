@@ -10,13 +10,11 @@ after STREAMS_MAX_ATTEMPTS attempts it is parked in `ParkedRecord` with its reas
 its shard flows on.
 """
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -25,34 +23,13 @@ from django.conf import settings
 from bookstore.dynamodb.clock import now
 from streams import aws
 from streams.lambda_entry import handle_with_reasons
-from streams.models import ParkedRecord, StreamCheckpoint
+from streams.models import StreamCheckpoint
 from streams.registry import streamed_tables
+from streams.services import lambda_record, record_park
 
 logger = logging.getLogger(__name__)
 
-SEQUENCE_WIDTH = 40  # sequence numbers are up to 40 digits; padded, they sort as text
 DISCOVERY_INTERVAL_SECONDS = 10.0
-
-
-def lambda_record(raw: dict[str, Any], *, stream_arn: str) -> dict[str, Any]:
-    """A GetRecords record in the shape Lambda delivers: eventSourceARN added, the time as epoch seconds."""
-    body = dict(raw["dynamodb"])
-    created = body.get("ApproximateCreationDateTime")
-    if isinstance(created, datetime):
-        body["ApproximateCreationDateTime"] = created.timestamp()
-    return {
-        "eventID": raw["eventID"],
-        "eventName": raw["eventName"],
-        "eventVersion": raw.get("eventVersion", "1.1"),
-        "eventSource": "aws:dynamodb",
-        "awsRegion": raw.get("awsRegion", settings.AWS_REGION),
-        "dynamodb": body,
-        "eventSourceARN": stream_arn,
-    }
-
-
-def parked_position(shard_id: str, sequence_number: str) -> str:
-    return f"{shard_id}#{sequence_number.zfill(SEQUENCE_WIDTH)}"
 
 
 @dataclass
@@ -212,31 +189,7 @@ class StreamPoller:
         return PollResult(processed=index, failed=True)
 
     def _park(self, cursor: ShardCursor, record: dict[str, Any], *, reason: str, attempts: int) -> None:
-        keys = record["dynamodb"].get("Keys", {})
-        first_key = next(iter(keys.values()), {})
-        tenant_id = str(next(iter(first_key.values()), "")).split("#", 1)[0]
-        sequence = record["dynamodb"]["SequenceNumber"]
-        ParkedRecord(
-            cursor.table,
-            parked_position(cursor.shard_id, sequence),
-            tenant_id=tenant_id,
-            event_name=record["eventName"],
-            sequence_number=sequence,
-            record=json.dumps(record, default=str),
-            reason=reason[:2000],
-            attempts=attempts,
-            parked_at=now(),
-        ).save()
-        logger.error(
-            "Stream %s shard %s: parked record %s (tenant %s, keys %s) after %d attempts: %s",
-            cursor.table,
-            cursor.shard_id,
-            sequence,
-            tenant_id,
-            keys,
-            attempts,
-            reason,
-        )
+        record_park(table=cursor.table, shard_id=cursor.shard_id, record=record, reason=reason, attempts=attempts)
 
     # --- Loops ----------------------------------------------------------------------------
 

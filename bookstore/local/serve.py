@@ -3,10 +3,13 @@
 The stream poller (`consume_streams`) runs in a background thread with a short poll
 interval, so the stream handlers (search index, data lake, best-sellers) follow every
 write as the Lambda event source mappings do on AWS. Everything runs in this one process,
-so Ctrl-C stops it all. Where each server listens is recorded in the local stack file
-(`.local/stack.json`), so `manage.py` commands in another terminal reach this stack
-without exporting its ports. The emulator listens on EMULATOR_PORT
-(default 5005) and the API on RUN_ADDRESS (default 127.0.0.1:8000).
+so Ctrl-C (or SIGTERM) stops it all. The data is restored from the last local snapshot at
+start, before the poller starts, and saved every few minutes and when stopped
+(`bookstore/local/snapshots.py`); the demo world is set up on a first start only. Where
+each server listens is recorded in the local stack file (`.local/stack.json`), so
+`manage.py` commands in another terminal reach this stack without exporting its ports. The
+emulator listens on EMULATOR_PORT (default 5005) and the API on RUN_ADDRESS (default
+127.0.0.1:8000).
 """
 
 import os
@@ -29,6 +32,7 @@ def main() -> None:
     django.setup()
     from bookstore.local.demo import demo_credentials, demo_setup
     from bookstore.local.emulator import start_emulator
+    from bookstore.local.snapshots import kept_in_snapshots
     from bookstore.local.stack import STACK_FILE, stack_clear, stack_record
 
     address = os.environ.get("RUN_ADDRESS", DEFAULT_ADDRESS)
@@ -36,18 +40,20 @@ def main() -> None:
     stack_record(emulator=settings.DYNAMODB_ENDPOINT_URL, api=f"http://{address}")
     print(f"Emulator (DynamoDB, Streams, S3, Glue) on {settings.DYNAMODB_ENDPOINT_URL}")
     print(f"Stack recorded in {STACK_FILE}: manage.py in another terminal uses it.")
-    print("Data lives in the emulator's memory: it is gone when this process stops.")
     try:
-        demo_setup()
-        print("\nDemo admin accounts:")
-        print(demo_credentials())
-        # A daemon thread: it ends with the process (bookstore imports no app, so it goes through the command).
-        poller = threading.Thread(target=call_command, args=("consume_streams",), name="stream-poller", daemon=True)
-        poller.start()
-        threading.Thread(target=_run_jobs, name="scheduled-jobs", daemon=True).start()
-        print(f"Stream poller every {settings.STREAMS_POLL_INTERVAL_SECONDS}s; lake in {settings.LOCAL_STATE_DIR}")
-        print(f"\nAPI on http://{address}/api/v1/  (docs: http://{address}/api/docs/)\n")
-        call_command("runserver", address, use_reloader=False)
+        call_command("create_tables")  # before a restore, which writes into them
+        with kept_in_snapshots() as restored:
+            if restored is None:
+                demo_setup()
+            print("\nDemo admin accounts:")
+            print(demo_credentials())
+            # A daemon thread: it ends with the process (bookstore imports no app, so it goes through the command).
+            poller = threading.Thread(target=call_command, args=("consume_streams",), name="stream-poller", daemon=True)
+            poller.start()
+            threading.Thread(target=_run_jobs, name="scheduled-jobs", daemon=True).start()
+            print(f"Stream poller every {settings.STREAMS_POLL_INTERVAL_SECONDS}s; lake in {settings.LOCAL_STATE_DIR}")
+            print(f"\nAPI on http://{address}/api/v1/  (docs: http://{address}/api/docs/)\n")
+            call_command("runserver", address, use_reloader=False)
     except KeyboardInterrupt:
         pass
     finally:

@@ -111,6 +111,11 @@ AWS_ENDPOINT_URL = env("AWS_ENDPOINT_URL") or None
 # Tenants are looked up on every request; a short in-process cache spares a GetItem each time.
 TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 30)
 
+# Anonymous catalogue reads are public: how long a CDN or browser may serve a copy (seconds),
+# and how long after that it may serve the stale copy while it revalidates with the ETag.
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 30)
+PUBLIC_CACHE_STALE_WHILE_REVALIDATE = env_int("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", 60)
+
 # --- REST framework, JWT, OpenAPI ------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -218,7 +223,7 @@ STREAMS_FAILURE_QUEUE = env("STREAMS_FAILURE_QUEUE", f"bookstore-{STAGE}-stream-
 SALES_MARKER_TTL_DAYS = env_int("SALES_MARKER_TTL_DAYS", 7)
 
 # --- Files: the data lake --------------------------------------------------------------
-# Local state (the data lake folder among others) lives under this ignored folder.
+# Local state (snapshots, the data lake folder, the search server's data) lives under this ignored folder.
 LOCAL_STATE_DIR = Path(env("LOCAL_STATE_DIR", str(BASE_DIR / ".local")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -5,6 +5,7 @@ The session fixture in conftest.py starts moto on EMULATOR_PORT before any table
 
 import socket
 import tempfile
+from pathlib import Path
 
 from .local import *  # noqa: F403
 from .local import env
@@ -36,3 +37,5 @@ STORAGES = {
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="bookstore-lake-"), "allow_overwrite": True},
     },
 }
+# Never the repository's .local/: tests that need local state use their own tmp_path.
+LOCAL_STATE_DIR = Path(tempfile.mkdtemp(prefix="bookstore-local-"))

@@ -1,4 +1,4 @@
-"""The seed_catalog command and catalog/services.py: catalog_seed (batch writes, idempotent, exact counts)."""
+"""seed_catalog and catalog/services.py: catalog_seed (batch writes, idempotent, exact counts, conditional claims)."""
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -83,3 +83,63 @@ def test_seeding_skips_an_isbn_already_added_through_the_api(tenant):
 def test_seeding_an_unknown_tenant_fails_cleanly(emulator):
     with pytest.raises(CommandError, match="Tenant not found"):
         call_command("seed_catalog", tenant="nobody", target=5)
+
+
+def test_an_isbn_an_admin_adds_during_the_seed_is_never_overwritten(tenant):
+    from bookstore.dynamodb.base import connection
+
+    record = next(seed_records(count=1, seed=0))
+    calls, admins = [], []
+
+    def admin_adds_the_same_isbn(**kwargs):
+        # Fault injection: between the seed's claim check and its claim write, an admin adds the book.
+        calls.append(1)
+        if len(calls) == 1:
+            fields = {"title": "Mine", "author": "Me", "category": "Fiction", "price": record["price"]}
+            admins.append(book_create(tenant_id="tenant1", isbn=record["isbn"], **fields))
+
+    client = connection().client
+    client.meta.events.register("before-call.dynamodb.TransactWriteItems", admin_adds_the_same_isbn)
+    try:
+        result = catalog_seed(tenant_id="tenant1", target=5, seed=0)
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", admin_adds_the_same_isbn)
+
+    assert (result.created, result.skipped) == (5, 1)  # the seed goes on to reach its target
+    claim = UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn=record["isbn"]))
+    assert claim.owner_id == admins[0].book_id
+    same_isbn = [b for b in stored_books() if to_isbn13(b.isbn) == to_isbn13(record["isbn"])]
+    assert [b.title for b in same_isbn] == ["Mine"]
+    assert_counts_match_the_books()
+
+
+def test_a_seed_interrupted_after_its_claims_completes_on_the_next_run(tenant):
+    from bookstore.dynamodb.base import connection
+
+    def stop_before_the_books(**kwargs):
+        # Fault injection: the process dies after claiming the ISBNs, before writing the books.
+        raise KeyboardInterrupt
+
+    client = Book._get_connection().connection.client
+    client.meta.events.register("before-call.dynamodb.BatchWriteItem", stop_before_the_books)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            catalog_seed(tenant_id="tenant1", target=10, seed=0)
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.BatchWriteItem", stop_before_the_books)
+    assert stored_books() == []
+    assert connection().client.scan(TableName=UniqueKey.Meta.table_name)["Count"] == 10
+
+    result = catalog_seed(tenant_id="tenant1", target=10, seed=0)
+    assert (result.created, result.skipped) == (10, 0)
+    assert len(stored_books()) == 10
+    assert_counts_match_the_books()
+
+
+def test_a_dry_run_counts_and_writes_nothing(tenant, capsys):
+    catalog_seed(tenant_id="tenant1", target=5, seed=0)
+    call_command("seed_catalog", tenant="tenant1", target=12, seed=0, dry_run=True)
+    out = capsys.readouterr().out
+    assert "Would seed 'tenant1': 7 books added (5 ISBNs already there); the catalogue would hold 12" in out
+    assert len(stored_books()) == 5
+    assert_counts_match_the_books()

@@ -50,3 +50,41 @@ def test_a_replay_that_succeeds_removes_the_record(consume_streams, lake_rows, c
     assert "Replayed 1 of 1 parked records" in run("replay")
     assert list(ParkedRecord.query("purchases")) == []
     assert {r["purchase_id"] for r in lake_rows()} == {purchase.purchase_id}
+
+
+def test_batches_lambda_gave_up_on_are_collected_from_the_failure_queue(streams_from_now, book, settings):
+    from streams.aws import client, stream_arn
+    from streams.wiring import failure_queue_arn
+
+    arn = stream_arn("books")
+    shard = client("dynamodbstreams").describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][-1]["ShardId"]
+    iterator = client("dynamodbstreams").get_shard_iterator(
+        StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    records = client("dynamodbstreams").get_records(ShardIterator=iterator, Limit=1000)["Records"]
+    mine = [r for r in records if r["dynamodb"]["Keys"]["pk"]["S"] == book.pk]
+    failure_queue_arn()  # creates the queue, as wire_streams does
+    queue = client("sqs").get_queue_url(QueueName=settings.STREAMS_FAILURE_QUEUE)["QueueUrl"]
+    # The message Lambda sends to an on-failure destination for a stream batch (AWS documentation's shape).
+    message = {
+        "requestContext": {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": 4},
+        "responseContext": {"statusCode": 200, "functionError": "Unhandled"},
+        "version": "1.0",
+        "DDBStreamBatchInfo": {
+            "shardId": shard,
+            "startSequenceNumber": mine[0]["dynamodb"]["SequenceNumber"],
+            "endSequenceNumber": mine[-1]["dynamodb"]["SequenceNumber"],
+            "batchSize": len(mine),
+            "streamArn": arn,
+        },
+    }
+    client("sqs").send_message(QueueUrl=queue, MessageBody=json.dumps(message))
+
+    assert f"Collected 1 failed batches: {len(mine)} records parked" in run("collect")
+
+    parked = list(ParkedRecord.query("books"))
+    assert {p.sequence_number for p in parked} == {r["dynamodb"]["SequenceNumber"] for r in mine}
+    assert all(p.tenant_id == "tenant1" and "RetryAttemptsExhausted" in p.reason for p in parked)
+    assert json.loads(parked[0].record)["eventSourceARN"] == arn
+    assert client("sqs").receive_message(QueueUrl=queue).get("Messages", []) == []
+    assert "Collected 0 failed batches" in run("collect")

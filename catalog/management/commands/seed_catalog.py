@@ -24,20 +24,24 @@ class Command(BaseCommand):
             help="The catalogue's size afterwards, in active books (not a number to add).",
         )
         parser.add_argument("--seed", type=int, default=0, help="Seed of the synthetic books (default 0).")
+        parser.add_argument("--dry-run", action="store_true", help="Count what would be written; write nothing.")
 
-    def handle(self, *args, tenant, target, seed, **options):
+    def handle(self, *args, tenant, target, seed, dry_run=False, **options):
         if target < 0:
             raise CommandError("--target must be 0 or more.")
         try:
             # disable=None: no bar when the output is not a terminal (CI logs, make run).
             initial = min(target, catalog_size(tenant_id=tenant))
             with tqdm(total=target, initial=initial, unit="book", disable=None) as bar:
-                result = catalog_seed(tenant_id=tenant, target=target, seed=seed, on_progress=bar.update)
+                result = catalog_seed(
+                    tenant_id=tenant, target=target, seed=seed, dry_run=dry_run, on_progress=bar.update
+                )
         except ApplicationError as exc:
             raise CommandError(f"{exc.message} ({tenant})") from exc
+        verb = "Would seed" if dry_run else "Seeded"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded '{tenant}': {result.created} books added ({result.skipped} ISBNs already there); "
-                f"the catalogue holds {result.total} active books."
+                f"{verb} '{tenant}': {result.created} books added ({result.skipped} ISBNs already there); "
+                f"the catalogue {'would hold' if dry_run else 'holds'} {result.total} active books."
             )
         )

@@ -1,0 +1,721 @@
+"""The capacity model of one large tenant on a sale day: `python -m benchmarks.capacity [--markdown]`.
+
+Nothing here is timed. The model multiplies three things:
+
+- the published DynamoDB limits and on-demand prices (the named constants below, with their source);
+- the index definitions of our models, read from the table registry (`Model._get_schema()`,
+  the same definitions `create_tables` sends to CreateTable), so a projection or key that
+  changes in the code changes the model;
+- item sizes measured from real items: the script runs the app's own services (seed, cart,
+  checkout, the sales counters of the purchases stream) against the local emulator, reads
+  back every item they wrote, and sizes it with DynamoDB's published item-size rules. The
+  writes of a checkout are the diff of the tables before and after a real checkout, so
+  every item and index the code touches is counted, and nothing else.
+
+It prints, per access pattern: the DynamoDB calls (counted through botocore events), the
+partition keys touched and whether one is shared by the whole tenant, the RCU/WCU per
+request, the per-partition ceiling in requests/s, and the cost per 1,000 orders at the
+sale-day mix. "proposed" rows apply the sale-state split of docs/SCALING.md to the same
+measured items (the book item no longer written on a sale; a small stock item is).
+"""
+
+import argparse
+import base64
+import math
+import re
+import statistics
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from benchmarks.harness import describe, local_stack, print_table
+
+# --- Published limits and prices -------------------------------------------------------
+# Amazon DynamoDB Developer Guide, "Burst and adaptive capacity" and "Service, account, and
+# table quotas": one partition serves at most 3,000 read units and 1,000 write units a second,
+# on-demand tables included; a read unit is 4 KB (an eventually consistent read is half a
+# unit), a write unit is 1 KB; transactional reads and writes cost two units per item.
+PARTITION_RCU = 3_000
+PARTITION_WCU = 1_000
+READ_UNIT_BYTES = 4 * 1024
+WRITE_UNIT_BYTES = 1024
+EVENTUALLY_CONSISTENT = Decimal("0.5")
+TRANSACTION_FACTOR = 2
+# A global secondary index is written with standard (not transactional) writes, once per
+# index whose projected copy changes, twice when the index key itself changes (delete + put).
+# Amazon DynamoDB pricing, on-demand, US East (N. Virginia), since the 1 November 2024 price cut.
+PRICE_PER_MILLION_WRITE_UNITS = Decimal("0.625")
+PRICE_PER_MILLION_READ_UNITS = Decimal("0.125")
+# AWS Lambda pricing, x86, US East: per GB-second and per million requests; the default
+# account-level concurrency quota per region (Lambda Developer Guide, "Lambda quotas").
+LAMBDA_PRICE_PER_GB_SECOND = Decimal("0.0000166667")
+LAMBDA_PRICE_PER_MILLION_REQUESTS = Decimal("0.20")
+LAMBDA_DEFAULT_CONCURRENCY = 1_000
+LAMBDA_MEMORY_GB = Decimal("0.5")  # zappa_settings.json memory_size 512
+# Amazon Athena pricing: per TB of data scanned, at least 10 MB per query.
+ATHENA_PRICE_PER_TB = Decimal("5")
+ATHENA_MINIMUM_BYTES = 10 * 1024**2
+
+# --- The traffic of a large tenant on a sale day (issue 18) -------------------------------
+PAGE_VIEWS_PER_SECOND = 2_000
+SEARCHES_PER_SECOND = 200
+CART_WRITES_PER_SECOND = 300
+CHECKOUTS_PER_SECOND = 100
+LINES_PER_CHECKOUT = 3
+LISTING_PAGE = 20
+# Assumptions, not published figures: how the page views split, how long requests take on
+# Lambda, how concentrated sales are, how long an admin's edit form stays open.
+LISTING_SHARE_OF_PAGE_VIEWS = Decimal("0.5")  # the rest are book detail pages
+REQUEST_SECONDS = {"listing": 0.05, "detail": 0.03, "search": 0.08, "cart": 0.06, "checkout": 0.15}
+TOP_BOOK_SHARE_OF_SALES = Decimal("0.05")  # the hottest book of the sale: 1 line in 20
+SERVER_EDIT_WINDOW_SECONDS = 0.02  # PATCH without `version`: read, then conditional write
+FORM_EDIT_WINDOW_SECONDS = 60.0  # PATCH/DELETE with the `version` the admin's form read
+ORDERS_PER_YEAR = 50_000_000  # a large tenant: the lake one report scans at one year
+CATALOGUE_BOOKS = 200  # seeded to measure book sizes (curated + synthetic descriptions)
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+# --- DynamoDB item sizes ------------------------------------------------------------------
+
+
+def attribute_size(value: dict) -> int:
+    """The size DynamoDB bills for one attribute value (Developer Guide, "Item sizes and formats")."""
+    ((kind, data),) = value.items()
+    if kind == "S":
+        return len(data.encode())
+    if kind == "N":
+        digits = data.lstrip("-").replace(".", "").strip("0") or "0"
+        return (len(digits) + 1) // 2 + 1
+    if kind == "B":
+        return len(base64.b64decode(data)) if isinstance(data, str) else len(data)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "L":
+        return 3 + sum(1 + attribute_size(element) for element in data)
+    if kind == "M":
+        return 3 + sum(1 + len(name.encode()) + attribute_size(element) for name, element in data.items())
+    if kind in ("SS", "NS", "BS"):
+        return sum(attribute_size({kind[0]: element}) for element in data)
+    raise ValueError(f"unknown attribute type {kind}")
+
+
+def item_size(item: dict) -> int:
+    return sum(len(name.encode()) + attribute_size(value) for name, value in item.items())
+
+
+def units(size: int, unit_bytes: int) -> int:
+    return max(1, math.ceil(size / unit_bytes))
+
+
+# --- Indexes as the models declare them -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Index:
+    """One table or index: its name, key attributes and projection (None: the table itself)."""
+
+    name: str
+    hash_key: str
+    range_key: str | None
+    projection: str  # ALL, KEYS_ONLY, INCLUDE, or TABLE
+    included: tuple[str, ...] = ()
+
+    def entry(self, item: dict | None, table: "Index") -> dict | None:
+        """The copy of `item` this index holds, or None when the item is not in it (sparse)."""
+        if item is None or self.hash_key not in item or (self.range_key and self.range_key not in item):
+            return None
+        if self.projection in ("ALL", "TABLE"):
+            return item
+        names = {table.hash_key, table.range_key, self.hash_key, self.range_key, *self.included} - {None}
+        return {name: value for name, value in item.items() if name in names}
+
+    def key_of(self, entry: dict) -> tuple:
+        return tuple(entry.get(name) and next(iter(entry[name].values())) for name in (self.hash_key, self.range_key))
+
+
+def indexes_of(model) -> tuple[Index, list[Index]]:
+    """The table and its secondary indexes, from the schema PynamoDB sends to CreateTable."""
+    schema = model._get_schema()
+
+    def keys(key_schema):
+        by_type = {k["KeyType"]: k["AttributeName"] for k in key_schema}
+        return by_type["HASH"], by_type.get("RANGE")
+
+    table = Index("table", *keys(schema["key_schema"]), "TABLE")
+    secondary = []
+    for spec in schema.get("global_secondary_indexes", []) + schema.get("local_secondary_indexes", []):
+        projection = spec["projection"]
+        secondary.append(
+            Index(
+                spec["index_name"],
+                *keys(spec["key_schema"]),
+                projection["ProjectionType"],
+                tuple(projection.get("NonKeyAttributes", ())),
+            )
+        )
+    return table, secondary
+
+
+# --- Requests as units per partition key ---------------------------------------------------
+
+
+def key_template(value: str, tenant_id: str) -> str:
+    """The partition key with the tenant abstracted (`{t}#BOOKS`); ids stay, so items stay apart."""
+    return value.replace(tenant_id, "{t}", 1)
+
+
+def shown(key: str) -> str:
+    """A key as printed: `{t}#{id}` for any item."""
+    return UUID.sub("{id}", key)
+
+
+def collapsed(key: str) -> str:
+    """A key with names abstracted too: `{t}#CATEGORY#{name}` (as if every sale were in one category)."""
+    return re.sub(r"^(\{t\}#(?:CATEGORY|AUTHOR|BESTSELLERS))#.+$", r"\1#{name}", shown(key))
+
+
+def item_key() -> str:
+    """A distinct partition key of one book, user or order."""
+    return f"{{t}}#{uuid.uuid4()}"
+
+
+def key_scope(template: str) -> str:
+    """Who shares a partition key: the whole tenant, a category or author, or one item/user."""
+    if "{id}" in shown(template):
+        return "item"
+    if re.fullmatch(r"\{t\}#[A-Z]+", template):
+        return "TENANT"
+    return "name"  # {t}#CATEGORY#fiction, {t}#AUTHOR#..., {t}#BESTSELLERS#fiction
+
+
+@dataclass
+class Load:
+    """What one request costs: units per (table/index, partition-key template)."""
+
+    calls: str = ""
+    rcu: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    wcu: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    search_writes: int = 0  # Elasticsearch documents (re)indexed
+
+    def add(self, other: "Load", times: int = 1) -> None:
+        for mine, theirs in ((self.rcu, other.rcu), (self.wcu, other.wcu)):
+            for key, value in theirs.items():
+                mine[key] += value * times
+        self.search_writes += other.search_writes * times
+
+    @property
+    def total_rcu(self) -> Decimal:
+        return sum(self.rcu.values(), Decimal(0))
+
+    @property
+    def total_wcu(self) -> Decimal:
+        return sum(self.wcu.values(), Decimal(0))
+
+    def ceiling(self, *, shared: bool) -> tuple[float, str]:
+        """Requests/s before the hottest shared (or, with shared=False, item) partition key reaches its limit."""
+        best, where = math.inf, "-"
+        per_key: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+        for key, value in self.rcu.items():
+            per_key[key][0] += value
+        for key, value in self.wcu.items():
+            per_key[key][1] += value
+        for key, (rcu, wcu) in per_key.items():
+            if (key_scope(key[1]) == "item") == shared:
+                continue
+            limit = min(PARTITION_RCU / rcu if rcu else math.inf, PARTITION_WCU / wcu if wcu else math.inf)
+            if limit < best:
+                best, where = float(limit), f"{collapsed(key[1])} ({key[0]})"
+        return best, where
+
+    def shared_keys(self) -> list[str]:
+        keys = {collapsed(key[1]) for key in (*self.rcu, *self.wcu) if key_scope(key[1]) != "item"}
+        return sorted(keys)
+
+
+def read(load: Load, table: str, partition: str | None, sizes: Iterable[int], *, consistent: bool) -> None:
+    """Read units: a Query sums its items, then rounds to 4 KB; GetItem and BatchGetItem round each item.
+
+    A Query names its `partition`; None gives each item its own key (GetItem, BatchGetItem).
+    """
+    factor = Decimal(1) if consistent else EVENTUALLY_CONSISTENT
+    sizes = list(sizes)
+    if partition is None:
+        for size in sizes:
+            load.rcu[(table, item_key())] += units(size, READ_UNIT_BYTES) * factor
+    else:
+        load.rcu[(table, partition)] += units(sum(sizes), READ_UNIT_BYTES) * factor
+
+
+def write(load: Load, model, before: dict | None, after: dict | None, *, tenant_id: str, transactional: bool) -> None:
+    """One item write and every index copy it rewrites, from the model's own index definitions."""
+    table, secondary = indexes_of(model)
+    name = model.Meta.table_name.rsplit("-", 1)[-1]
+    item = after or before
+    partition = key_template(item[table.hash_key]["S"], tenant_id)
+    size = max(item_size(before or {}), item_size(after or {}))
+    load.wcu[(name, partition)] += units(size, WRITE_UNIT_BYTES) * (TRANSACTION_FACTOR if transactional else 1)
+    for index in secondary:
+        old, new = index.entry(before, table), index.entry(after, table)
+        if (old is None and new is None) or old == new:
+            continue
+        writes = [new] if old is None else [old] if new is None else [new]
+        if old is not None and new is not None and index.key_of(old) != index.key_of(new):
+            writes = [old, new]  # the index key moved: delete the old copy, put the new one
+        for entry in writes:
+            where = (f"{name}/{index.name}", key_template(next(iter(entry[index.hash_key].values())), tenant_id))
+            load.wcu[where] += units(item_size(entry), WRITE_UNIT_BYTES)
+
+
+# --- Measuring the real items -------------------------------------------------------------
+
+
+def raw_items(model) -> dict[tuple, dict]:
+    """Every item of a model's table as the emulator stores it, by key (a Scan: benchmark only)."""
+    table, _ = indexes_of(model)
+    items, start = {}, None
+    while True:
+        page = model._get_connection().scan(exclusive_start_key=start)
+        for item in page.get("Items", []):
+            items[(str(item[table.hash_key]), str(item.get(table.range_key)))] = item
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return items
+
+
+def diff(models, before: dict, after: dict) -> list[tuple[object, dict | None, dict | None]]:
+    """The writes that turned `before` into `after`: (model, old image, new image)."""
+    changes = []
+    for model in models:
+        old, new = before[model], after[model]
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                changes.append((model, old.get(key), new.get(key)))
+    return changes
+
+
+@dataclass
+class Measured:
+    tenant_id: str
+    book_sizes: list[int]
+    facet_size: int
+    sales_size: int
+    cart_line_size: int
+    idempotency_size: int
+    checkout_writes: list
+    counter_writes: list
+    stock_item: dict
+    checkout_calls: str
+    listing_calls: str
+
+
+def measure(counter) -> Measured:
+    """Run the app's services on the emulator and read back what they wrote."""
+    from accounts.services import user_create
+    from bookstore.tenants import tenant_create
+    from catalog.models import Book, BookFacet, BookSales, CoPurchase, SalesMarker
+    from catalog.sales import SaleLine, sales_count_event
+    from catalog.services import catalog_seed
+    from orders.models import CartLine, IdempotencyRecord, Purchase, PurchaseTally
+    from orders.services import cart_add, checkout
+
+    tenant_id = "capacity-shop"
+    tenant_create(tenant_id=tenant_id, name="Capacity model")
+    catalog_seed(tenant_id=tenant_id, target=CATALOGUE_BOOKS, seed=1)
+    books = raw_items(Book)
+    book_sizes = sorted(item_size(item) for item in books.values())
+    user = user_create(tenant_id=tenant_id, email="capacity@example.com", password="capacity-pass-123")
+    chosen = [Book.from_raw_data(item) for item in list(books.values())[:LINES_PER_CHECKOUT]]
+    for book in chosen:
+        Book(book.pk, book.sk).update(actions=[Book.stock_quantity.set(1000)], add_version_condition=False)
+        cart_add(tenant_id=tenant_id, user_id=user.user_id, book_id=book.book_id, quantity=1)
+    cart_line_size = statistics.median(item_size(item) for item in raw_items(CartLine).values())
+
+    models = (Book, CartLine, Purchase, PurchaseTally, IdempotencyRecord)
+    before = {model: raw_items(model) for model in models}
+    address = {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"}
+    calls, _ = counter.measure(
+        lambda: checkout(
+            tenant_id=tenant_id,
+            user_id=user.user_id,
+            idempotency_key=str(uuid.uuid4()),
+            payment_method="card",
+            shipping_address=address,
+        )
+    )
+    after = {model: raw_items(model) for model in models}
+    checkout_writes = diff(models, before, after)
+
+    counters = (BookSales, CoPurchase, SalesMarker)
+    before = {model: raw_items(model) for model in counters}
+    purchase = Purchase.from_raw_data(next(new for model, _, new in checkout_writes if model is Purchase))
+    lines = [SaleLine(book_id=i.book_id, category=i.category, quantity=int(i.quantity)) for i in purchase.items]
+    # The first sale of a book creates its counters; the model prices a repeat sale (an update).
+    sales_count_event(tenant_id=tenant_id, purchase_id="warm-up", event_type="purchased", lines=lines, sign=1)
+    before = {model: raw_items(model) for model in counters}
+    sales_count_event(
+        tenant_id=tenant_id, purchase_id=purchase.purchase_id, event_type="purchased", lines=lines, sign=1
+    )
+    counter_writes = diff(counters, before, {model: raw_items(model) for model in counters})
+
+    # The proposed sale-state item, written as the design describes it, then read back.
+    sample = chosen[0]
+    stock_item = {
+        "pk": {"S": sample.pk},
+        "sk": {"S": "STOCK"},
+        "stock_quantity": {"N": "999"},
+        "price": {"N": str(sample.price)},
+        "is_active": {"BOOL": True},
+        "updated_at": {"S": "2025-01-01T00:00:00.000000+0000"},
+    }
+    Book._get_connection().put_item(
+        sample.pk, "STOCK", attributes={k: v for k, v in stock_item.items() if k not in ("pk", "sk")}
+    )
+    stock_item = Book._get_connection().get_item(sample.pk, "STOCK")["Item"]
+    Book._get_connection().delete_item(sample.pk, "STOCK")
+
+    listing_calls, _ = counter.measure(
+        lambda: list(Book.catalog_newest_index.query(f"{tenant_id}#BOOKS", limit=LISTING_PAGE))
+    )
+    return Measured(
+        tenant_id=tenant_id,
+        book_sizes=book_sizes,
+        facet_size=int(statistics.median(item_size(i) for i in raw_items(BookFacet).values())),
+        sales_size=int(statistics.median(item_size(i) for i in raw_items(BookSales).values())),
+        cart_line_size=int(cart_line_size),
+        idempotency_size=item_size(next(new for m, _, new in checkout_writes if m is IdempotencyRecord)),
+        checkout_writes=checkout_writes,
+        counter_writes=counter_writes,
+        stock_item=stock_item,
+        checkout_calls=describe(calls),
+        listing_calls=describe(listing_calls),
+    )
+
+
+# --- The access patterns -------------------------------------------------------------------
+
+
+@dataclass
+class Pattern:
+    name: str
+    per_second: Decimal  # at the sale-day mix
+    load: Load
+    note: str = ""
+
+
+def patterns(m: Measured, *, proposed: bool) -> list[Pattern]:
+    from catalog.models import Book
+
+    t = m.tenant_id
+    book = int(statistics.median(m.book_sizes))
+    lines = LINES_PER_CHECKOUT
+    listing_rate = PAGE_VIEWS_PER_SECOND * LISTING_SHARE_OF_PAGE_VIEWS
+    found = []
+
+    listing = Load(calls=m.listing_calls)
+    read(listing, "books/catalog-newest-index", "{t}#BOOKS", [book] * LISTING_PAGE, consistent=False)
+    found.append(Pattern("GET books (page of 20)", listing_rate, listing, "tenant-wide GSI key"))
+
+    category = Load(calls="Query books/category-index")
+    read(category, "books/category-index", "{t}#CATEGORY#{name}", [book] * LISTING_PAGE, consistent=False)
+    found.append(Pattern("GET books?category= (page of 20)", Decimal(0), category, "not in the mix; per category"))
+
+    detail = Load(calls="GetItem books")
+    read(detail, "books", None, [book], consistent=False)
+    found.append(Pattern("GET books/{id}", PAGE_VIEWS_PER_SECOND - listing_rate, detail))
+
+    categories = Load(calls="Query book_facets")
+    read(categories, "book_facets", "{t}#CATEGORY", [m.facet_size] * 30, consistent=False)
+    found.append(Pattern("GET books/categories", Decimal(0), categories, "not in the mix; 30 categories"))
+
+    best = Load(calls="Query book_sales/bestsellers-index, BatchGetItem books")
+    read(best, "book_sales/bestsellers-index", "{t}#BESTSELLERS", [m.sales_size] * LISTING_PAGE, consistent=False)
+    read(best, "books", None, [book] * LISTING_PAGE, consistent=False)
+    found.append(Pattern("GET books/bestsellers", Decimal(0), best, "not in the mix"))
+
+    search = Load(calls="Elasticsearch only")
+    found.append(Pattern("GET books/search", Decimal(SEARCHES_PER_SECOND), search, "no DynamoDB read"))
+
+    user_key = item_key()
+    cart = Load(calls="GetItem books, Query shopping_cart, BatchGetItem books, PutItem shopping_cart")
+    read(cart, "books", None, [book], consistent=False)
+    read(cart, "shopping_cart", user_key, [m.cart_line_size] * 2, consistent=True)
+    read(cart, "books", None, [book] * 2, consistent=False)
+    cart.wcu[("shopping_cart", user_key)] += units(m.cart_line_size, WRITE_UNIT_BYTES)
+    found.append(Pattern("POST cart/add (cart of 2)", Decimal(CART_WRITES_PER_SECOND), cart))
+
+    checkout = Load(calls=m.checkout_calls)
+    read(checkout, "idempotency_keys", None, [m.idempotency_size], consistent=True)
+    read(checkout, "shopping_cart", item_key(), [m.cart_line_size] * lines, consistent=True)
+    for model, old, new in m.checkout_writes:
+        if model is Book and proposed:
+            old_stock = dict(m.stock_item, pk=old["pk"])
+            new_stock = dict(old_stock)
+            new_stock["stock_quantity"] = {"N": str(int(old_stock["stock_quantity"]["N"]) - 1)}
+            read(checkout, "books", None, [item_size(m.stock_item)], consistent=False)
+            write(checkout, Book, old_stock, new_stock, tenant_id=t, transactional=True)
+            continue
+        if model is Book:
+            read(checkout, "books", None, [item_size(old)], consistent=False)
+        write(checkout, model, old, new, tenant_id=t, transactional=True)
+    checkout.search_writes = 0 if proposed else lines  # the books stream reindexes each sold book
+    found.append(Pattern(f"POST purchases/checkout ({lines} lines)", Decimal(CHECKOUTS_PER_SECOND), checkout))
+
+    counters = Load(calls="TransactWriteItems book_sales+co_purchases+sales_markers")
+    for model, old, new in m.counter_writes:
+        write(counters, model, old, new, tenant_id=t, transactional=True)
+    found.append(Pattern("stream: sales counters per order", Decimal(CHECKOUTS_PER_SECOND), counters))
+
+    edit = Load(calls="GetItem books, TransactWriteItems books")
+    read(edit, "books", None, [book], consistent=False)
+    sample = next(old for model, old, _ in m.checkout_writes if model is Book)
+    edited = dict(sample, description={"S": sample.get("description", {"S": ""})["S"] + " (edited)"})
+    write(edit, Book, sample, edited, tenant_id=t, transactional=True)
+    edit.search_writes = 1
+    found.append(Pattern("PATCH books/{id} description (admin)", Decimal(0), edit))
+    return found
+
+
+def checkout_line_cost(m: Measured, *, proposed: bool) -> tuple[Decimal, int]:
+    """WCU of the book-side writes of one sold line, and how many items/index copies that is."""
+    from catalog.models import Book
+
+    load = Load()
+    old = next(old for model, old, _ in m.checkout_writes if model is Book)
+    new = next(new for model, _, new in m.checkout_writes if model is Book)
+    if proposed:
+        old, new = dict(m.stock_item), dict(m.stock_item, stock_quantity={"N": "998"})
+    write(load, Book, old, new, tenant_id=m.tenant_id, transactional=True)
+    return load.total_wcu, len(load.wcu)
+
+
+def cost(load: Load, per_order: Decimal) -> Decimal:
+    """Dollars per 1,000 orders for a request made `per_order` times per order."""
+    dollars = (
+        load.total_rcu * PRICE_PER_MILLION_READ_UNITS + load.total_wcu * PRICE_PER_MILLION_WRITE_UNITS
+    ) / 1_000_000
+    return dollars * per_order * 1000
+
+
+def fmt(value: float) -> str:
+    return "unbounded" if math.isinf(value) else f"{value:,.0f}"
+
+
+def pattern_rows(found: list[Pattern]) -> list[tuple[str, ...]]:
+    rows = []
+    for p in found:
+        ceiling, where = p.load.ceiling(shared=True)
+        item_ceiling, item_where = p.load.ceiling(shared=False)
+        per_order = p.per_second / CHECKOUTS_PER_SECOND
+        shared = ", ".join(p.load.shared_keys()) or "none"
+        rows.append(
+            (
+                p.name,
+                p.load.calls,
+                shared,
+                f"{p.load.total_rcu:g}",
+                f"{p.load.total_wcu:g}",
+                fmt(ceiling),
+                where,
+                fmt(item_ceiling),
+                item_where,
+                f"{p.per_second:,.0f}",
+                f"${cost(p.load, per_order):.4f}" if per_order else "-",
+            )
+        )
+    total = sum((cost(p.load, p.per_second / CHECKOUTS_PER_SECOND) for p in found), Decimal(0))
+    rows.append(("all of the above", "", "", "", "", "", "", "", "", "", f"${total:.4f}"))
+    return rows
+
+
+PATTERN_HEADER = (
+    "access pattern",
+    "DynamoDB calls",
+    "shared partition keys",
+    "RCU/req",
+    "WCU/req",
+    "ceiling req/s (shared key)",
+    "its hottest shared key",
+    "ceiling req/s (one item)",
+    "its hottest item key",
+    "sale-day req/s",
+    "$ per 1,000 orders",
+)
+
+
+def partition_rows(found: list[Pattern]) -> list[tuple[str, ...]]:
+    """Each shared partition key at the sale-day mix: units/s against its limits."""
+    rcu: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    wcu: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for p in found:
+        for (table, key), value in p.load.rcu.items():
+            rcu[(table, collapsed(key))] += value * p.per_second
+        for (table, key), value in p.load.wcu.items():
+            wcu[(table, collapsed(key))] += value * p.per_second
+    rows = []
+    for key in sorted(set(rcu) | set(wcu)):
+        if key_scope(key[1]) == "item" or not (rcu[key] or wcu[key]):
+            continue
+        use = max(rcu[key] / PARTITION_RCU, wcu[key] / PARTITION_WCU)
+        rows.append((key[1], key[0], f"{rcu[key]:,.0f}", f"{wcu[key]:,.0f}", f"{use:.0%}"))
+    return rows
+
+
+def collision_rows(m: Measured, *, proposed: bool) -> list[tuple[str, ...]]:
+    """How often an admin edit of a selling book gets 409: P = 1 - exp(-sales rate x window)."""
+    lines_per_second = CHECKOUTS_PER_SECOND * LINES_PER_CHECKOUT
+    rows = []
+    for label, share in (("the top book", TOP_BOOK_SHARE_OF_SALES), ("an average book", Decimal(1) / CATALOGUE_BOOKS)):
+        rate = float(lines_per_second * share)
+        for window_label, window in (
+            ("server read→write", SERVER_EDIT_WINDOW_SECONDS),
+            ("version from a form", FORM_EDIT_WINDOW_SECONDS),
+        ):
+            p = 0.0 if proposed else 1 - math.exp(-rate * window)
+            rows.append((label, f"{rate:,.2f}", window_label, f"{window:g} s", f"{p:.1%}"))
+    return rows
+
+
+def lambda_rows(before: list[Pattern], after: list[Pattern]) -> list[tuple[str, ...]]:
+    api_rate = PAGE_VIEWS_PER_SECOND + SEARCHES_PER_SECOND + CART_WRITES_PER_SECOND + CHECKOUTS_PER_SECOND
+    concurrency = (
+        PAGE_VIEWS_PER_SECOND * float(LISTING_SHARE_OF_PAGE_VIEWS) * REQUEST_SECONDS["listing"]
+        + PAGE_VIEWS_PER_SECOND * float(1 - LISTING_SHARE_OF_PAGE_VIEWS) * REQUEST_SECONDS["detail"]
+        + SEARCHES_PER_SECOND * REQUEST_SECONDS["search"]
+        + CART_WRITES_PER_SECOND * REQUEST_SECONDS["cart"]
+        + CHECKOUTS_PER_SECOND * REQUEST_SECONDS["checkout"]
+    )
+    gb_seconds = Decimal(str(concurrency)) * LAMBDA_MEMORY_GB
+    per_second = gb_seconds * LAMBDA_PRICE_PER_GB_SECOND + api_rate * LAMBDA_PRICE_PER_MILLION_REQUESTS / 1_000_000
+    per_order = per_second / CHECKOUTS_PER_SECOND * 1000
+    es_before = sum(p.load.search_writes * p.per_second for p in before)
+    es_after = sum(p.load.search_writes * p.per_second for p in after)
+    return [
+        ("API requests/s", f"{api_rate:,}"),
+        ("API Lambda concurrency (rate x duration)", f"{concurrency:,.0f} of {LAMBDA_DEFAULT_CONCURRENCY:,}"),
+        ("API Lambda $ per 1,000 orders", f"${per_order:.4f}"),
+        ("search documents reindexed/s by sales, today", f"{es_before:,.0f}"),
+        ("search documents reindexed/s by sales, proposed", f"{es_after:,.0f}"),
+    ]
+
+
+def athena_rows() -> list[tuple[str, ...]]:
+    """Bytes one report scans over a year of purchase rows, measured from a Parquet file of our schema."""
+    import io
+    from datetime import UTC, datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analytics.lake_schema import COLUMN_NAMES, purchase_row_schema
+
+    rows = 10_000
+    now = datetime.now(UTC)
+    data = {
+        "tenant_id": ["capacity-shop"] * rows,
+        "purchase_id": [str(uuid.uuid4()) for _ in range(rows)],
+        "line": [i % 3 for i in range(rows)],
+        "event_type": ["purchased"] * rows,
+        "event_time": [now] * rows,
+        "user_id": [str(uuid.uuid4()) for _ in range(rows)],
+        "book_id": [str(uuid.UUID(int=i % 5000)) for i in range(rows)],
+        "title": [f"Title number {i % 5000}" for i in range(rows)],
+        "category": [f"Category {i % 30}" for i in range(rows)],
+        "author": [f"Author {i % 2000}" for i in range(rows)],
+        "quantity": [1 + i % 3 for i in range(rows)],
+        "unit_price": [Decimal("12.50")] * rows,
+        "subtotal": [Decimal("25.00")] * rows,
+        "total_amount": [Decimal("60.00")] * rows,
+        "payment_method": ["card"] * rows,
+        "status": ["completed"] * rows,
+        "created_at": [now] * rows,
+    }
+    table = pa.table({name: data[name] for name in COLUMN_NAMES}, schema=purchase_row_schema())
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="snappy")
+    metadata = pq.ParquetFile(io.BytesIO(buffer.getvalue())).metadata
+    column_bytes: dict[str, int] = defaultdict(int)
+    for group in range(metadata.num_row_groups):
+        for column in range(metadata.num_columns):
+            chunk = metadata.row_group(group).column(column)
+            column_bytes[chunk.path_in_schema] += chunk.total_compressed_size
+    year_rows = ORDERS_PER_YEAR * LINES_PER_CHECKOUT
+    report_columns = ("book_id", "title", "quantity", "subtotal", "event_type", "status")
+    out = []
+    for label, columns in (
+        ("top-books, one year (6 columns)", report_columns),
+        ("every column, one year", COLUMN_NAMES),
+    ):
+        scanned = sum(column_bytes[c] for c in columns) / rows * year_rows
+        dollars = max(scanned, ATHENA_MINIMUM_BYTES) / 1024**4 * float(ATHENA_PRICE_PER_TB)
+        out.append((label, f"{year_rows:,}", f"{scanned / 1024**3:,.1f} GB", f"${dollars:.3f}"))
+    return out
+
+
+def render(header, rows, markdown: bool) -> None:
+    if not markdown:
+        print_table(header, rows)
+        return
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for docs/SCALING.md)")
+    markdown = parser.parse_args().markdown
+
+    with local_stack() as counter:
+        m = measure(counter)
+        before, after = patterns(m, proposed=False), patterns(m, proposed=True)
+        sizes = m.book_sizes
+
+        def section(title: str) -> None:
+            print(f"\n{'### ' if markdown else '== '}{title}\n")
+
+        section("Measured item sizes (bytes, DynamoDB's rules)")
+        render(
+            ("item", "bytes"),
+            [
+                ("book, median of the seeded catalogue", f"{statistics.median(sizes):,.0f}"),
+                ("book, largest", f"{sizes[-1]:,}"),
+                ("proposed stock item", f"{item_size(m.stock_item):,}"),
+                ("cart line", f"{m.cart_line_size:,}"),
+                ("purchase (3 lines)", f"{max(item_size(n or {}) for mod, _, n in m.checkout_writes):,}"),
+                ("book sales counter", f"{m.sales_size:,}"),
+            ],
+            markdown,
+        )
+        section("Today: per access pattern")
+        render(PATTERN_HEADER, pattern_rows(before), markdown)
+        section("Proposed (sale-state split): per access pattern")
+        render(PATTERN_HEADER, pattern_rows(after), markdown)
+        for label, found in (("today", before), ("proposed", after)):
+            section(f"Shared partition keys at the sale-day mix, {label}")
+            render(
+                ("partition key", "table/index", "RCU/s", "WCU/s", "of the partition limit"),
+                partition_rows(found),
+                markdown,
+            )
+        section("One sold line: the book-side write")
+        line_rows = []
+        for label, proposed in (("today: book item + its index copies", False), ("proposed: stock item", True)):
+            wcu, targets = checkout_line_cost(m, proposed=proposed)
+            dollars = wcu * PRICE_PER_MILLION_WRITE_UNITS / 1_000_000 * 1_000_000
+            line_rows.append((label, str(targets), f"{wcu:g}", f"${dollars:.2f}"))
+        render(("write", "items written", "WCU", "$ per million lines"), line_rows, markdown)
+        for label, proposed in (("today", False), ("proposed", True)):
+            section(f"Admin edit refused with 409 while the book sells, {label}")
+            render(("book", "lines/s", "window", "length", "P(409)"), collision_rows(m, proposed=proposed), markdown)
+        section("Lambda and Elasticsearch at the sale-day mix")
+        render(("quantity", "value"), lambda_rows(before, after), markdown)
+        section(f"Athena per report at one year ({ORDERS_PER_YEAR:,} orders)")
+        render(("report", "rows", "scanned", "$ per run"), athena_rows(), markdown)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Export, import and snapshot times by catalogue size: how long `make run` takes to save and restore.
+
+    python -m benchmarks.operations
+
+Runs on the stack of `benchmarks.harness` (the patched emulator in-process). For each size,
+one tenant is seeded with that many books, then: a whole-stage export (what a snapshot
+saves, parallel Scan segments), the same export with one segment, the import of it into
+emptied tables (what a restore does), and a second import over the same items.
+"""
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.harness import local_stack, print_table
+
+SIZES = (1_000, 10_000)
+
+
+def _timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _empty_tables() -> None:
+    from bookstore.dynamodb.registry import registered_models
+
+    for model in registered_models():
+        with model.batch_write() as batch:
+            for item in model.scan():
+                batch.delete(item)
+
+
+def main() -> None:
+    with local_stack():
+        from bookstore.dynamodb.exports import tables_export, tables_import
+        from bookstore.tenants import tenant_create
+        from catalog.services import catalog_seed
+
+        rows = []
+        for size in SIZES:
+            _empty_tables()
+            tenant_create(tenant_id="bench", name="Bench")
+            catalog_seed(tenant_id="bench", target=size, seed=1)
+            work = Path(tempfile.mkdtemp(prefix="bench-ops-"))
+            try:
+                export = _timed(lambda: tables_export(out_dir=work / "four"))  # noqa: B023
+                single = _timed(lambda: tables_export(out_dir=work / "one", segments=1))  # noqa: B023
+                items = sum(tables_export(out_dir=work / "count").counts().values())
+                size_mb = sum(f.stat().st_size for f in (work / "four").iterdir()) / 1e6
+                _empty_tables()
+                restore = _timed(lambda: tables_import(in_dir=work / "four"))  # noqa: B023
+                again = _timed(lambda: tables_import(in_dir=work / "four"))  # noqa: B023
+            finally:
+                shutil.rmtree(work)
+            rows.append(
+                (
+                    f"{size:,}",
+                    f"{items:,}",
+                    f"{size_mb:.2f} MB",
+                    f"{export:.2f} s",
+                    f"{single:.2f} s",
+                    f"{restore:.2f} s ({items / restore:,.0f}/s)",
+                    f"{again:.2f} s",
+                )
+            )
+        print_table(
+            ("books", "items", "export size", "export (4 segments)", "export (1 segment)", "import", "re-import"),
+            rows,
+        )
+
+
+if __name__ == "__main__":
+    main()
