@@ -61,8 +61,12 @@ def test_batches_lambda_gave_up_on_are_collected_from_the_failure_queue(streams_
     iterator = client("dynamodbstreams").get_shard_iterator(
         StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
     )["ShardIterator"]
-    records = client("dynamodbstreams").get_records(ShardIterator=iterator, Limit=1000)["Records"]
-    mine = [r for r in records if r["dynamodb"]["Keys"]["pk"]["S"] == book.pk]
+    mine = []
+    while iterator:  # the session's stream holds every earlier test's writes: read to its end
+        page = client("dynamodbstreams").get_records(ShardIterator=iterator, Limit=1000)
+        mine += [r for r in page["Records"] if r["dynamodb"]["Keys"]["pk"]["S"] == book.pk]
+        iterator = page.get("NextShardIterator") if page["Records"] else None
+    assert mine
     failure_queue_arn()  # creates the queue, as wire_streams does
     queue = client("sqs").get_queue_url(QueueName=settings.STREAMS_FAILURE_QUEUE)["QueueUrl"]
     # The message Lambda sends to an on-failure destination for a stream batch (AWS documentation's shape).
