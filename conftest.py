@@ -289,6 +289,50 @@ def placed_order(cart_with):
     return place
 
 
+# --- Whole tables, as ground truth ---------------------------------------------------------
+
+
+@pytest.fixture
+def stored_items():
+    """`stored_items(tenant_data_only=False)`: every item of every table, as sorted canonical lines.
+
+    Read with consistent Scans (test-only ground truth); `tenant_data_only` keeps the tables
+    whose items belong to a tenant.
+    """
+    from bookstore.dynamodb.base import connection
+    from bookstore.dynamodb.exports import encode_item
+    from bookstore.dynamodb.tenant_fields import TenantOwned, tenancy_of
+
+    def read(*, tenant_data_only: bool = False) -> dict[str, list[str]]:
+        client = connection().client
+        items = {}
+        for model in registered_models():
+            if tenant_data_only and not isinstance(tenancy_of(model), TenantOwned):
+                continue
+            pages = client.get_paginator("scan").paginate(TableName=model.Meta.table_name, ConsistentRead=True)
+            items[model.Meta.table_name] = sorted(encode_item(item) for page in pages for item in page["Items"])
+        return items
+
+    return read
+
+
+@pytest.fixture
+def empty_tables(stored_items):
+    """`empty_tables()`: delete every item of every table, item by item, and check they are empty."""
+    from bookstore.dynamodb.base import connection
+
+    def empty() -> None:
+        client = connection().client
+        for model in registered_models():
+            keys = [model._hash_keyname] + ([model._range_keyname] if model._range_keyname else [])
+            for page in client.get_paginator("scan").paginate(TableName=model.Meta.table_name):
+                for item in page["Items"]:
+                    client.delete_item(TableName=model.Meta.table_name, Key={k: item[k] for k in keys})
+        assert not any(stored_items().values())
+
+    return empty
+
+
 # --- DynamoDB call budgets --------------------------------------------------------------
 
 

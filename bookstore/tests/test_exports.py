@@ -14,9 +14,9 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
 from bookstore.dynamodb.base import TableMeta, connection
-from bookstore.dynamodb.exports import MANIFEST, encode_item
+from bookstore.dynamodb.exports import MANIFEST
 from bookstore.dynamodb.registry import registered_models
-from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, TenantOwned, tenancy_of, tenancy_problems
+from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, TenantOwned, tenancy_problems
 
 # A value of every DynamoDB type, put on a user item with the low-level client.
 TYPED_ATTRIBUTES = {
@@ -30,34 +30,6 @@ TYPED_ATTRIBUTES = {
     "numbers": {"NS": ["1", "2.5", "-3"]},
     "nested": {"M": {"list": {"L": [{"S": "a"}, {"N": "1.10"}, {"NULL": True}, {"M": {}}]}, "empty": {"S": ""}}},
 }
-
-
-def table_items(*, tenant_data_only: bool = False) -> dict[str, list[str]]:
-    """Every item of every table, as sorted canonical lines (ground truth, read with Scan)."""
-    client = connection().client
-    items = {}
-    for model in registered_models():
-        if tenant_data_only and not isinstance(tenancy_of(model), TenantOwned):
-            continue
-        lines, kwargs = [], {"TableName": model.Meta.table_name, "ConsistentRead": True}
-        while True:
-            page = client.scan(**kwargs)
-            lines += [encode_item(item) for item in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        items[model.Meta.table_name] = sorted(lines)
-    return items
-
-
-def empty_tables() -> None:
-    client = connection().client
-    for model in registered_models():
-        keys = [model._hash_keyname] + ([model._range_keyname] if model._range_keyname else [])
-        for page in client.get_paginator("scan").paginate(TableName=model.Meta.table_name):
-            for item in page["Items"]:
-                client.delete_item(TableName=model.Meta.table_name, Key={k: item[k] for k in keys})
-    assert not any(table_items().values())
 
 
 @pytest.fixture
@@ -142,10 +114,12 @@ def test_rename_rewrites_only_the_tenant_part():
 # --- Export, import, round trips ------------------------------------------------------------
 
 
-def test_export_two_tenants_then_import_into_empty_tables_restores_every_item_exactly(shop, tmp_path, capsys):
+def test_export_two_tenants_then_import_into_empty_tables_restores_every_item_exactly(
+    shop, tmp_path, capsys, stored_items, empty_tables
+):
     shop("tenant1")
     shop("tenant2")
-    before = table_items(tenant_data_only=True)  # rate-limit windows are the stage's, not a tenant's
+    before = stored_items(tenant_data_only=True)  # rate-limit windows are the stage's, not a tenant's
     call_command("export_tables", out=str(tmp_path / "one"), tenant="tenant1")
     call_command("export_tables", out=str(tmp_path / "two"), tenant="tenant2")
     manifest = json.loads((tmp_path / "one" / MANIFEST).read_text())
@@ -159,7 +133,7 @@ def test_export_two_tenants_then_import_into_empty_tables_restores_every_item_ex
     call_command("import_tables", in_dir=str(tmp_path / "one"))
     call_command("import_tables", in_dir=str(tmp_path / "two"))
 
-    after = table_items(tenant_data_only=True)
+    after = stored_items(tenant_data_only=True)
     assert after == before
     users = after[next(m for m in registered_models() if m.__name__ == "User").Meta.table_name]
     typed = json.loads(next(line for line in users if '"tenant1#typed"' in line))
@@ -179,7 +153,9 @@ def test_a_tenant_export_holds_only_that_tenants_items(shop, tmp_path):
                 assert "tenant1" not in line
 
 
-def test_a_renamed_tenant_logs_in_and_sees_its_cart_and_purchases(shop, tmp_path, api_client):
+def test_a_renamed_tenant_logs_in_and_sees_its_cart_and_purchases(
+    shop, tmp_path, api_client, stored_items, empty_tables
+):
     customer = shop("tenant1")
     shop("tenant2")
     call_command("export_tables", out=str(tmp_path), tenant="tenant1")
@@ -187,7 +163,7 @@ def test_a_renamed_tenant_logs_in_and_sees_its_cart_and_purchases(shop, tmp_path
 
     call_command("import_tables", in_dir=str(tmp_path), rename_tenant="tenant1:moved-shop")
 
-    for lines in table_items().values():
+    for lines in stored_items().values():
         for line in lines:
             strings = list(all_strings(json.loads(line)))
             assert not [s for s in strings if s == "tenant1" or s.startswith(("tenant1#", "TENANT#tenant1"))], line
@@ -217,23 +193,23 @@ def test_a_renamed_tenant_logs_in_and_sees_its_cart_and_purchases(shop, tmp_path
     assert old_login.status_code == 401  # the old tenant is gone
 
 
-def test_reimporting_is_safe_and_a_dry_run_writes_nothing(shop, tmp_path, capsys):
+def test_reimporting_is_safe_and_a_dry_run_writes_nothing(shop, tmp_path, capsys, stored_items, empty_tables):
     shop("tenant1")
     call_command("export_tables", out=str(tmp_path))
-    before = table_items()
+    before = stored_items()
     empty_tables()
 
     call_command("import_tables", in_dir=str(tmp_path), dry_run=True)
     assert "Would write" in capsys.readouterr().out
-    assert not any(table_items().values())
+    assert not any(stored_items().values())
 
     call_command("import_tables", in_dir=str(tmp_path))
     call_command("import_tables", in_dir=str(tmp_path))
-    assert table_items() == before
+    assert stored_items() == before
 
 
 @pytest.mark.parametrize("damage", ["flip_a_byte", "drop_a_file", "miscount", "no_manifest"])
-def test_a_damaged_export_is_refused_and_nothing_is_written(shop, tmp_path, damage):
+def test_a_damaged_export_is_refused_and_nothing_is_written(shop, tmp_path, damage, stored_items, empty_tables):
     shop("tenant1")
     call_command("export_tables", out=str(tmp_path))
     empty_tables()
@@ -254,7 +230,7 @@ def test_a_damaged_export_is_refused_and_nothing_is_written(shop, tmp_path, dama
 
     with pytest.raises(CommandError, match="The export is damaged or incomplete; nothing was written"):
         call_command("import_tables", in_dir=str(tmp_path))
-    assert not any(table_items().values())
+    assert not any(stored_items().values())
 
 
 def test_an_export_for_a_table_this_code_does_not_know_is_refused(shop, tmp_path):
@@ -267,10 +243,10 @@ def test_an_export_for_a_table_this_code_does_not_know_is_refused(shop, tmp_path
         call_command("import_tables", in_dir=str(tmp_path))
 
 
-def test_unprocessed_items_are_sent_again(shop, tmp_path):
+def test_unprocessed_items_are_sent_again(shop, tmp_path, stored_items, empty_tables):
     shop("tenant1")
     call_command("export_tables", out=str(tmp_path))
-    before = table_items()
+    before = stored_items()
     empty_tables()
     client = connection().client
     sent, refused = [], []
@@ -297,7 +273,7 @@ def test_unprocessed_items_are_sent_again(shop, tmp_path):
         for event, hook in hooks:
             client.meta.events.unregister(event, hook)
     assert len(refused) >= 2
-    assert table_items() == before
+    assert stored_items() == before
 
 
 def test_a_bad_rename_is_refused(tmp_path):

@@ -14,8 +14,7 @@ import pytest
 from django.conf import settings
 
 from bookstore.dynamodb.base import connection
-from bookstore.dynamodb.exports import MANIFEST, encode_item
-from bookstore.dynamodb.registry import registered_models
+from bookstore.dynamodb.exports import MANIFEST
 from bookstore.local.snapshots import (
     SNAPSHOTS_KEPT,
     restore_follow_ups,
@@ -27,27 +26,6 @@ from bookstore.local.snapshots import (
 REPO = Path(settings.BASE_DIR)
 
 
-def all_items() -> dict[str, list[str]]:
-    client = connection().client
-    return {
-        model.Meta.table_name: sorted(
-            encode_item(item)
-            for page in client.get_paginator("scan").paginate(TableName=model.Meta.table_name, ConsistentRead=True)
-            for item in page["Items"]
-        )
-        for model in registered_models()
-    }
-
-
-def empty_tables() -> None:
-    client = connection().client
-    for model in registered_models():
-        keys = [model._hash_keyname] + ([model._range_keyname] if model._range_keyname else [])
-        for page in client.get_paginator("scan").paginate(TableName=model.Meta.table_name):
-            for item in page["Items"]:
-                client.delete_item(TableName=model.Meta.table_name, Key={k: item[k] for k in keys})
-
-
 @pytest.fixture
 def world(customer, book, cart_with, placed_order):
     placed_order(customer, book)
@@ -55,8 +33,10 @@ def world(customer, book, cart_with, placed_order):
     return customer
 
 
-def test_a_snapshot_restores_every_item_and_the_user_sees_their_cart(world, tmp_path, client_for):
-    before = all_items()
+def test_a_snapshot_restores_every_item_and_the_user_sees_their_cart(
+    world, tmp_path, client_for, stored_items, empty_tables
+):
+    before = stored_items()
     saved = snapshot_save(directory=tmp_path)
     assert (saved / MANIFEST).is_file()
     empty_tables()
@@ -64,7 +44,7 @@ def test_a_snapshot_restores_every_item_and_the_user_sees_their_cart(world, tmp_
     restored = snapshot_restore(directory=tmp_path)
 
     assert restored.path == saved
-    assert all_items() == before
+    assert stored_items() == before
     assert restored.summary() == f"Restored snapshot {saved.name}: 1 tenants, 1 users, 1 books, 1 purchases."
     cart = client_for(world).get("/api/v1/cart").json()
     assert [line["quantity"] for line in cart["items"]] == [2]
@@ -107,9 +87,11 @@ def test_a_save_cut_short_leaves_the_last_good_snapshot_in_place(world, tmp_path
     assert not any(p.name.startswith(".tmp-") for p in tmp_path.iterdir())
 
 
-def test_a_damaged_newest_snapshot_falls_back_to_the_one_before(world, tmp_path, cart_with, book_factory):
+def test_a_damaged_newest_snapshot_falls_back_to_the_one_before(
+    world, tmp_path, cart_with, book_factory, stored_items, empty_tables
+):
     older = snapshot_save(directory=tmp_path)
-    expected = all_items()
+    expected = stored_items()
     cart_with(world, book_factory(), 7)
     newest = snapshot_save(directory=tmp_path)
     manifest = json.loads((newest / MANIFEST).read_text())
@@ -119,11 +101,11 @@ def test_a_damaged_newest_snapshot_falls_back_to_the_one_before(world, tmp_path,
     restored = snapshot_restore(directory=tmp_path)
 
     assert restored.path == older
-    assert all_items() == expected
+    assert stored_items() == expected
 
 
 def test_after_a_restore_the_poller_starts_after_the_restored_items(
-    consume_streams, lake_rows, world, tmp_path, placed_order, book_factory
+    consume_streams, lake_rows, world, tmp_path, placed_order, book_factory, empty_tables
 ):
     assert consume_streams() != "Processed 0 records.\n"
     rows = lake_rows()
