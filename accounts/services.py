@@ -32,10 +32,18 @@ class TenantOpened:
 
 
 def tenant_create_with_admin(
-    *, tenant_id: str, name: str, admin_email: str | None = None, admin_password: str | None = None
+    *,
+    tenant_id: str,
+    name: str,
+    admin_email: str | None = None,
+    admin_password: str | None = None,
+    plan: str | None = None,
 ) -> TenantOpened:
-    """Create a tenant and, optionally, its first admin. An existing tenant is left unchanged."""
-    result = tenant_create(tenant_id=tenant_id, name=name)
+    """Create a tenant (on `plan`, else the default plan) and, optionally, its first admin.
+
+    An existing tenant is left unchanged.
+    """
+    result = tenant_create(tenant_id=tenant_id, name=name, plan=plan)
     if not result.created:
         return TenantOpened(tenant=result.tenant, created=False)
     admin = None

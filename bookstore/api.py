@@ -13,6 +13,8 @@ per method) gives each write method its HTML form; `filter_serializer` gives a l
 filter form; `idempotent_form` makes the POST form carry a fresh Idempotency-Key.
 """
 
+from django.conf import settings
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
@@ -21,7 +23,9 @@ from rest_framework.views import APIView
 from bookstore.caching import add_cache_headers
 from bookstore.pagination import Page
 from bookstore.permissions import IsTenantAdmin
+from bookstore.ratelimit import client_address, tenant_rate_limit_hit
 from bookstore.tenancy import resolve_tenant
+from bookstore.tenants import tenant_status
 
 # A browser form cannot send headers: the browsable API's forms carry these as hidden fields.
 FORM_HEADER_FIELDS = {"_idempotency_key": "HTTP_IDEMPOTENCY_KEY"}
@@ -90,6 +94,24 @@ class TenantAPIView(BookstoreAPIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.tenant_id = resolve_tenant(request)
+        request._request.bookstore_tenant_id = self.tenant_id  # for the request log
+        self.check_tenant_rate_limit(request)
+
+    def check_tenant_rate_limit(self, request) -> None:
+        """The tenant's plan limit, per user (or per client address when anonymous); 429 when over it.
+
+        Runs last in `initial`, so a request refused by authentication, permissions or tenancy
+        costs no write. The plan comes with the (cached) tenant lookup `resolve_tenant` made.
+        """
+        if not settings.TENANT_RATE_LIMITS_ENABLED:
+            return
+        user = request.user
+        subject = f"user:{user.id}" if getattr(user, "is_authenticated", False) else f"ip:{client_address(request)}"
+        wait = tenant_rate_limit_hit(
+            tenant_id=self.tenant_id, plan=tenant_status(tenant_id=self.tenant_id).plan, subject=subject
+        )
+        if wait is not None:
+            raise Throttled(wait=wait)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

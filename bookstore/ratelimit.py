@@ -1,9 +1,16 @@
 """Fixed-window rate limits counted in DynamoDB, so a limit holds across Lambda containers.
 
-The client address is the one the platform vouches for: `REMOTE_ADDR`, which Zappa fills
-from API Gateway's own record of the caller and `runserver` from the socket. DRF's
-`NUM_PROXIES` (0 by default) makes a client-supplied `X-Forwarded-For` irrelevant, so
-varying that header never yields a fresh counter.
+The client address is the one the platform vouches for: `REMOTE_ADDR`, which
+`bookstore.request_context.SourceIpMiddleware` sets from API Gateway's request context on a
+Zappa stage (Zappa's own choice, an entry of X-Forwarded-For, can be client-written on a
+regional endpoint) and `runserver` takes from the socket. DRF's `NUM_PROXIES` (0 by
+default) makes a client-supplied `X-Forwarded-For` irrelevant, so varying that header
+never yields a fresh counter.
+
+Per-tenant plan limits: a plan allows `rate` requests per second with bursts of `burst`.
+One fixed window of `burst / rate` seconds (at least 1) admitting `burst` requests gives
+exactly that: the average never exceeds `rate`, a burst never exceeds `burst` within a
+window (a fixed window lets two bursts meet at its edge, the usual trade for one counter).
 """
 
 import hashlib
@@ -77,3 +84,21 @@ class AddressThrottle(CountedThrottle):
 
     def subject(self, request) -> str | None:
         return client_address(request)
+
+
+def plan_window(plan: str) -> tuple[int, int]:
+    """(requests, window seconds) of a plan: `burst` requests per `burst / rate` seconds."""
+    limits = settings.TENANT_PLANS[plan]
+    return limits["burst"], max(1, round(limits["burst"] / limits["rate"]))
+
+
+def tenant_rate_limit_hit(*, tenant_id: str, plan: str | None, subject: str) -> int | None:
+    """Count a request of `subject` (a user, or a client address) against its tenant's plan.
+
+    Returns the seconds to wait when over the limit, else None. One UpdateItem; nothing at all
+    when the limits are off (TENANT_RATE_LIMITS_ENABLED) or the plan is unknown.
+    """
+    if not settings.TENANT_RATE_LIMITS_ENABLED or plan not in settings.TENANT_PLANS:
+        return None
+    limit, window = plan_window(plan)
+    return rate_limit_hit(scope=f"plan#{tenant_id}", subject=subject, limit=limit, window_seconds=window)

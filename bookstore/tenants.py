@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -31,6 +32,7 @@ class TenancyError(ErrorCode):
     TENANT_MISMATCH = ("tenant_mismatch", 403, "The tenant named in the request is not the tenant of your token.")
     TENANT_NOT_FOUND = ("tenant_not_found", 404, "Tenant not found.")
     INVALID_TENANT_ID = ("invalid_tenant_id", 400, "A tenant id is 3-40 lowercase letters, digits or hyphens.")
+    UNKNOWN_PLAN = ("unknown_plan", 400, "No such plan: the plans are the keys of the TENANT_PLANS setting.")
 
 
 def normalize_tenant_id(raw: str) -> str:
@@ -52,15 +54,22 @@ def tenant_get(*, tenant_id: str) -> Tenant | None:
         return None
 
 
+class TenantStatus(NamedTuple):
+    """What a request needs to know about its tenant: whether it may be served, and under which plan."""
+
+    active: bool
+    plan: str | None
+
+
 class _TenantCache:
-    """tenant_id → (monotonic expiry, is_active), at most TENANT_CACHE_SIZE entries, least recently used out."""
+    """tenant_id → (monotonic expiry, TenantStatus), at most TENANT_CACHE_SIZE entries, least recently used out."""
 
     def __init__(self, size: int):
         self.size = size
-        self._entries: OrderedDict[str, tuple[float, bool]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[float, TenantStatus]] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, tenant_id: str) -> bool | None:
+    def get(self, tenant_id: str) -> TenantStatus | None:
         with self._lock:
             entry = self._entries.get(tenant_id)
             if entry is None or entry[0] <= time.monotonic():
@@ -68,9 +77,9 @@ class _TenantCache:
             self._entries.move_to_end(tenant_id)
             return entry[1]
 
-    def put(self, tenant_id: str, active: bool, ttl: float) -> None:
+    def put(self, tenant_id: str, status: TenantStatus, ttl: float) -> None:
         with self._lock:
-            self._entries[tenant_id] = (time.monotonic() + ttl, active)
+            self._entries[tenant_id] = (time.monotonic() + ttl, status)
             self._entries.move_to_end(tenant_id)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -85,19 +94,26 @@ class _TenantCache:
 
 tenant_cache = _TenantCache(TENANT_CACHE_SIZE)
 
+_UNKNOWN = TenantStatus(active=False, plan=None)
 
-def tenant_is_active(*, tenant_id: str) -> bool:
-    """Whether the tenant exists and is active; remembered for TENANT_CACHE_SECONDS."""
+
+def tenant_status(*, tenant_id: str) -> TenantStatus:
+    """Whether the tenant exists and is active, and its plan; remembered for TENANT_CACHE_SECONDS."""
     if not tenant_id_is_valid(tenant_id):
-        return False
+        return _UNKNOWN
     cached = tenant_cache.get(tenant_id)
     if cached is not None:
         return cached
     tenant = tenant_get(tenant_id=tenant_id)
-    active = bool(tenant and tenant.is_active)
+    status = TenantStatus(active=bool(tenant.is_active), plan=tenant.plan) if tenant else _UNKNOWN
     if settings.TENANT_CACHE_SECONDS > 0:
-        tenant_cache.put(tenant_id, active, settings.TENANT_CACHE_SECONDS)
-    return active
+        tenant_cache.put(tenant_id, status, settings.TENANT_CACHE_SECONDS)
+    return status
+
+
+def tenant_is_active(*, tenant_id: str) -> bool:
+    """Whether the tenant exists and is active (cached with its plan, see `tenant_status`)."""
+    return tenant_status(tenant_id=tenant_id).active
 
 
 def tenant_require_active(*, tenant_id: str) -> None:
@@ -149,12 +165,30 @@ class TenantCreated:
     created: bool
 
 
-def tenant_create(*, tenant_id: str, name: str) -> TenantCreated:
-    """Add a tenant to the registry; an existing tenant is returned unchanged."""
+def _require_known_plan(plan: str) -> None:
+    if plan not in settings.TENANT_PLANS:
+        raise ApplicationError(TenancyError.UNKNOWN_PLAN, details={"plan": sorted(settings.TENANT_PLANS)})
+
+
+def tenant_create(*, tenant_id: str, name: str, plan: str | None = None) -> TenantCreated:
+    """Add a tenant to the registry (on the default plan unless one is named); an existing one is returned unchanged."""
     if not tenant_id_is_valid(tenant_id):
         message = TenancyError.INVALID_TENANT_ID.message
         raise ApplicationError(TenancyError.INVALID_TENANT_ID, details={"tenant_id": [message]})
-    tenant = Tenant(pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, created_at=now())
+    plan = plan or settings.DEFAULT_TENANT_PLAN
+    _require_known_plan(plan)
+    tenant = Tenant(pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, plan=plan, created_at=now())
     if not put_if_absent(tenant):
         return TenantCreated(tenant=Tenant.get(Tenant.key(tenant_id), Tenant.SORT_KEY), created=False)
     return TenantCreated(tenant=tenant, created=True)
+
+
+def tenant_set_plan(*, tenant_id: str, plan: str) -> Tenant:
+    """Move a tenant to another plan (one conditional UpdateItem); containers see it within TENANT_CACHE_SECONDS."""
+    _require_known_plan(plan)
+    tenant = tenant_get(tenant_id=tenant_id)
+    if tenant is None:
+        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    tenant.update(actions=[Tenant.plan.set(plan), Tenant.updated_at.set(now())], condition=Tenant.pk.exists())
+    tenant_cache.clear()
+    return tenant

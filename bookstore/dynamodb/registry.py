@@ -22,15 +22,18 @@ def registered_models() -> Iterator[type[Model]]:
 
 
 def create_tables(*, on_created: Callable[[str], None] = lambda name: None) -> list[str]:
-    """Create every registered table that does not exist yet, with its GSIs, TTL and stream.
+    """Create every registered table that does not exist yet, with its GSIs, TTL, stream and SSE key.
 
     Returns the names of the tables it created; existing tables are left untouched.
     """
+    from bookstore.encryption import tables_created_with_sse
+
     created = []
     for model in registered_models():
         if model.exists():
             continue
-        model.create_table(wait=True)
+        with tables_created_with_sse([model._get_connection().connection.client]):
+            model.create_table(wait=True)
         created.append(model.Meta.table_name)
         on_created(model.Meta.table_name)
     return created

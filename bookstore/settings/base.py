@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files: the docs need no CDN
@@ -47,10 +48,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bookstore.request_context.SourceIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "bookstore.middleware.RequestBodyLimitMiddleware",
     # Static files (the browsable API's and the docs' CSS and JS) come from the app itself, on Lambda too.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -105,8 +108,13 @@ AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY") or None
 DYNAMODB_TABLE_PREFIX = env("DYNAMODB_TABLE_PREFIX", f"bookstore-{STAGE}-")
 DYNAMODB_MAX_RETRY_ATTEMPTS = env_int("DYNAMODB_MAX_RETRY_ATTEMPTS", 3)
 
-# Other AWS APIs (DynamoDB Streams, Lambda, SQS): None means AWS; local and test use the emulator.
+# Which key encrypts the tables at rest: aws-owned (default), aws-managed, or a KMS key ARN/alias.
+DYNAMODB_SSE = env("DYNAMODB_SSE", "aws-owned")
+# Other AWS APIs (SSM, S3, DynamoDB Streams, Lambda, SQS): None means AWS; local and test use the emulator.
 AWS_ENDPOINT_URL = env("AWS_ENDPOINT_URL") or None
+# The data lake's bucket and the KMS key of its default encryption (none: SSE-S3).
+ANALYTICS_BUCKET = env("ANALYTICS_BUCKET", f"bookstore-analytics-{STAGE}")
+ANALYTICS_BUCKET_KMS_KEY = env("ANALYTICS_BUCKET_KMS_KEY") or None
 
 # Tenants are looked up on every request; a short in-process cache spares a GetItem each time.
 TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 30)
@@ -173,6 +181,19 @@ SPECTACULAR_SETTINGS = {
 # The browsable API: an anonymous visitor's chosen shop is kept in this cookie and used as the
 # default X-Tenant-ID; a token's tenant always wins over it.
 TENANT_COOKIE_NAME = "bookstore_tenant"
+
+# Browser origins allowed to call the API (django-cors-headers); none unless a stage names them.
+CORS_ALLOWED_ORIGINS = [o.strip() for o in env("CORS_ALLOWED_ORIGINS").split(",") if o.strip()]
+
+# Per-tenant rate limits: each plan allows `rate` requests per second with bursts up to `burst`,
+# per (tenant, user) or, anonymously, per (tenant, client address). See bookstore/ratelimit.py.
+TENANT_RATE_LIMITS_ENABLED = env_bool("TENANT_RATE_LIMITS_ENABLED", True)
+TENANT_PLANS = {
+    "basic": {"rate": env_int("PLAN_BASIC_RATE", 50), "burst": env_int("PLAN_BASIC_BURST", 100)},
+    "standard": {"rate": env_int("PLAN_STANDARD_RATE", 100), "burst": env_int("PLAN_STANDARD_BURST", 200)},
+    "premium": {"rate": env_int("PLAN_PREMIUM_RATE", 300), "burst": env_int("PLAN_PREMIUM_BURST", 300)},
+}
+DEFAULT_TENANT_PLAN = "standard"
 
 # Login throttling: (attempts, window seconds), counted in DynamoDB so it holds across containers.
 LOGIN_THROTTLE_PER_ACCOUNT = (env_int("LOGIN_THROTTLE_ACCOUNT_ATTEMPTS", 10), env_int("LOGIN_THROTTLE_WINDOW", 300))

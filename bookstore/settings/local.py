@@ -18,7 +18,7 @@ EMULATOR_PORT = env_int("EMULATOR_PORT", 5005)
 DYNAMODB_ENDPOINT_URL = (
     env("DYNAMODB_ENDPOINT_URL") or LOCAL_STACK.get("emulator") or f"http://127.0.0.1:{EMULATOR_PORT}"
 )
-AWS_ENDPOINT_URL = DYNAMODB_ENDPOINT_URL  # Streams, Lambda and SQS: the same emulator
+AWS_ENDPOINT_URL = DYNAMODB_ENDPOINT_URL  # SSM, S3, Streams, Lambda and SQS: the same emulator
 AWS_REGION = env("AWS_REGION", "us-east-1")
 AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", "local")
 AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", "local")

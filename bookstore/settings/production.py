@@ -1,16 +1,57 @@
-"""Settings for a deployed Zappa stage (dev, test, prod): real AWS, secrets from the environment."""
+"""Settings for a deployed Zappa stage (dev, test, prod): real AWS, secrets from SSM, HTTPS only.
+
+zappa_settings.json gives each stage its environment (stage, domain, endpoints, origins);
+the secrets are read from SSM Parameter Store once per container (bookstore/secret_store.py).
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
+from bookstore.secret_store import secrets_load
+
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import AWS_REGION, SIMPLE_JWT, STAGE, env, env_bool, env_int
 
 DEBUG = False
-if SECRET_KEY.startswith("insecure-"):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set for a deployed stage.")
-ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "*").split(",") if h]
+
+# --- Secrets: SSM SecureString parameters `/bookstore/{stage}/NAME`, never the environment ---
+SECRETS_SSM_PREFIX = env("SECRETS_SSM_PREFIX", f"/bookstore/{STAGE}/")
+_secrets = secrets_load(prefix=SECRETS_SSM_PREFIX, names=["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"], region=AWS_REGION)
+SECRET_KEY = _secrets["DJANGO_SECRET_KEY"]
+SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": _secrets["JWT_SIGNING_KEY"]}
+
+# --- Hosts: the stage's domain (and, optionally, its API Gateway host), never `*` -----------
+BOOKSTORE_DOMAIN = env("BOOKSTORE_DOMAIN")
+if not BOOKSTORE_DOMAIN:
+    raise ImproperlyConfigured("BOOKSTORE_DOMAIN (the stage's API domain, e.g. api.example.com) must be set.")
+ALLOWED_HOSTS = [BOOKSTORE_DOMAIN, *(h.strip() for h in env("DJANGO_ALLOWED_HOSTS").split(",") if h.strip())]
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the stage's hosts; `*` is refused.")
+CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
+
+# --- HTTPS ------------------------------------------------------------------------------
+# API Gateway listens on HTTPS only and Zappa marks every request secure, so a redirect could
+# never fire behind it; turn it on for a front that also accepts plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading binds every subdomain of the registrable domain for months: the domain's owner decides.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+JWT_COOKIE_SECURE = True
+SILENCED_SYSTEM_CHECKS = [
+    *(["security.W008"] if not SECURE_SSL_REDIRECT else []),  # HTTPS is enforced in front (above)
+    *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),  # a choice of the domain's owner (above)
+]
+
+# --- Logs: one JSON object per line (CloudWatch Logs Insights), one line per request ----------
+MIDDLEWARE = ["bookstore.request_context.RequestLogMiddleware", *MIDDLEWARE]  # noqa: F405  (outermost: whole latency)
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "formatters": {"json": {"()": "bookstore.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+}
 
 # The data lake: the stage's S3 bucket, through django-storages; a batch replay overwrites its own file.
 STORAGES = {
@@ -18,8 +59,8 @@ STORAGES = {
     "analytics": {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env("ANALYTICS_BUCKET", f"bookstore-analytics-{STAGE}"),  # noqa: F405
-            "region_name": AWS_REGION,  # noqa: F405
+            "bucket_name": ANALYTICS_BUCKET,  # noqa: F405
+            "region_name": AWS_REGION,
             "file_overwrite": True,
             "default_acl": None,
         },

@@ -39,3 +39,5 @@ STORAGES = {
 }
 # Never the repository's .local/: tests that need local state use their own tmp_path.
 LOCAL_STATE_DIR = Path(tempfile.mkdtemp(prefix="bookstore-local-"))
+# Per-tenant rate limits would add a write to every request; the tests that check them turn them on.
+TENANT_RATE_LIMITS_ENABLED = False

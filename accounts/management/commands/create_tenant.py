@@ -17,13 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True, help="Display name of the shop.")
         parser.add_argument("--admin-email", help="Email of the first admin account.")
         parser.add_argument("--admin-password", help="Password of the first admin account.")
+        parser.add_argument(
+            "--plan", help="Rate-limit plan (a key of the TENANT_PLANS setting: basic, standard, premium)."
+        )
 
-    def handle(self, *args, tenant_id, name, admin_email, admin_password, **options):
+    def handle(self, *args, tenant_id, name, admin_email, admin_password, plan=None, **options):
         if bool(admin_email) != bool(admin_password):
             raise CommandError("Give both --admin-email and --admin-password, or neither.")
         try:
             result = tenant_create_with_admin(
-                tenant_id=tenant_id, name=name, admin_email=admin_email, admin_password=admin_password
+                tenant_id=tenant_id, name=name, admin_email=admin_email, admin_password=admin_password, plan=plan
             )
         except ApplicationError as exc:
             raise CommandError(f"{exc.message} {exc.details or ''}".strip()) from exc
@@ -34,6 +37,6 @@ class Command(BaseCommand):
                 f"--email {admin_email or 'EMAIL'} --role admin"
             )
             return
-        self.stdout.write(self.style.SUCCESS(f"Created tenant '{tenant_id}' ({name})."))
+        self.stdout.write(self.style.SUCCESS(f"Created tenant '{tenant_id}' ({name}), plan {result.tenant.plan}."))
         if result.admin:
             self.stdout.write(f"Admin: {result.admin.email}")

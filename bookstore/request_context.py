@@ -1,0 +1,80 @@
+"""The request as API Gateway describes it: the client address it vouches for, the request id, the request log.
+
+`SourceIpMiddleware` makes REMOTE_ADDR the source address in API Gateway's request context.
+Zappa derives REMOTE_ADDR from X-Forwarded-For, whose leading entries the client writes, and
+on a regional endpoint the entry it picks can be one of them. Every limit keyed on the
+client address then reads REMOTE_ADDR and nothing else. Outside Lambda (no event in the
+WSGI environ) it changes nothing: runserver's REMOTE_ADDR is the socket's peer.
+
+`RequestLogMiddleware` logs one line per request: the request id (API Gateway's, else the
+Lambda invocation's), tenant, user, method, path, status and latency. Never headers,
+bodies or query strings.
+"""
+
+import logging
+import time
+
+request_logger = logging.getLogger("bookstore.request")
+
+
+def lambda_event(request) -> dict:
+    """The API Gateway event Zappa served this request from (empty outside Lambda)."""
+    event = request.META.get("lambda.event")
+    return event if isinstance(event, dict) else {}
+
+
+def api_gateway_source_ip(event: dict) -> str | None:
+    """The caller's address as API Gateway saw it: REST APIs (v1) and HTTP APIs (v2)."""
+    context = event.get("requestContext") or {}
+    source = (context.get("http") or {}).get("sourceIp") or (context.get("identity") or {}).get("sourceIp")
+    return source if isinstance(source, str) and 0 < len(source) <= 45 else None  # 45: longest IPv6 text
+
+
+def request_id(request) -> str | None:
+    """API Gateway's request id when there is one, else the Lambda invocation's, else None (local)."""
+    found = (lambda_event(request).get("requestContext") or {}).get("requestId")
+    if found:
+        return found
+    context = request.META.get("lambda.context")
+    return getattr(context, "aws_request_id", None)
+
+
+class SourceIpMiddleware:
+    """REMOTE_ADDR := API Gateway's `requestContext` source IP, when the request came through it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        source = api_gateway_source_ip(lambda_event(request))
+        if source:
+            request.META["REMOTE_ADDR"] = source
+        return self.get_response(request)
+
+
+class RequestLogMiddleware:
+    """One structured log line per request (see the module docstring for the fields)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        request_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "request_id": request_id(request),
+                "tenant": getattr(request, "bookstore_tenant_id", None) or getattr(user, "tenant_id", None),
+                "user": getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response

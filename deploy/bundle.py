@@ -1,0 +1,127 @@
+"""Build a stage's Lambda bundle offline with `zappa package`, and measure it.
+
+`python -m deploy.bundle dev` builds `build/bookstore-dev.zip` and prints its sizes.
+
+Zappa packages the virtualenv it runs from, so the bundle is built from a venv of its own
+(`.venv-lambda`) holding requirements.txt and Zappa, never from the development venv with
+moto, pytest and ruff in it. Zappa's own build-time dependencies are left out by the
+stage's `exclude` list (its handler needs only werkzeug, durationpy and boto3 at run time).
+`use_precompiled_packages: false` keeps the build offline: the venv's wheels are already the
+manylinux x86_64 CPython 3.11 wheels the Lambda runtime needs.
+"""
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LAMBDA_VENV = ROOT / ".venv-lambda"
+BUILD_DIR = ROOT / "build"
+# Lambda's limit on a function's unzipped code (with layers): what the bundle must stay under.
+LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+# Packages of the local stack, the tests and the lint that must never reach Lambda (import names).
+DEV_ONLY_PACKAGES = (
+    "moto",
+    "noida",
+    "noida_db",
+    "tantivy",
+    "duckdb",
+    "pytest",
+    "_pytest",
+    "pytest_django",
+    "ruff",
+    "importlinter",
+    "grimp",
+    "flask",
+)
+
+
+def zappa_requirement() -> str:
+    """`zappa==X.Y.Z`, exactly as pinned in requirements-dev.txt."""
+    text = (ROOT / "requirements-dev.txt").read_text()
+    return re.search(r"^zappa==\S+", text, re.MULTILINE).group(0)
+
+
+def _fingerprint() -> str:
+    return hashlib.sha256(((ROOT / "requirements.txt").read_text() + zappa_requirement()).encode()).hexdigest()
+
+
+def lambda_venv() -> Path:
+    """The bundle's venv, (re)built when requirements.txt or the Zappa pin changed."""
+    stamp = LAMBDA_VENV / ".fingerprint"
+    if stamp.exists() and stamp.read_text() == _fingerprint():
+        return LAMBDA_VENV
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(LAMBDA_VENV)], check=True)
+    pip = [str(LAMBDA_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "-r", str(ROOT / "requirements.txt"), zappa_requirement()], check=True)
+    stamp.write_text(_fingerprint())
+    return LAMBDA_VENV
+
+
+@dataclass(frozen=True)
+class Bundle:
+    path: Path
+    zipped_bytes: int
+    unzipped_bytes: int
+    top_level: Counter  # top-level name (package, module, file) -> unzipped bytes
+
+    def names(self) -> set[str]:
+        """Importable top-level names in the bundle (`pyarrow`, `six.py` → `six`, dist-info excluded)."""
+        return {n.removesuffix(".py") for n in self.top_level if not n.endswith((".dist-info", ".pth"))}
+
+
+def bundle_measure(path: Path) -> Bundle:
+    """Sizes of a built bundle, per top-level entry."""
+    sizes: Counter = Counter()
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            sizes[info.filename.split("/")[0]] += info.file_size
+    return Bundle(path=path, zipped_bytes=path.stat().st_size, unzipped_bytes=sum(sizes.values()), top_level=sizes)
+
+
+def bundle_build(stage: str) -> Bundle:
+    """`zappa package <stage>` from the bundle venv, offline; the zip lands in build/."""
+    venv = lambda_venv()
+    BUILD_DIR.mkdir(exist_ok=True)
+    output = BUILD_DIR / f"bookstore-{stage}.zip"
+    output.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "VIRTUAL_ENV": str(venv),
+        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        # Packaging talks to no AWS service; boto3 only wants a region and some credentials to exist.
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_ACCESS_KEY_ID": "offline",
+        "AWS_SECRET_ACCESS_KEY": "offline",
+    }
+    env.pop("PYTHONPATH", None)
+    subprocess.run(
+        [str(venv / "bin" / "zappa"), "package", stage, "-o", str(output)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return bundle_measure(output)
+
+
+def main(argv: list[str]) -> int:
+    stage = argv[0] if argv else "dev"
+    bundle = bundle_build(stage)
+    print(
+        f"{bundle.path.relative_to(ROOT)}: {bundle.zipped_bytes / 2**20:.1f} MiB zipped, "
+        f"{bundle.unzipped_bytes / 2**20:.1f} MiB unzipped (Lambda's limit: {LAMBDA_UNZIPPED_LIMIT / 2**20:.0f} MiB)"
+    )
+    for name, size in bundle.top_level.most_common(10):
+        print(f"  {name:30} {size / 2**20:7.1f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Offline proofs of the deploy: bundle, Zappa handler, production settings, IAM policy."""
