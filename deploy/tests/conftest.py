@@ -19,31 +19,36 @@ JWT_SIGNING_KEY = "j" * 20 + "-jwt-signing-key-of-the-test-stage-0123456789"
 
 @pytest.fixture
 def ssm(settings):
-    return boto3.client(
-        "ssm",
-        endpoint_url=settings.AWS_ENDPOINT_URL,
-        region_name=settings.AWS_REGION,
-        aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
-        aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
-    )
+    """`ssm(region=None)`: an SSM client of the emulator (in the settings' region unless named)."""
+
+    def client(region: str | None = None):
+        return boto3.client(
+            "ssm",
+            endpoint_url=settings.AWS_ENDPOINT_URL,
+            region_name=region or settings.AWS_REGION,
+            aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
+            aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
+        )
+
+    return client
 
 
 @pytest.fixture
 def stage_secrets(ssm):
-    """`stage_secrets(stage)`: put the stage's two SecureString parameters in the emulator's SSM."""
+    """`stage_secrets(stage, region=None)`: put the stage's two SecureString parameters in the emulator's SSM."""
     created = []
 
-    def put(stage: str) -> dict[str, str]:
+    def put(stage: str, region: str | None = None) -> dict[str, str]:
         values = {"DJANGO_SECRET_KEY": SECRET_KEY, "JWT_SIGNING_KEY": JWT_SIGNING_KEY}
         for name, value in values.items():
             full = f"/bookstore/{stage}/{name}"
-            ssm.put_parameter(Name=full, Value=value, Type="SecureString", Overwrite=True)
-            created.append(full)
+            ssm(region).put_parameter(Name=full, Value=value, Type="SecureString", Overwrite=True)
+            created.append((region, full))
         return values
 
     yield put
-    if created:
-        ssm.delete_parameters(Names=created)
+    for region, name in created:
+        ssm(region).delete_parameter(Name=name)
 
 
 @pytest.fixture

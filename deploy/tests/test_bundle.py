@@ -1,0 +1,122 @@
+"""The Lambda bundle (deploy/bundle.py): `zappa package dev` offline, measured, inspected and run.
+
+Marked `bundle`: building it takes about two minutes (most of it compressing pyarrow), so
+`-m "not bundle"` leaves it out while developing; `make test` runs it.
+"""
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from deploy.bundle import DEV_ONLY_PACKAGES, LAMBDA_UNZIPPED_LIMIT, bundle_build
+
+pytestmark = pytest.mark.bundle
+
+APPS = ("bookstore", "accounts", "catalog", "orders", "streams")
+RUN_IN_BUNDLE = """
+import json, sys
+sys.path.insert(0, ".")
+import handler
+
+class Context:
+    aws_request_id = "bundle-test"
+    def get_remaining_time_in_millis(self):
+        return 30000
+
+events = json.loads(sys.stdin.read())
+print(json.dumps([handler.lambda_handler(event, Context()) for event in events]))
+"""
+PARQUET_IN_BUNDLE = """
+import sys, tempfile
+sys.path.insert(0, ".")
+import pyarrow as pa, pyarrow.dataset as ds, pyarrow.fs, pyarrow.parquet as pq
+folder = tempfile.mkdtemp()
+table = pa.table({"tenant_id": ["tenant1", "tenant1"], "quantity": [1, 2]})
+ds.write_dataset(table, folder, format="parquet", partitioning=["tenant_id"], partitioning_flavor="hive")
+print(ds.dataset(folder, format="parquet", partitioning="hive").to_table()["quantity"].to_pylist(),
+      pyarrow.fs.S3FileSystem.__name__)
+"""
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return bundle_build("dev")
+
+
+@pytest.fixture(scope="module")
+def unpacked(bundle, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bundle")
+    with zipfile.ZipFile(bundle.path) as archive:
+        archive.extractall(folder)
+    return folder
+
+
+def run_isolated(code: str, *, cwd, env: dict | None = None, stdin: str = "") -> str:
+    """Run `code` on the bundle alone: `-S` leaves every site-packages folder, the dev venv's too, off the path."""
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_bundle_fits_lambda_without_slim_handler(bundle):
+    assert bundle.unzipped_bytes < LAMBDA_UNZIPPED_LIMIT * 0.85, f"{bundle.unzipped_bytes / 2**20:.0f} MiB"
+
+
+def test_no_dev_only_package_is_inside(bundle):
+    distributions = {name.split("-")[0].lower().replace("_", "-") for name in bundle.top_level if "dist-info" in name}
+    assert not bundle.names() & set(DEV_ONLY_PACKAGES)
+    assert not distributions & {"moto", "noida-db", "tantivy", "duckdb", "pytest", "ruff", "import-linter"}
+
+
+def test_the_apps_are_inside_without_tests_or_local_code(bundle):
+    with zipfile.ZipFile(bundle.path) as archive:
+        names = archive.namelist()
+    assert {"handler.py", "zappa_settings.py", "django_zappa_app.py"} <= set(names)
+    for app in APPS:
+        assert f"{app}/__init__.py" in names, app
+    assert not [n for n in names if n.startswith(("bookstore/local/", "benchmarks/", "deploy/"))]
+    assert not [n for n in names if n.split("/")[0] in APPS and "/tests/" in n]
+    assert "conftest.py" not in names
+
+
+def test_the_unpacked_bundle_serves_health_and_takes_stream_events(unpacked, stage_secrets, production_env):
+    stage_secrets("dev", region="eu-west-1")  # the stage's region, which Zappa exports as AWS_REGION
+    health = {
+        "httpMethod": "GET",
+        "path": "/api/v1/health",
+        "headers": {"Host": "api-dev.bookstore.example.com", "X-Forwarded-Proto": "https"},
+        "requestContext": {"requestId": "r1", "identity": {"sourceIp": "203.0.113.7"}},
+        "body": None,
+        "isBase64Encoded": False,
+    }
+    stream_arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/bookstore-dev-books/stream/2026-01-01T00:00:00.000"
+    books = {
+        "Records": [
+            {
+                "eventID": "1",
+                "eventName": "REMOVE",
+                "eventSource": "aws:dynamodb",
+                "eventSourceARN": stream_arn,
+                "dynamodb": {
+                    "Keys": {"pk": {"S": "tenant1#book-1"}, "sk": {"S": "BOOK"}},
+                    "SequenceNumber": "100",
+                    "StreamViewType": "NEW_AND_OLD_IMAGES",
+                },
+            }
+        ]
+    }
+    output = run_isolated(RUN_IN_BUNDLE, cwd=unpacked, env=production_env("dev"), stdin=json.dumps([health, books]))
+    served, streamed = json.loads(output)
+    assert served["statusCode"] == 200
+    assert json.loads(served["body"]) == {"status": "ok"}
+    assert served["headers"]["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert set(streamed) == {"batchItemFailures"}  # routed to streams.lambda_entry.handle
+
+
+def test_the_trimmed_pyarrow_still_writes_and_reads_partitioned_parquet(unpacked):
+    assert run_isolated(PARQUET_IN_BUNDLE, cwd=unpacked) == "[1, 2] S3FileSystem"
