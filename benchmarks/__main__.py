@@ -14,6 +14,7 @@ BENCHMARKS = (
     "benchmarks.streams",
     "benchmarks.capacity",
     "benchmarks.operations",
+    "benchmarks.cold_start",
 )
 
 
