@@ -9,6 +9,8 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from corsheaders.defaults import default_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -184,6 +186,9 @@ TENANT_COOKIE_NAME = "bookstore_tenant"
 
 # Browser origins allowed to call the API (django-cors-headers); none unless a stage names them.
 CORS_ALLOWED_ORIGINS = [o.strip() for o in env("CORS_ALLOWED_ORIGINS").split(",") if o.strip()]
+# The API's own request headers, and the one response header a front end must read (on a 429).
+CORS_ALLOW_HEADERS = (*default_headers, "x-tenant-id", "idempotency-key")
+CORS_EXPOSE_HEADERS = ["Retry-After"]
 
 # Per-tenant rate limits: each plan allows `rate` requests per second with bursts up to `burst`,
 # per (tenant, user) or, anonymously, per (tenant, client address). See bookstore/ratelimit.py.
