@@ -21,3 +21,27 @@ def start_emulator(*, port: int, host: str = DEFAULT_HOST) -> ThreadedMotoServer
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     return server
+
+
+def main() -> None:
+    """`python -m bookstore.local.emulator --port N`: the patched emulator alone, in its own process, until killed."""
+    import argparse
+    import signal
+    import threading
+
+    parser = argparse.ArgumentParser(description="Serve the patched AWS emulator on loopback until interrupted.")
+    parser.add_argument("--port", type=int, required=True, help="The loopback port to serve on.")
+    args = parser.parse_args()
+    server = start_emulator(port=args.port)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

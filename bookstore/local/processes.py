@@ -1,0 +1,157 @@
+"""The local stack as separate processes: the emulator, the API served by gunicorn, the stream poller.
+
+The resilience suites and the HTTP benchmarks use it to reach the API the way a
+production-like server serves it (gunicorn workers on loopback, each its own process with
+its own connections), and to stop, freeze or kill one part while the others run. Every
+process gets the settings module and emulator port through its environment, so the app
+code is the same as in `make run`; nothing here is imported by production code.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+START_TIMEOUT_SECONDS = 60.0
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(check, *, what: str, process: subprocess.Popen, timeout: float = START_TIMEOUT_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode} before it was ready")
+        if check():
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} was not ready after {timeout:.0f}s")
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((HOST, port)) == 0
+
+
+def _health_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@dataclass
+class Service:
+    """One process of the stack: stop it (SIGTERM), kill it (SIGKILL), freeze and thaw it (SIGSTOP/SIGCONT)."""
+
+    name: str
+    process: subprocess.Popen
+    port: int | None = None
+    log: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def freeze(self) -> None:
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.killpg(self.process.pid, signal.SIGCONT)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group, as a crash would; no clean-up runs."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGCONT)  # a frozen process cannot handle SIGTERM
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+@dataclass
+class Stack:
+    """The environment every process of one stack shares: settings module, emulator port, overrides."""
+
+    emulator_port: int
+    settings_module: str = "bookstore.settings.test"
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    log_dir: Path | None = None
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": self.settings_module,
+            "EMULATOR_PORT": str(self.emulator_port),
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
+
+    def _spawn(self, name: str, argv: list[str]) -> tuple[subprocess.Popen, Path | None]:
+        log = (self.log_dir / f"{name}.log") if self.log_dir else None
+        out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the child owns it)
+        process = subprocess.Popen(
+            argv, cwd=PROJECT_ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        if log:
+            out.close()
+        return process, log
+
+    def start_emulator(self) -> Service:
+        """The patched emulator in its own process on `emulator_port` (empty: call `manage` to create tables)."""
+        process, log = self._spawn(
+            "emulator", [sys.executable, "-m", "bookstore.local.emulator", "--port", str(self.emulator_port)]
+        )
+        service = Service("emulator", process, self.emulator_port, log)
+        _wait_for(lambda: _port_open(self.emulator_port), what="the emulator", process=process)
+        return service
+
+    def manage(self, *args: str) -> str:
+        """Run a management command against this stack; return its output (raises on failure)."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=PROJECT_ROOT, env=self.env(), capture_output=True, text=True
+        )
+        if result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def serve_api(self, *, port: int | None = None, workers: int = 2, threads: int = 1) -> Service:
+        """Gunicorn serving `bookstore.wsgi` with `workers` processes on loopback, ready when health answers."""
+        port = port or free_port()
+        argv = [
+            sys.executable, "-m", "gunicorn", "bookstore.wsgi:application",
+            "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", str(threads),
+            "--backlog", "256", "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning",
+        ]  # fmt: skip
+        process, log = self._spawn("api", argv)
+        service = Service("api", process, port, log)
+        _wait_for(lambda: _health_ok(f"{service.url}/api/v1/health"), what="the API", process=process)
+        return service
+
+    def start_poller(self) -> Service:
+        """`manage.py consume_streams`, following every stream until stopped."""
+        process, log = self._spawn("poller", [sys.executable, "manage.py", "consume_streams"])
+        return Service("poller", process, None, log)

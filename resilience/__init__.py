@@ -1,0 +1,1 @@
+"""Resilience suites: the API under load, under attack and with its backing services failing."""
