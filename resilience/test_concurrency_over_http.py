@@ -22,9 +22,9 @@ CHECKOUT_BODY = {
 
 def _post_all(base: str, requests: list[tuple[str, dict, dict]]) -> list[httpx.Response]:
     """POST every (path, headers, json) at once, one client each; the responses in order."""
-    with httpx.Client(base_url=base, timeout=60, limits=httpx.Limits(max_connections=len(requests))) as client:
-        with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-            return list(pool.map(lambda r: client.post(r[0], headers=r[1], json=r[2]), requests))
+    limits = httpx.Limits(max_connections=len(requests))
+    with httpx.Client(base_url=base, timeout=60, limits=limits) as client, ThreadPoolExecutor(len(requests)) as pool:
+        return list(pool.map(lambda r: client.post(r[0], headers=r[1], json=r[2]), requests))
 
 
 def test_fifty_buyers_of_ten_copies_sell_exactly_ten(
