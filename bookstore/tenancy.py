@@ -4,14 +4,18 @@ Authenticated requests take the tenant from the token; naming another tenant in 
 query string, the `X-Tenant-ID` header or the body is refused with 403. Anonymous requests
 name their tenant in `X-Tenant-ID` or `?tenant_id=`; when they name none, the shop picked
 in the browsable API (the TENANT_COOKIE_NAME cookie) is the default. The cookie is never
-read for an authenticated request. Either way the tenant must exist and be active, or the
-request gets 404 `tenant_not_found`.
+read for an authenticated request. Either way the tenant must exist and be active: an
+anonymous request naming an unknown or inactive tenant gets 404 `tenant_not_found`; a
+token whose tenant was deleted or deactivated is no longer a valid credential, and gets
+401 `invalid_token`, as its refresh does.
 """
 
 from django.conf import settings
 
-from bookstore.errors import ApplicationError
-from bookstore.tenants import TenancyError, normalize_tenant_id, tenant_require_active
+from bookstore.errors import ApplicationError, CommonError
+from bookstore.tenants import TenancyError, normalize_tenant_id, tenant_is_active, tenant_require_active
+
+TOKEN_TENANT_GONE = "The token's tenant no longer exists or is inactive."
 
 TENANT_HEADER = "HTTP_X_TENANT_ID"
 
@@ -37,7 +41,10 @@ def resolve_tenant(request) -> str:
         tenant_id = user.tenant_id
         if named - {tenant_id}:
             raise ApplicationError(TenancyError.TENANT_MISMATCH)
-    elif len(named) == 1:
+        if not tenant_is_active(tenant_id=tenant_id):
+            raise ApplicationError(CommonError.INVALID_TOKEN, TOKEN_TENANT_GONE)
+        return tenant_id
+    if len(named) == 1:
         tenant_id = named.pop()
     elif named:
         raise ApplicationError(TenancyError.TENANT_MISMATCH, "The request names more than one tenant.")

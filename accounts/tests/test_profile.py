@@ -69,8 +69,8 @@ def test_password_change(customer_client, api_client, customer, password):
 def test_deactivated_tenant_locks_out_its_users(customer_client, tenant):
     tenant.update(actions=[type(tenant).is_active.set(False)])
     response = customer_client.get(PROFILE)
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "tenant_not_found"
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_token"
 
 
 def test_password_change_ends_earlier_refresh_tokens(customer_client, customer, api_client, password):
