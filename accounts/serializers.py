@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.tokens import token_refresh
 from bookstore.iso_codes import LANGUAGES
+from bookstore.serializers import InputSerializer
 from catalog.serializers import BookOutputSerializer
 
 
@@ -21,7 +22,7 @@ def _check_password_strength(value: str) -> str:
     return value
 
 
-class PreferencesSerializer(serializers.Serializer):
+class PreferencesSerializer(InputSerializer):
     categories = serializers.ListField(child=serializers.CharField(max_length=60), max_length=20, required=False)
     language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False, allow_null=True)
 
@@ -38,7 +39,7 @@ class UserOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(allow_null=True)
 
 
-class RegisterInputSerializer(serializers.Serializer):
+class RegisterInputSerializer(InputSerializer):
     email = serializers.EmailField(max_length=254)
     password = _password_field()
     first_name = serializers.CharField(max_length=100, allow_blank=True, default="")
@@ -49,7 +50,7 @@ class RegisterInputSerializer(serializers.Serializer):
         return _check_password_strength(value)
 
 
-class LoginInputSerializer(serializers.Serializer):
+class LoginInputSerializer(InputSerializer):
     email = serializers.CharField(max_length=254)
     password = _password_field()
     tenant_id = serializers.CharField(max_length=40)
@@ -61,7 +62,7 @@ class TokenPairOutputSerializer(serializers.Serializer):
     user = UserOutputSerializer()
 
 
-class RefreshInputSerializer(serializers.Serializer):
+class RefreshInputSerializer(InputSerializer):
     refresh = serializers.CharField(max_length=4096)
 
 
@@ -78,7 +79,7 @@ class AccessTokenOutputSerializer(serializers.Serializer):
     access = serializers.CharField()
 
 
-class ProfileInputSerializer(serializers.Serializer):
+class ProfileInputSerializer(InputSerializer):
     first_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
     last_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
     preferences = PreferencesSerializer(required=False)
@@ -89,7 +90,7 @@ class ProfileInputSerializer(serializers.Serializer):
         return attrs
 
 
-class PasswordChangeInputSerializer(serializers.Serializer):
+class PasswordChangeInputSerializer(InputSerializer):
     current_password = _password_field()
     new_password = _password_field()
 
@@ -107,9 +108,9 @@ class WishlistOutputSerializer(FavoriteOutputSerializer):
     priority = serializers.IntegerField(source="entry.priority")
 
 
-class WishlistInputSerializer(serializers.Serializer):
+class WishlistInputSerializer(InputSerializer):
     priority = serializers.IntegerField(min_value=1, max_value=5, default=3, help_text="1 = most wanted.")
 
 
-class WishlistPriorityInputSerializer(serializers.Serializer):
+class WishlistPriorityInputSerializer(InputSerializer):
     priority = serializers.IntegerField(min_value=1, max_value=5)

@@ -24,6 +24,7 @@ from bookstore.caching import add_cache_headers
 from bookstore.pagination import Page
 from bookstore.permissions import IsTenantAdmin
 from bookstore.ratelimit import client_address, tenant_rate_limit_hit
+from bookstore.serializers import InputSerializer
 from bookstore.tenancy import resolve_tenant
 from bookstore.tenants import tenant_status
 
@@ -86,6 +87,8 @@ class TenantAPIView(BookstoreAPIView):
 
     Its reads carry an ETag and answer a matching If-None-Match with 304; an anonymous read
     is publicly cacheable, one made with credentials is private (`bookstore.caching`).
+    A write that declares no input serializer (a cancel, a favourite) takes no body: one
+    sent anyway is validated as a body with no fields, so a stray field is a 400.
     """
 
     permission_classes = [AllowAny]
@@ -95,6 +98,8 @@ class TenantAPIView(BookstoreAPIView):
         super().initial(request, *args, **kwargs)
         self.tenant_id = resolve_tenant(request)
         request._request.bookstore_tenant_id = self.tenant_id  # for the request log
+        if request.method in ("POST", "PUT", "PATCH") and self.input_serializer_class(request.method) is None:
+            InputSerializer(data=request.data).is_valid(raise_exception=True)
         self.check_tenant_rate_limit(request)
 
     def check_tenant_rate_limit(self, request) -> None:

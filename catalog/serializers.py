@@ -9,6 +9,7 @@ from bookstore.dynamodb.clock import now
 from bookstore.errors import ApplicationError
 from bookstore.iso_codes import LANGUAGES
 from bookstore.pagination import PageParams
+from bookstore.serializers import InputSerializer
 from catalog.isbn import clean_isbn
 from catalog.selectors import SORTS
 
@@ -48,7 +49,7 @@ def _check_isbn(value: str) -> str:
         raise serializers.ValidationError(exc.message) from exc
 
 
-class BookInputSerializer(serializers.Serializer):
+class BookInputSerializer(InputSerializer):
     """A book as an admin writes it (POST, and PUT where omitted optional fields return to their defaults)."""
 
     tenant_id = serializers.CharField(

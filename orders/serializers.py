@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from bookstore.iso_codes import COUNTRIES
 from bookstore.pagination import PageParams
+from bookstore.serializers import InputSerializer
 from orders.models import STATUSES
 from orders.services import MAX_QUANTITY
 
@@ -11,12 +12,12 @@ from orders.services import MAX_QUANTITY
 MONEY = {"max_digits": 20, "decimal_places": 2, "coerce_to_string": True}
 
 
-class CartAddInputSerializer(serializers.Serializer):
+class CartAddInputSerializer(InputSerializer):
     book_id = serializers.CharField(max_length=64)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, default=1)
 
 
-class CartQuantityInputSerializer(serializers.Serializer):
+class CartQuantityInputSerializer(InputSerializer):
     quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
 
 
@@ -37,7 +38,7 @@ class CartOutputSerializer(serializers.Serializer):
     total = serializers.DecimalField(**MONEY)
 
 
-class ShippingAddressSerializer(serializers.Serializer):
+class ShippingAddressSerializer(InputSerializer):
     line1 = serializers.CharField(max_length=200)
     line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, allow_null=True, default=None)
     city = serializers.CharField(max_length=100)
@@ -52,7 +53,7 @@ class ShippingAddressSerializer(serializers.Serializer):
         return value
 
 
-class CheckoutInputSerializer(serializers.Serializer):
+class CheckoutInputSerializer(InputSerializer):
     payment_method = serializers.ChoiceField(choices=["card", "paypal", "transfer", "cash_on_delivery"])
     shipping_address = ShippingAddressSerializer()
 

@@ -1,0 +1,25 @@
+"""The base of every input serializer: a field the endpoint does not declare is a 400, not silently dropped.
+
+A client that sends `{"quantiy": 3}` (a typo) or a field another version of the API had
+must hear about it rather than see a success that ignored it. `tenant_id` is always
+allowed in a body: tenancy checks it against the token before any serializer runs; so are
+the fields the browsable API's forms add (the CSRF token, the hidden Idempotency-Key).
+"""
+
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+ALWAYS_ALLOWED = frozenset({"tenant_id", "csrfmiddlewaretoken", "_idempotency_key"})
+UNKNOWN_FIELD = "Unknown field."
+
+
+class InputSerializer(serializers.Serializer):
+    """A Serializer that refuses fields it does not declare, naming each in the error's details."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in self.fields and name not in ALWAYS_ALLOWED)
+            if unknown:
+                raise serializers.ValidationError({name: [UNKNOWN_FIELD] for name in unknown})
+        return super().to_internal_value(data)
