@@ -51,7 +51,8 @@ class BrowserLoginView(PublicAPIView):
 
     def post(self, request):
         next_url = _safe_next(request, request.data.get("next"))
-        form = LoginInputSerializer(data=request.data)
+        # The form also posts `next` and the CSRF token, which are the page's, not the login's.
+        form = LoginInputSerializer(data={k: v for k, v in request.data.items() if k in LoginInputSerializer().fields})
         if not form.is_valid():
             return Response({"next": next_url, "errors": form.errors, "values": request.data}, status=400)
         try:

@@ -1,11 +1,22 @@
-"""Run every benchmark and print its table: `python -m benchmarks` (or `make bench`).
+"""Run every benchmark and print one table of their figures: `python -m benchmarks` (or `make bench`).
 
-Each benchmark runs in its own process, so each starts from a fresh emulator and the
-unpatched-moto half of the transactions benchmark runs before any patch is installed.
+Each part runs in its own process (`python -m benchmarks.<part>` runs it alone and prints
+its own detailed table), so each starts from a fresh emulator and the unpatched-moto half
+of the transactions benchmark runs before any patch is installed. Each part adds its
+headline figures through `benchmarks.harness.record`; this prints them as one table and
+saves them with the machine's description as JSON under benchmarks/results/.
 """
 
+import json
+import os
+import platform
 import subprocess
 import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.harness import FIGURES_ENV, print_table
 
 BENCHMARKS = (
     "benchmarks.transactions",
@@ -15,16 +26,62 @@ BENCHMARKS = (
     "benchmarks.capacity",
     "benchmarks.operations",
     "benchmarks.cold_start",
+    "benchmarks.overhead",
+    "benchmarks.load",
 )
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def main() -> int:
-    failed = 0
-    for module in BENCHMARKS:
+def machine() -> dict:
+    """Cores, memory and Python of this machine, for the README's Performance section."""
+    memory_kb = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 1024**2, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+    }
+
+
+def _cell(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_cell(v)}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+def main(parts: list[str]) -> int:
+    modules = [m for m in BENCHMARKS if not parts or m.rsplit(".", 1)[1] in parts]
+    with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as figures_file:
+        figures_path = figures_file.name
+    failed = []
+    for module in modules:
         print(f"\n=== {module} ===", flush=True)
-        failed += subprocess.call([sys.executable, "-m", module]) != 0
+        if subprocess.call([sys.executable, "-m", module], env={**os.environ, FIGURES_ENV: figures_path}):
+            failed.append(module)
+    figures = [json.loads(line) for line in Path(figures_path).read_text().splitlines()]
+    Path(figures_path).unlink()
+    about = machine()
+    described = f"{about['cores']} cores, {about['memory_gib']} GiB, Python {about['python']}, {about['date']}"
+    print(f"\n=== all figures ({described}) ===")
+    print_table(("part", "figure", "value"), [(f["part"], f["figure"], _cell(f["value"])) for f in figures])
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    out.write_text(json.dumps({"machine": about, "figures": figures, "failed": failed}, indent=2) + "\n")
+    print(f"\nSaved {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
+    if failed:
+        print(f"FAILED: {', '.join(failed)}")
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -103,3 +103,17 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
         if i == 0:
             print("  ".join("-" * width for width in widths))
+
+
+FIGURES_ENV = "BENCH_FIGURES"
+
+
+def record(part: str, figure: str, value) -> None:
+    """Add one figure to the combined table of `make bench` (a no-op when a part runs alone)."""
+    import json
+
+    path = os.environ.get(FIGURES_ENV)
+    if not path:
+        return
+    with open(path, "a") as out:
+        out.write(json.dumps({"part": part, "figure": figure, "value": value}, default=str) + "\n")

@@ -46,10 +46,14 @@ def test_cart_reflects_current_prices_and_stock(customer_client, book, add_to_ca
     assert observed == ("5.00", "20.00", 2, False)
 
 
-def test_a_client_supplied_price_is_ignored(customer_client, book):
+def test_a_client_supplied_price_is_refused_and_never_used(customer_client, book):
     response = customer_client.post(
         f"{CART}/add", {"book_id": book.book_id, "quantity": 1, "price": "0.01", "unit_price": "0.01"}, format="json"
     )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["details"]) == {"price", "unit_price"}
+    assert customer_client.get(CART).json()["items"] == []
+    response = customer_client.post(f"{CART}/add", {"book_id": book.book_id, "quantity": 1}, format="json")
     assert response.json()["total"] == "19.99"
 
 

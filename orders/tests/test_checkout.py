@@ -22,9 +22,13 @@ def test_checkout_places_the_order_from_server_prices(
     add_to_cart(customer_client, first.book_id, 2)
     add_to_cart(customer_client, second.book_id, 1)
 
-    response = http_checkout(
+    # A client-supplied total or price is refused, never used.
+    forged = http_checkout(
         customer_client, {**checkout_body, "total_amount": "0.01", "items": [{"unit_price": "0.01"}]}
     )
+    assert forged.status_code == 400
+    assert set(forged.json()["error"]["details"]) == {"total_amount", "items"}
+    response = http_checkout(customer_client, checkout_body)
     assert response.status_code == 201
     purchase = response.json()
     assert purchase["status"] == "completed"
