@@ -23,7 +23,10 @@ TENANT_HEADER = "HTTP_X_TENANT_ID"
 def _named_tenants(request) -> set[str]:
     named = {request.META.get(TENANT_HEADER), request.query_params.get("tenant_id")}
     if request.method not in ("GET", "HEAD", "OPTIONS", "DELETE") and hasattr(request.data, "get"):
-        named.add(request.data.get("tenant_id"))
+        body_tenant = request.data.get("tenant_id")
+        if body_tenant is not None and not isinstance(body_tenant, str):
+            raise ApplicationError(CommonError.VALIDATION, details={"tenant_id": ["Must be a string."]})
+        named.add(body_tenant)
     return {normalize_tenant_id(str(t)) for t in named if t}
 
 

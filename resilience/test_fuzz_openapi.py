@@ -16,7 +16,7 @@ from schemathesis.checks import content_type_conformance, not_a_server_error, re
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES_PER_OPERATION = 20
+EXAMPLES_PER_OPERATION = 5
 CASES: Counter[str] = Counter()
 
 
