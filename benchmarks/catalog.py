@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks.harness import client_for_new_user, describe, local_stack, print_table
+from benchmarks.harness import client_for_new_user, describe, local_stack, print_table, record
 
 SIZES = (100, 10_000)
 REPEATS = 3
@@ -108,6 +108,8 @@ def run() -> list[Row]:
 
 def main() -> None:
     rows = run()
+    for r in rows:
+        record("round trips", f"{r.request}, {r.books:,} books", r.calls)
     print_table(
         ("request", "books", "DynamoDB calls", "operations", "ms"),
         [(r.request, f"{r.books:,}", str(r.calls), r.operations, f"{r.median_ms:,.0f}") for r in rows],

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
-from benchmarks.harness import client_for_new_user, describe, local_stack, print_table
+from benchmarks.harness import client_for_new_user, describe, local_stack, print_table, record
 
 TENANT = "bench-orders"
 LINE_COUNTS = (1, 40)
@@ -147,7 +147,10 @@ def main() -> None:
         ("request", "cart lines", "DynamoDB calls", "operations", "median ms"),
         [(r.request, str(r.lines), str(r.calls), r.operations, f"{r.median_ms:,.1f}") for r in rows],
     )
+    for r in rows:
+        record("round trips", f"{r.request}, {r.lines} cart lines", r.calls)
     latencies.sort()
+    record("orders", f"checkouts/s, {CLIENTS} clients in process", round(total / seconds, 1))
     print(
         f"\n{CLIENTS} concurrent clients, {seconds:.1f} s: {total} checkouts = {total / seconds:.1f} checkouts/s"
         f" (latency p50 {statistics.median(latencies):.0f} ms, p95 {latencies[int(len(latencies) * 0.95)]:.0f} ms;"

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from benchmarks.harness import local_stack, print_table
+from benchmarks.harness import local_stack, print_table, record
 
 BATCH_SIZES = (100, 1000)
 PURCHASES = 10_000
@@ -138,11 +138,15 @@ def main() -> None:
 
     with local_stack():
         print(f"Purchases → Parquet ({PURCHASES:,} purchases of {ITEMS_PER_PURCHASE} items over ~7 days, local folder)")
-        print_table(("batch size", "rows", "rows/s", "files"), throughput())
+        rates = throughput()
+        print_table(("batch size", "rows", "rows/s", "files"), rates)
+        for batch_size, _, rate, files in rates:
+            record("streams", f"purchases → Parquet, batch {batch_size}", f"{rate} rows/s, {files} files")
         with override_settings(STORAGES=_lake_settings(tempfile.mkdtemp(prefix="bench-lag-"))):
             samples = lag()
         print(f"\nCheckout → row in the lake, poller polling every 0.5 s ({LAG_SAMPLES} checkouts)")
         print_table(("median ms", "max ms"), [(f"{statistics.median(samples):.0f}", f"{max(samples):.0f}")])
+        record("streams", "checkout → lake lag", {"median_ms": statistics.median(samples), "max_ms": max(samples)})
 
 
 if __name__ == "__main__":

@@ -218,7 +218,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="table sizes in items")
     args = parser.parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
-    print(_format(run(args.sizes, unpatched=not args.patched_only)))
+    from benchmarks.harness import record
+
+    rows = run(args.sizes, unpatched=not args.patched_only)
+    print(_format(rows))
+    for row in rows:
+        if row.median_ms is not None:
+            record("emulator transactions", f"{row.variant}, {row.items:,} items, {row.phase}", row.median_ms)
 
 
 if __name__ == "__main__":
