@@ -19,7 +19,11 @@ class InputSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            unknown = sorted(str(name) for name in data if name not in self.fields and name not in ALWAYS_ALLOWED)
+            # A browser form names a nested field `address.city` (or `items[0]`): its root is the field.
+            roots = {str(name): str(name).split(".", 1)[0].split("[", 1)[0] for name in data}
+            unknown = sorted(
+                name for name, root in roots.items() if root not in self.fields and root not in ALWAYS_ALLOWED
+            )
             if unknown:
                 raise serializers.ValidationError({name: [UNKNOWN_FIELD] for name in unknown})
         return super().to_internal_value(data)
