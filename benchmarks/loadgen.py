@@ -57,7 +57,7 @@ def run(spec: dict) -> dict:
     budget = [spec["requests"]]
 
     def worker(n: int) -> None:
-        headers = {"X-Tenant-ID": spec["tenant_id"]}
+        headers = {"X-Tenant-ID": spec.get("tenant_id", "")}
         tokens = spec.get("tokens") or []
         if tokens:
             headers = {"Authorization": f"Bearer {tokens[n % len(tokens)]}"}
