@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.harness import print_table, record
-from bookstore.local.stack import Stack, free_port
+from bookstore.local.processes import Stack, free_port
 
 CONCURRENCIES = (1, 8, 32)
 REQUESTS = 300
