@@ -22,7 +22,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from benchmarks.harness import local_stack, print_table
+from benchmarks.harness import local_stack, print_table, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
@@ -166,6 +166,11 @@ def main() -> None:
                     f"{done:.3f}",
                     f"{done / baseline:.1f}x",
                 )
+            )
+            record(
+                "cold start",
+                f"fresh interpreter to the first GET {path}",
+                f"{done:.3f} s ({done / baseline:.1f}x bare)",
             )
         print_table(
             ("fresh interpreter to", "interpreter", "import zappa", "settings+SSM+setup", "first response", "x bare"),
