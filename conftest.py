@@ -1,9 +1,9 @@
-"""Session-wide test fixtures: the patched emulator, clean tables, and factories that compose.
+"""Session-wide test fixtures: the patched emulator and noida-db, clean state, and factories that compose.
 
-The emulator runs on the free loopback port the test settings chose, so the models already
-point at it. Tables are created once; each test starts with every table empty and the
-tenant cache cleared. Tests build their world with the factories below
-(`tenant_factory`, `user_factory`, `book_factory`, `cart_with`, `placed_order`,
+Both run on the free loopback ports the test settings chose, so the models and the search
+client already point at them. Tables are created once; each test starts with every table
+empty, no search index and the tenant cache cleared. Tests build their world with the factories
+below (`tenant_factory`, `user_factory`, `book_factory`, `cart_with`, `placed_order`,
 `client_for`) and never import this module.
 """
 
@@ -31,6 +31,16 @@ def emulator():
     server.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def search_engine(tmp_path_factory):
+    """noida-db (the Elasticsearch API) on SEARCH_PORT, with a temporary data folder, for the session."""
+    from bookstore.local.search_engine import start_search_engine
+
+    engine = start_search_engine(port=settings.SEARCH_PORT, data_dir=tmp_path_factory.mktemp("noida-db"))
+    yield engine
+    engine.stop()
+
+
 def _empty(model) -> None:
     with model.batch_write() as batch:
         for item in model.scan():
@@ -45,6 +55,23 @@ def clean_tables(emulator):
     tenant_cache.clear()
     for model in registered_models():
         _empty(model)
+
+
+@pytest.fixture(autouse=True)
+def clean_search_indexes(search_engine):
+    """Drop every index of the test stage after each test (one GET when there is none)."""
+    yield
+    if not search_engine.is_running():  # a test stopped it; the fixture that did restarts it
+        return
+    from elasticsearch import Elasticsearch
+
+    from catalog.search.index import forget_known_indexes
+
+    client = Elasticsearch(search_engine.url)
+    for name in client.indices.get(index="bookstore-test-books-*"):
+        client.indices.delete(index=name)
+    forget_known_indexes()
+    client.close()
 
 
 @pytest.fixture
@@ -248,6 +275,25 @@ def book_factory(request, new_isbn):
 @pytest.fixture
 def book(book_factory):
     return book_factory()
+
+
+@pytest.fixture
+def index_books():
+    """`index_books(*books, tenant_id="tenant1", removals=())`: index books as the books stream handler does.
+
+    Each book goes as its DynamoDB image (what a stream record carries) through `sync_books`.
+    """
+    from boto3.dynamodb.types import TypeDeserializer
+
+    from catalog.search.indexer import sync_books
+
+    deserializer = TypeDeserializer()
+
+    def index(*books, tenant_id: str = "tenant1", removals: tuple[str, ...] = ()):
+        images = [deserializer.deserialize({"M": book.serialize()}) for book in books]
+        return sync_books(tenant_id=tenant_id, upserts=images, removals=list(removals))
+
+    return index
 
 
 @pytest.fixture

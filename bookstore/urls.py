@@ -10,6 +10,7 @@ api_v1 = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("health", HealthView.as_view(), name="health"),
     path("users/", include("accounts.urls")),
+    path("", include("recommendations.urls")),  # books/recommendations/{user_id}
     path("", include("catalog.urls")),  # books, books/{book_id}, books/isbn/{isbn}, ...
     path("", include("orders.urls")),
 ]

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from bookstore.api import BookstoreAPIView
 from bookstore.errors import CommonError, error_body
+from bookstore.health import service_states
 from bookstore.tenants import normalize_tenant_id, tenant_is_active
 
 # How the API root names a group, from the first segment of its paths (others keep the segment).
@@ -69,14 +70,28 @@ class ApiRootView(BookstoreAPIView):
 
 
 class HealthView(APIView):
-    """Answers 200 while the app can serve requests; it touches no table, so it stays cheap."""
+    """Answers 200 while the app can serve requests, with the state of each backing service it probes.
+
+    It touches no table, so it stays cheap; a service that is down shows as "unavailable"
+    in `services` without failing the check, because the rest of the API still serves.
+    """
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: inline_serializer("Health", {"status": serializers.CharField()})})
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Health",
+                {
+                    "status": serializers.CharField(),
+                    "services": serializers.DictField(child=serializers.ChoiceField(choices=["ok", "unavailable"])),
+                },
+            )
+        }
+    )
     def get(self, request):
-        return Response({"status": "ok"})
+        return Response({"status": "ok", "services": service_states()})
 
 
 @method_decorator(csrf_protect, name="dispatch")

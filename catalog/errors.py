@@ -12,3 +12,11 @@ class CatalogError(ErrorCode):
         "The book was changed by someone else since it was read. Read it again and retry.",
     )
     INVALID_ISBN = ("invalid_isbn", 400, "Not a valid ISBN-10 or ISBN-13.")
+
+
+class SearchError(ErrorCode):
+    SEARCH_UNAVAILABLE = (
+        "search_unavailable",
+        503,
+        "The search engine is unavailable right now. Try again shortly; the catalogue listing (GET books) still works.",
+    )

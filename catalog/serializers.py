@@ -11,6 +11,7 @@ from bookstore.iso_codes import LANGUAGES
 from bookstore.pagination import PageParams
 from bookstore.serializers import InputSerializer
 from catalog.isbn import clean_isbn
+from catalog.search.queries import SEARCH_SORTS
 from catalog.selectors import SORTS
 
 FIRST_PRINTED_YEAR = 1450  # Gutenberg: no printed book is older
@@ -157,3 +158,78 @@ class BestsellerOutputSerializer(serializers.Serializer):
 
     book = BookOutputSerializer()
     units_sold = serializers.IntegerField()
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+class BookSearchParams(PageParams):
+    """`GET books/search`: text, filters, sort and page."""
+
+    q = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    category = serializers.CharField(max_length=100, required=False)
+    author = serializers.CharField(max_length=200, required=False)
+    min_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
+    max_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
+    language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False)
+    in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
+    sort = serializers.ChoiceField(choices=SEARCH_SORTS, default="relevance")
+
+    def validate(self, attrs):
+        low, high = attrs.get("min_price"), attrs.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"min_price": ["Must not exceed max_price."]})
+        return attrs
+
+
+class BookHitSerializer(serializers.Serializer):
+    """A book as the search index holds it; money and ratings are decimal strings."""
+
+    book_id = serializers.CharField()
+    isbn = serializers.CharField()
+    title = serializers.CharField()
+    author = serializers.CharField()
+    editorial = serializers.CharField()
+    category = serializers.CharField()
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    description = serializers.CharField()
+    cover_image_url = serializers.CharField(allow_null=True)
+    stock_quantity = serializers.IntegerField()
+    publication_year = serializers.IntegerField(allow_null=True)
+    language = serializers.CharField()
+    rating = serializers.DecimalField(max_digits=3, decimal_places=2, coerce_to_string=True, allow_null=True)
+    listed_at = serializers.DateTimeField()
+
+
+class FacetCountSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SearchFacetsSerializer(serializers.Serializer):
+    category = FacetCountSerializer(many=True)
+    language = FacetCountSerializer(many=True)
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    """`{results, total, facets: {category, language}, next}`."""
+
+    results = BookHitSerializer(many=True)
+    total = serializers.IntegerField()
+    facets = SearchFacetsSerializer()
+    next = serializers.CharField(source="next_cursor", allow_null=True)
+
+
+class SuggestParams(serializers.Serializer):
+    q = serializers.CharField(max_length=100, help_text="The start of a title or author; typos are tolerated.")
+
+
+class SuggestionSerializer(serializers.Serializer):
+    book_id = serializers.CharField()
+    title = serializers.CharField()
+    author = serializers.CharField()
+    text = serializers.CharField(help_text="The title or author that matched.")
+
+
+class SuggestionListSerializer(serializers.Serializer):
+    results = SuggestionSerializer(many=True)

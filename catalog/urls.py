@@ -9,6 +9,8 @@ urlpatterns = [
     path("books/categories", views.CategoryListView.as_view(), name="book-categories"),
     path("books/authors", views.AuthorListView.as_view(), name="book-authors"),
     path("books/bestsellers", views.BestsellerListView.as_view(), name="book-bestsellers"),
+    path("books/search", views.BookSearchView.as_view(), name="book-search"),
+    path("books/suggest", views.BookSuggestView.as_view(), name="book-suggest"),
     path("books/isbn/<str:isbn>", views.BookByIsbnView.as_view(), name="book-by-isbn"),
     path("books/<str:book_id>", views.BookDetailView.as_view(), name="book-detail"),
 ]

@@ -1,4 +1,4 @@
-"""Catalogue endpoints: books (public reads, admin writes), lookup by ISBN, categories and authors."""
+"""Catalogue endpoints: books (public reads, admin writes), lookup by ISBN, categories, authors, search."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -8,6 +8,7 @@ from bookstore.api import TenantAPIView, page_response
 from bookstore.pagination import paginated
 from bookstore.permissions import PublicReadAdminWrite
 from catalog import serializers as s
+from catalog.search.queries import SearchQuery, books_search, books_suggest
 from catalog.selectors import (
     BookFilters,
     authors_list,
@@ -115,3 +116,34 @@ class BestsellerListView(TenantAPIView):
         params.is_valid(raise_exception=True)
         page = bestsellers_list(tenant_id=self.tenant_id, **params.validated_data)
         return page_response(page, s.BestsellerOutputSerializer)
+
+
+class BookSearchView(TenantAPIView):
+    """Full-text search with typo tolerance, filters, facets, sort and a cursor (the search engine)."""
+
+    @extend_schema(
+        operation_id="books_search",
+        parameters=[s.BookSearchParams],
+        responses={200: s.SearchResultsSerializer},
+        description="503 `search_unavailable` when the search engine cannot answer.",
+    )
+    def get(self, request):
+        params = s.BookSearchParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        limit, cursor = data.pop("limit"), data.pop("cursor", None)
+        results = books_search(tenant_id=self.tenant_id, query=SearchQuery(**data), limit=limit, cursor=cursor)
+        return Response(s.SearchResultsSerializer(results).data)
+
+
+class BookSuggestView(TenantAPIView):
+    """Autocomplete on titles and authors: up to 10 books."""
+
+    @extend_schema(
+        operation_id="books_suggest", parameters=[s.SuggestParams], responses={200: s.SuggestionListSerializer}
+    )
+    def get(self, request):
+        params = s.SuggestParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        suggestions = books_suggest(tenant_id=self.tenant_id, q=params.validated_data["q"])
+        return Response({"results": s.SuggestionSerializer(suggestions, many=True).data})

@@ -1,4 +1,4 @@
-"""`make run`: start the patched emulator, create the tables, seed demo tenants, serve the API.
+"""`make run`: start the patched emulator and noida-db, create the tables, seed demo tenants, serve the API.
 
 The stream poller (`consume_streams`) runs in a background thread with a short poll
 interval, so the stream handlers (search index, data lake, best-sellers) follow every
@@ -9,7 +9,9 @@ start, before the poller starts, and saved every few minutes and when stopped
 each server listens is recorded in the local stack file (`.local/stack.json`), so
 `manage.py` commands in another terminal reach this stack without exporting its ports. The
 emulator listens on EMULATOR_PORT (default 5005) and the API on RUN_ADDRESS (default
-127.0.0.1:8000).
+127.0.0.1:8000). noida-db, the local Elasticsearch-API server, is a child process on SEARCH_PORT
+(default 9200) with its data under `.local/noida-db`; every start rebuilds every tenant's
+search index from DynamoDB (an alias swap), so it always matches the restored data.
 """
 
 import os
@@ -32,6 +34,7 @@ def main() -> None:
     django.setup()
     from bookstore.local.demo import demo_credentials, demo_setup
     from bookstore.local.emulator import start_emulator
+    from bookstore.local.search_engine import start_search_engine
     from bookstore.local.snapshots import kept_in_snapshots
     from bookstore.local.stack import STACK_FILE, stack_clear, stack_record
 
@@ -41,10 +44,19 @@ def main() -> None:
     print(f"Emulator (DynamoDB, Streams, S3, Glue) on {settings.DYNAMODB_ENDPOINT_URL}")
     print(f"Stack recorded in {STACK_FILE}: manage.py in another terminal uses it.")
     try:
+        search_engine = start_search_engine(port=settings.SEARCH_PORT, data_dir=settings.SEARCH_DATA_DIR)
+    except RuntimeError:
+        stack_clear()
+        emulator.stop()
+        raise
+    print(f"Search engine (noida-db, Elasticsearch API) on {search_engine.url}, data in {search_engine.data_dir}")
+    try:
         call_command("create_tables")  # before a restore, which writes into them
         with kept_in_snapshots() as restored:
             if restored is None:
                 demo_setup()
+            # The index may be older or newer than the restored data: rebuild it from DynamoDB.
+            call_command("rebuild_search_index", all=True)
             print("\nDemo admin accounts:")
             print(demo_credentials())
             # A daemon thread: it ends with the process (bookstore imports no app, so it goes through the command).
@@ -58,6 +70,7 @@ def main() -> None:
         pass
     finally:
         stack_clear()
+        search_engine.stop()
         emulator.stop()
 
 

@@ -4,12 +4,14 @@ There is no relational database: data lives in DynamoDB through PynamoDB models,
 endpoint, region, credentials and table-name prefix are read from here.
 """
 
+import json
 import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from corsheaders.defaults import default_headers
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "orders",
+    "recommendations",
     "analytics",
     "streams",
 ]
@@ -215,7 +218,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
+    "loggers": {
+        "botocore": {"level": "WARNING"},
+        "pynamodb": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},  # one line per engine call otherwise
+    },
 }
 
 # A cart holds at most this many distinct books, so that checkout (three actions per line at
@@ -260,3 +267,26 @@ STORAGES = {
         "OPTIONS": {"location": str(LOCAL_STATE_DIR / "analytics"), "allow_overwrite": True},
     },
 }
+
+# --- Search: Elasticsearch 8 through elasticsearch-dsl (noida-db on loopback locally) ----
+ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
+
+
+def _tenant_url_map(raw: str) -> dict[str, str]:
+    """`ELASTICSEARCH_URLS`: a JSON object of tenant id (or "*" for the rest) → cluster URL."""
+    try:
+        urls = json.loads(raw or "{}")
+    except ValueError as exc:
+        raise ImproperlyConfigured("ELASTICSEARCH_URLS must be a JSON object of tenant id -> URL.") from exc
+    if not isinstance(urls, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in urls.items()):
+        raise ImproperlyConfigured("ELASTICSEARCH_URLS must be a JSON object of tenant id -> URL.")
+    return urls
+
+
+# Optional per-tenant clusters (the original design ran one per tenant); unlisted tenants use "*",
+# then ELASTICSEARCH_URL.
+ELASTICSEARCH_URLS = _tenant_url_map(env("ELASTICSEARCH_URLS"))
+ELASTICSEARCH_TIMEOUT_SECONDS = env_int("ELASTICSEARCH_TIMEOUT_SECONDS", 5)
+# The `refresh` of the stream indexer's bulk writes: "wait_for" makes a change searchable before its
+# stream record is acknowledged, without forcing extra refreshes; "false" favours write throughput.
+ELASTICSEARCH_INDEX_REFRESH = env("ELASTICSEARCH_INDEX_REFRESH", "wait_for")

@@ -9,7 +9,7 @@ the file: `DYNAMODB_ENDPOINT_URL`, else `EMULATOR_PORT`, else the stack file, el
 from bookstore.local.stack import stack_read
 
 from .base import *  # noqa: F403
-from .base import env, env_int
+from .base import BASE_DIR, env, env_int
 
 DEBUG = env("DJANGO_DEBUG", "true").lower() == "true"
 STAGE = env("BOOKSTORE_STAGE", "local")
@@ -29,3 +29,8 @@ STREAMS_POLL_INTERVAL_SECONDS = float(env("STREAMS_POLL_INTERVAL_SECONDS", "0.5"
 STREAMS_MAX_ATTEMPTS = env_int("STREAMS_MAX_ATTEMPTS", 3)
 # `make run` saves a snapshot of the emulator's data this often, if it changed (and when stopped).
 LOCAL_SNAPSHOT_INTERVAL_SECONDS = env_int("LOCAL_SNAPSHOT_INTERVAL_SECONDS", 300)
+
+# noida-db, the local Elasticsearch-API server that `make run` starts next to the emulator.
+SEARCH_PORT = env_int("SEARCH_PORT", 9200)
+SEARCH_DATA_DIR = LOCAL_STATE_DIR / "noida-db"
+ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", f"http://127.0.0.1:{SEARCH_PORT}")

@@ -1,6 +1,7 @@
-"""Settings for pytest: the emulator runs in-process on a free loopback port chosen here.
+"""Settings for pytest: the emulator and the search server run on free loopback ports chosen here.
 
-The session fixture in conftest.py starts moto on EMULATOR_PORT before any table is touched.
+The session fixtures in conftest.py start moto on EMULATOR_PORT before any table is touched,
+and noida-db on SEARCH_PORT before any index is.
 """
 
 import socket
@@ -25,6 +26,10 @@ AWS_ENDPOINT_URL = DYNAMODB_ENDPOINT_URL
 DYNAMODB_TABLE_PREFIX = "bookstore-test-"
 TENANT_CACHE_SECONDS = 0
 # bcrypt at its production cost makes every register and login take a quarter of a second.
+# The session fixture starts noida-db on this port with a temporary data folder.
+SEARCH_PORT = int(env("SEARCH_PORT") or _free_port())
+ELASTICSEARCH_URL = f"http://127.0.0.1:{SEARCH_PORT}"
+ELASTICSEARCH_URLS: dict[str, str] = {}
 PASSWORD_HASHERS = ["bookstore.local.hashers.LowCostBCryptSHA256PasswordHasher"]
 # Retries of failing stream records happen at once; tests count attempts, never wait for them.
 STREAMS_RETRY_BACKOFF_SECONDS = 0.0

@@ -4,7 +4,7 @@
 def test_health(api_client):
     response = api_client.get("/api/v1/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "services": {"search": "ok"}}
 
 
 def test_openapi_schema_lists_the_api(api_client):

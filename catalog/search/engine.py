@@ -1,0 +1,75 @@
+"""Which Elasticsearch cluster serves a tenant, one lazily created client per URL, and engine errors.
+
+`ELASTICSEARCH_URLS` maps a tenant (or "*" for every other tenant) to its cluster; without an
+entry a tenant uses `ELASTICSEARCH_URL`. Clients are created on first use and kept for the life
+of the process, so a warm Lambda container reuses its connections.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+from bookstore.errors import ApplicationError
+from catalog.errors import SearchError
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
+# HTTP statuses of an engine that is up but cannot serve now: overloaded, restarting, no master.
+UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
+def engine_url(tenant_id: str) -> str:
+    """The URL of the cluster holding this tenant's index."""
+    urls = settings.ELASTICSEARCH_URLS
+    return urls.get(tenant_id) or urls.get("*") or settings.ELASTICSEARCH_URL
+
+
+@cache
+def _client(url: str) -> "Elasticsearch":
+    from elasticsearch import Elasticsearch
+
+    # One retry on a dropped connection; a search waits at most the timeout, then gets a 503.
+    return Elasticsearch(
+        url,
+        request_timeout=settings.ELASTICSEARCH_TIMEOUT_SECONDS,
+        max_retries=1,
+        retry_on_timeout=False,
+    )
+
+
+def engine_for(tenant_id: str) -> "Elasticsearch":
+    """The client of the cluster that serves this tenant (created on first use, then reused)."""
+    return _client(engine_url(tenant_id))
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the engine cannot answer now (down, unreachable, timing out, overloaded)."""
+    from elasticsearch import ApiError, TransportError
+
+    if isinstance(exc, TransportError):  # connection refused, reset, timeout
+        return True
+    return isinstance(exc, ApiError) and exc.meta.status in UNAVAILABLE_STATUSES
+
+
+@contextmanager
+def search_unavailable_as_503() -> Iterator[None]:
+    """Run engine calls; an engine that cannot answer becomes `503 search_unavailable`."""
+    try:
+        yield
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise ApplicationError(SearchError.SEARCH_UNAVAILABLE) from exc
+        raise
+
+
+HEALTH_TIMEOUT_SECONDS = 1
+
+
+def engine_reachable() -> bool:
+    """Whether every configured search cluster answers a ping (the health check's probe)."""
+    urls = {settings.ELASTICSEARCH_URL, *settings.ELASTICSEARCH_URLS.values()}
+    return all(_client(url).options(request_timeout=HEALTH_TIMEOUT_SECONDS).ping() for url in sorted(urls))
