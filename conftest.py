@@ -297,6 +297,19 @@ def index_books():
 
 
 @pytest.fixture
+def search_writes_blocked():
+    """tenant1's search index refuses writes (an index write block), so sync_books fails for real."""
+    from catalog.search.engine import engine_for
+    from catalog.search.index import alias_name, index_ensure
+
+    client = engine_for("tenant1")
+    index_ensure(client, tenant_id="tenant1")
+    client.indices.put_settings(index=alias_name("tenant1"), settings={"index.blocks.write": True})
+    yield
+    client.indices.put_settings(index=alias_name("tenant1"), settings={"index.blocks.write": False})
+
+
+@pytest.fixture
 def stock_of():
     """`stock_of(book)`: the book's stock as the table holds it now."""
     from catalog.models import Book

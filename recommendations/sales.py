@@ -1,19 +1,17 @@
 """The sales signals recommendations read: the tenant's best-sellers and "bought together" partners.
 
-This is the one seam onto sales figures. The streams issue keeps all-time counters
-(`BookSales`, `CoPurchase`); until they are on this branch's base, both signals come from
-the tenant's most recent purchases: one Query on the purchases table's `tenant-index`,
-newest first, at most RECENT_PURCHASES items, cancelled ones left out. That is a bounded
-cost whatever the history size, and the figures are "recent" rather than all-time. Swapping
-to the counters changes this module only.
+This is the one seam onto the all-time counters the purchases stream keeps (`BookSales`,
+`CoPurchase`, catalog/sales.py), read through catalog's selectors. The cost is bounded
+whatever the history: one Query plus one BatchGetItem for the best-sellers, and one Query per
+source book, for at most PARTNER_SOURCES books.
 """
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from orders.models import CANCELLED, Purchase
+from catalog.selectors import bestsellers_list, co_purchases_top
 
-RECENT_PURCHASES = 200
+# Whose partners count as "bought together": the user's most recently bought books.
+PARTNER_SOURCES = 3
 
 
 @dataclass(frozen=True)
@@ -24,22 +22,13 @@ class SalesSignals:
     partners: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def sales_signals(*, tenant_id: str, book_ids: set[str], limit: int) -> SalesSignals:
-    """Best-sellers, and the partners of `book_ids`, from the tenant's recent purchases: one Query."""
-    units: Counter[str] = Counter()
-    together: dict[str, Counter[str]] = defaultdict(Counter)
-    purchases = Purchase.tenant_by_date.query(
-        Purchase.tenant_key_for(tenant_id), scan_index_forward=False, limit=RECENT_PURCHASES
-    )
-    for purchase in purchases:
-        if purchase.status == CANCELLED:
-            continue
-        bought = {item.book_id for item in purchase.items}
-        for item in purchase.items:
-            units[item.book_id] += int(item.quantity)
-        for book_id in bought & book_ids:
-            together[book_id].update(bought - {book_id})
+def sales_signals(*, tenant_id: str, book_ids: list[str], limit: int) -> SalesSignals:
+    """The tenant's top `limit` best-sellers, and the top `limit` partners of the first PARTNER_SOURCES books."""
+    page = bestsellers_list(tenant_id=tenant_id, limit=limit)
     return SalesSignals(
-        bestsellers=[book_id for book_id, _ in units.most_common(limit)],
-        partners={book_id: counts.most_common(limit) for book_id, counts in together.items()},
+        bestsellers=[seller.book.book_id for seller in page.items],
+        partners={
+            book_id: co_purchases_top(tenant_id=tenant_id, book_id=book_id, limit=limit)
+            for book_id in book_ids[:PARTNER_SOURCES]
+        },
     )

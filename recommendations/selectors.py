@@ -2,8 +2,9 @@
 
 Cost, whatever the history size: one Query for the user (preferences), one Query for their
 last HISTORY favourites and one BatchGetItem for those books, one Query for their last HISTORY
-purchases, one Query for the tenant's recent purchases (sales signals), and one search
-request. Five DynamoDB calls and one engine call.
+purchases, one Query and one BatchGetItem for the best-sellers, one Query per book for the
+partners of their last (at most 3) bought books, and one search request: at most nine
+DynamoDB calls and one engine call.
 """
 
 from accounts.models import Favorite
@@ -18,9 +19,8 @@ HISTORY = 50  # the most recent favourites and purchases read
 RESULTS = 20
 # Candidates fetched from the engine: more than shown, so excluded or re-ranked books leave enough.
 CANDIDATES = 60
-# Whose partners count as "bought together": the books of the last few purchases.
-PARTNER_SOURCES = 10
 PARTNERS_PER_BOOK = 5
+BESTSELLERS = 10
 
 
 def _unique(values) -> tuple[str, ...]:
@@ -44,11 +44,11 @@ def taste_of(*, tenant_id: str, user_id: str) -> Taste:
     items = [item for purchase in purchases for item in purchase.items]
     bought = {item.book_id for item in items}
     titles = {item.book_id: item.title for item in items}
-    sources = list(dict.fromkeys(item.book_id for item in items))[:PARTNER_SOURCES]
-    signals = sales_signals(tenant_id=tenant_id, book_ids=set(sources), limit=PARTNERS_PER_BOOK)
+    sources = list(dict.fromkeys(item.book_id for item in items))  # most recent first
+    signals = sales_signals(tenant_id=tenant_id, book_ids=sources, limit=max(PARTNERS_PER_BOOK, BESTSELLERS))
     together: dict[str, str] = {}
     for source in sources:  # the most recent purchase names the partner
-        for partner, _ in signals.partners.get(source, []):
+        for partner, _ in signals.partners.get(source, [])[:PARTNERS_PER_BOOK]:
             together.setdefault(partner, titles[source])
     preferences = user.preferences
     return Taste(
@@ -56,7 +56,7 @@ def taste_of(*, tenant_id: str, user_id: str) -> Taste:
         categories=_unique([item.category for item in items] + [b.category for b in favourite_books]),
         authors=_unique([item.author for item in items] + [b.author for b in favourite_books]),
         bought_together=together,
-        bestsellers=tuple(signals.bestsellers),
+        bestsellers=tuple(signals.bestsellers[:BESTSELLERS]),
         exclude=frozenset(bought),
     )
 

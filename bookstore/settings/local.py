@@ -9,7 +9,7 @@ the file: `DYNAMODB_ENDPOINT_URL`, else `EMULATOR_PORT`, else the stack file, el
 from bookstore.local.stack import stack_read
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env, env_int
+from .base import LOCAL_STATE_DIR, env, env_int
 
 DEBUG = env("DJANGO_DEBUG", "true").lower() == "true"
 STAGE = env("BOOKSTORE_STAGE", "local")

@@ -27,7 +27,8 @@ def test_the_documented_event_is_processed_and_the_failing_stream_reported(
 ):
     response = handle(aws_event, None)
 
-    # The books record reaches catalog.search.indexer.sync_books, not implemented yet: only its stream fails.
+    # The books record reaches sync_books, but its image lacks what a search document needs
+    # (isbn, author, category, created_at): only its record fails.
     assert response == {"batchItemFailures": [{"itemIdentifier": "333"}]}
     rows = lake_rows()
     assert sorted((r["line"], r["event_type"]) for r in rows) == [

@@ -14,8 +14,10 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_parked_records_are_listed_and_a_replay_that_fails_again_keeps_them(consume_streams, book, settings):
-    consume_streams("--tables", "books")  # sync_books is not implemented: the INSERT is parked
+def test_parked_records_are_listed_and_a_replay_that_fails_again_keeps_them(
+    search_writes_blocked, consume_streams, book, settings
+):
+    consume_streams("--tables", "books")  # the index refuses the write: the INSERT is parked
 
     listing = run("list", "--tables", "books")
     assert "tenant=tenant1" in listing
@@ -26,7 +28,7 @@ def test_parked_records_are_listed_and_a_replay_that_fails_again_keeps_them(cons
     assert "Replayed 0 of 1 parked records; 1 still fail." in run("replay", "--tables", "books")
     (parked,) = ParkedRecord.query("books")
     assert parked.attempts == settings.STREAMS_MAX_ATTEMPTS + 1
-    assert "NotImplementedError" in parked.reason
+    assert "SearchIndexingError" in parked.reason
 
 
 def test_a_replay_that_succeeds_removes_the_record(consume_streams, lake_rows, customer, book, placed_order, settings):

@@ -109,11 +109,29 @@ def test_a_poison_record_is_parked_and_the_rest_of_the_shard_flows_on(
     assert checkpoint.failing_sequence_number is None
 
 
-def test_book_changes_reach_the_search_interface(consume_streams, book, settings):
-    """The books handler calls catalog.search.indexer.sync_books, which is not implemented yet: the record fails."""
-    consume_streams("--tables", "books")
+def test_a_book_created_renamed_and_deleted_through_the_api_follows_in_search(
+    consume_streams, admin_client, api_client, new_isbn
+):
+    """End to end: the API writes DynamoDB, the poller feeds the books stream to sync_books, search reads it."""
 
-    parked = list(ParkedRecord.query("books"))
-    assert [p.event_name for p in parked] == ["INSERT"]
-    assert "sync_books: NotImplementedError" in parked[0].reason
-    assert parked[0].attempts == settings.STREAMS_MAX_ATTEMPTS
+    def found(q: str) -> list[str]:
+        body = api_client.get(f"/api/v1/books/search?q={q}", HTTP_X_TENANT_ID="tenant1").json()
+        return [hit["title"] for hit in body["results"]]
+
+    body = {"isbn": new_isbn(), "title": "Rayuela", "author": "Julio Cortázar", "category": "Fiction", "price": "15.00"}
+    created = admin_client.post("/api/v1/books", body, format="json")
+    assert created.status_code == 201
+    book_id = created.json()["book_id"]
+    assert found("rayuela") == []  # not indexed until the stream is consumed
+    consume_streams("--tables", "books")
+    assert found("rayuela") == ["Rayuela"]
+
+    admin_client.patch(f"/api/v1/books/{book_id}", {"title": "Historias de cronopios"}, format="json")
+    consume_streams("--tables", "books")
+    assert found("rayuela") == []
+    assert found("cronopios") == ["Historias de cronopios"]
+
+    assert admin_client.delete(f"/api/v1/books/{book_id}").status_code == 204
+    consume_streams("--tables", "books")
+    assert found("cronopios") == []
+    assert list(ParkedRecord.query("books")) == []
