@@ -17,7 +17,7 @@ DEMO_TENANTS = (
 
 
 def demo_setup(*, books: int = DEMO_BOOKS, verbosity: int = 1) -> None:
-    """Create the tables, the demo tenants and their admins, and seed each catalogue to `books` books.
+    """Create the tables, the demo tenants and their admins, seed each catalogue to `books` books, index it.
 
     Idempotent: an existing tenant, admin or catalogue is left as it is.
     """
@@ -26,6 +26,7 @@ def demo_setup(*, books: int = DEMO_BOOKS, verbosity: int = 1) -> None:
         call_command("create_tenant", tenant_id, name=name, verbosity=verbosity)
         call_command("create_user", tenant=tenant_id, email=email, password=password, role="admin", verbosity=verbosity)
         call_command("seed_catalog", tenant=tenant_id, target=books, seed=0, verbosity=verbosity)
+        call_command("rebuild_search_index", tenant=tenant_id, verbosity=verbosity)
 
 
 def demo_credentials() -> str:

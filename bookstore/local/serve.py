@@ -54,9 +54,9 @@ def main() -> None:
         call_command("create_tables")  # before a restore, which writes into them
         with kept_in_snapshots() as restored:
             if restored is None:
-                demo_setup()
-            # The index may be older or newer than the restored data: rebuild it from DynamoDB.
-            call_command("rebuild_search_index", all=True)
+                demo_setup()  # also builds the demo tenants' search indexes
+            else:  # the index may be older or newer than the restored data: rebuild it from DynamoDB
+                call_command("rebuild_search_index", all=True)
             print("\nDemo admin accounts:")
             print(demo_credentials())
             # A daemon thread: it ends with the process (bookstore imports no app, so it goes through the command).

@@ -33,6 +33,7 @@ def live_stack(emulator, tmp_path):
         "DYNAMODB_ENDPOINT_URL": settings.DYNAMODB_ENDPOINT_URL,
         "DYNAMODB_TABLE_PREFIX": settings.DYNAMODB_TABLE_PREFIX,
         "BOOKSTORE_STAGE": settings.STAGE,
+        "ELASTICSEARCH_URL": settings.ELASTICSEARCH_URL,  # the session's noida-db
         "LOCAL_STATE_DIR": str(tmp_path),
     }
     yield server.url, env
