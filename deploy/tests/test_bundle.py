@@ -113,7 +113,9 @@ def test_the_unpacked_bundle_serves_health_and_takes_stream_events(unpacked, sta
     output = run_isolated(RUN_IN_BUNDLE, cwd=unpacked, env=production_env("dev"), stdin=json.dumps([health, books]))
     served, streamed = json.loads(output)
     assert served["statusCode"] == 200
-    assert json.loads(served["body"]) == {"status": "ok"}
+    health_body = json.loads(served["body"])
+    assert health_body["status"] == "ok"
+    assert health_body["services"]["search"] in {"ok", "unavailable"}  # no engine is configured here
     assert served["headers"]["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert set(streamed) == {"batchItemFailures"}  # routed to streams.lambda_entry.handle
 

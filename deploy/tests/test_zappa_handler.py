@@ -158,7 +158,7 @@ def test_the_generated_settings_name_the_production_settings_and_no_stream_event
 def test_health(lambda_handler, make_event):
     response = lambda_handler.handler(make_event("GET", "/api/v1/health"), Context())
     assert response["statusCode"] == 200
-    assert body_of(response) == {"status": "ok"}
+    assert body_of(response) == {"status": "ok", "services": {"search": "ok"}}
 
 
 @EVENT_SHAPES
