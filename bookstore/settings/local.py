@@ -29,3 +29,10 @@ STREAMS_POLL_INTERVAL_SECONDS = float(env("STREAMS_POLL_INTERVAL_SECONDS", "0.5"
 STREAMS_MAX_ATTEMPTS = env_int("STREAMS_MAX_ATTEMPTS", 3)
 # `make run` saves a snapshot of the emulator's data this often, if it changed (and when stopped).
 LOCAL_SNAPSHOT_INTERVAL_SECONDS = env_int("LOCAL_SNAPSHOT_INTERVAL_SECONDS", 300)
+
+# Reports run on DuckDB over the local lake; Glue and Athena (setup_analytics) are the emulator's.
+ANALYTICS_QUERY_RUNNER = env("ANALYTICS_QUERY_RUNNER", "analytics.runners.duckdb.DuckDBRunner")
+ANALYTICS_BUCKET = env("ANALYTICS_BUCKET", f"bookstore-analytics-{STAGE}")
+ANALYTICS_GLUE_DATABASE = env("ANALYTICS_GLUE_DATABASE", f"bookstore_{STAGE}")
+ANALYTICS_ATHENA_WORKGROUP = env("ANALYTICS_ATHENA_WORKGROUP", f"bookstore-{STAGE}")
+ANALYTICS_ATHENA_RESULTS_LOCATION = f"s3://{ANALYTICS_BUCKET}/_athena-results/"

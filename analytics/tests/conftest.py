@@ -1,0 +1,138 @@
+"""Fixtures of the analytics tests: a private lake folder, and purchases written into it.
+
+Until the purchases exporter (streams issue) lands, `lake` writes rows with pyarrow in
+exactly the exporter's layout and schema: `{tenant}/purchases/year=/month=/day=/*.parquet`,
+one row per purchase item and event.
+"""
+
+import itertools
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+
+_file_serial = itertools.count(1)
+
+
+def lake_schema():
+    import pyarrow as pa
+
+    money = pa.decimal128(12, 2)
+    timestamp = pa.timestamp("us", tz="UTC")
+    return pa.schema(
+        [
+            ("tenant_id", pa.string()),
+            ("purchase_id", pa.string()),
+            ("line", pa.int32()),
+            ("event_type", pa.string()),
+            ("event_time", timestamp),
+            ("user_id", pa.string()),
+            ("book_id", pa.string()),
+            ("title", pa.string()),
+            ("category", pa.string()),
+            ("author", pa.string()),
+            ("quantity", pa.int32()),
+            ("unit_price", money),
+            ("subtotal", money),
+            ("payment_method", pa.string()),
+            ("status", pa.string()),
+            ("total_amount", money),
+            ("created_at", timestamp),
+        ]
+    )
+
+
+@dataclass
+class Item:
+    book_id: str
+    title: str
+    category: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass
+class LakePurchase:
+    """A purchase as the lake sees it; `rows(event_type)` gives its rows for one event."""
+
+    tenant_id: str
+    user_id: str
+    created_at: datetime
+    items: list[Item]
+    purchase_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    cancelled: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.unit_price * i.quantity for i in self.items), Decimal("0.00"))
+
+    def rows(self, event_type: str = "purchased", event_time: datetime | None = None) -> list[dict]:
+        return [
+            {
+                "tenant_id": self.tenant_id,
+                "purchase_id": self.purchase_id,
+                "line": line,
+                "event_type": event_type,
+                "event_time": event_time or self.created_at,
+                "user_id": self.user_id,
+                "book_id": item.book_id,
+                "title": item.title,
+                "category": item.category,
+                "author": "Some Author",
+                "quantity": item.quantity,
+                "unit_price": item.unit_price,
+                "subtotal": item.unit_price * item.quantity,
+                "payment_method": "card",
+                "status": "cancelled" if event_type == "cancelled" else "completed",
+                "total_amount": self.total,
+                "created_at": self.created_at,
+            }
+            for line, item in enumerate(self.items)
+        ]
+
+
+class LakeWriter:
+    """Writes rows as the exporter does: one file per (tenant, day) of each written batch."""
+
+    def write(self, rows: list[dict], name: str | None = None) -> list[str]:
+        import pyarrow as pa
+
+        from analytics.lake_access import write_parquet
+        from analytics.tables import PURCHASES_TABLE
+
+        by_partition: dict[tuple[str, object], list[dict]] = {}
+        for row in rows:
+            by_partition.setdefault((row["tenant_id"], row["created_at"].date()), []).append(row)
+        names = []
+        for (tenant_id, day), partition_rows in by_partition.items():
+            prefix = PURCHASES_TABLE.partition_prefix(tenant_id=tenant_id, day=day)
+            file_name = f"{prefix}{name or f'batch-{next(_file_serial):06d}'}.parquet"
+            write_parquet(file_name, pa.Table.from_pylist(partition_rows, schema=lake_schema()))
+            names.append(file_name)
+        return names
+
+    def write_purchases(self, purchases: list[LakePurchase]) -> None:
+        rows = [row for p in purchases for row in p.rows()]
+        rows += [row for p in purchases if p.cancelled for row in p.rows("cancelled")]
+        self.write(rows)
+
+
+@pytest.fixture
+def lake(tmp_path, settings):
+    """A fresh, empty lake folder for this test, and a writer of rows into it."""
+    storages = {
+        **settings.STORAGES,
+        "analytics": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "lake"), "allow_overwrite": True},
+        },
+    }
+    with override_settings(STORAGES=storages, ANALYTICS_QUERY_RUNNER="analytics.runners.duckdb.DuckDBRunner"):
+        yield LakeWriter()
+
+
+def at(day: str, hour: int = 12) -> datetime:
+    return datetime.fromisoformat(f"{day}T{hour:02d}:00:00").replace(tzinfo=UTC)
