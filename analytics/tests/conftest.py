@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 _file_serial = itertools.count(1)
@@ -114,25 +115,113 @@ class LakeWriter:
             names.append(file_name)
         return names
 
+    @staticmethod
+    def purchase(
+        tenant_id: str, user_id: str, day: str, lines: list[tuple[int, int]], *, cancelled=False, hour=12
+    ) -> LakePurchase:
+        """A purchase of `lines` ((index in BOOKS, quantity), ...) on `day` at `hour` UTC."""
+        items = [_item(BOOKS[index], quantity) for index, quantity in lines]
+        return LakePurchase(tenant_id, user_id, at(day, hour), items, cancelled=cancelled)
+
     def write_purchases(self, purchases: list[LakePurchase]) -> None:
         rows = [row for p in purchases for row in p.rows()]
         rows += [row for p in purchases if p.cancelled for row in p.rows("cancelled")]
         self.write(rows)
 
 
+def _lake_on(storage: dict):
+    return override_settings(
+        STORAGES={**settings.STORAGES, "analytics": storage},
+        ANALYTICS_QUERY_RUNNER="analytics.runners.duckdb.DuckDBRunner",
+    )
+
+
 @pytest.fixture
-def lake(tmp_path, settings):
+def lake(tmp_path):
     """A fresh, empty lake folder for this test, and a writer of rows into it."""
-    storages = {
-        **settings.STORAGES,
-        "analytics": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "lake"), "allow_overwrite": True},
+    storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "lake"), "allow_overwrite": True},
+    }
+    with _lake_on(storage):
+        yield LakeWriter()
+
+
+def s3_storage(*, bucket: str, endpoint_url: str) -> dict:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url,
+            "access_key": "local",
+            "secret_key": "local",
+            "region_name": "us-east-1",
+            "file_overwrite": True,
         },
     }
-    with override_settings(STORAGES=storages, ANALYTICS_QUERY_RUNNER="analytics.runners.duckdb.DuckDBRunner"):
+
+
+@pytest.fixture
+def s3_lake():
+    """A lake in a fresh bucket of the emulator's S3 (as on AWS), and a writer of rows into it."""
+    import boto3
+
+    bucket = f"lake-{uuid.uuid4().hex[:12]}"
+    endpoint = settings.ANALYTICS_AWS_ENDPOINT_URL
+    boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="local", aws_secret_access_key="local"
+    ).create_bucket(Bucket=bucket)
+    with _lake_on(s3_storage(bucket=bucket, endpoint_url=endpoint)):
         yield LakeWriter()
+
+
+@pytest.fixture
+def unreachable_lake():
+    """The lake on an S3 endpoint where nothing listens."""
+    with _lake_on(s3_storage(bucket="lake", endpoint_url="http://127.0.0.1:9")):
+        yield
 
 
 def at(day: str, hour: int = 12) -> datetime:
     return datetime.fromisoformat(f"{day}T{hour:02d}:00:00").replace(tzinfo=UTC)
+
+
+BOOKS = [
+    Item("b-quixote", "Don Quijote", "Fiction", 1, Decimal("12.95")),
+    Item("b-verses", "Veinte poemas", "Poetry", 1, Decimal("7.10")),
+    Item("b-cosmos", "Cosmos", "Science", 1, Decimal("21.33")),
+    Item("b-sapiens", "Sapiens", "History", 1, Decimal("18.49")),
+]
+
+
+def _item(book: Item, quantity: int) -> Item:
+    return Item(book.book_id, book.title, book.category, quantity, book.unit_price)
+
+
+@pytest.fixture
+def sales(lake):
+    """Purchases of tenant1 and tenant2 over 2025-07-01..07-06, some cancelled, one delivered twice.
+
+    Returns the purchases; tests compute their expectations from them independently of the SQL.
+    """
+    purchases = []
+    for n in range(24):
+        tenant_id = "tenant1" if n % 3 else "tenant2"
+        day = f"2025-07-0{1 + n % 6}"
+        items = [_item(BOOKS[n % 4], 1 + n % 3)]
+        if n % 2:
+            items.append(_item(BOOKS[(n + 1) % 4], 2))
+        purchases.append(
+            LakePurchase(
+                tenant_id=tenant_id,
+                user_id=f"user-{n % 5}",
+                created_at=at(day, hour=8 + n % 10),
+                items=items,
+                cancelled=n % 7 == 3,
+            )
+        )
+    lake.write_purchases(purchases)
+    lake.write(purchases[1].rows())  # the same stream records delivered again, in another file
+    cancelled = next(p for p in purchases if p.cancelled)
+    lake.write(cancelled.rows("cancelled"))
+    return purchases
