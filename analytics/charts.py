@@ -20,6 +20,11 @@ MARGIN_TOP = 12
 BAR_COLOUR = "#2c7fb8"
 
 
+def _n(number: float) -> str:
+    """A coordinate as SVG text, one decimal."""
+    return f"{number:.1f}"
+
+
 @dataclass(frozen=True)
 class Bar:
     key: str  # the bar's data-key: a day or a category
@@ -52,13 +57,13 @@ def daily_bars_svg(*, title: str, bars: Sequence[Bar], date_from: date, date_to:
         height = float(bar.value / top) * plot_height if top > 0 else 0.0
         body.append(
             format_html(
-                '<rect class="bar" data-key="{}" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}">'
+                '<rect class="bar" data-key="{}" x="{}" y="{}" width="{}" height="{}" fill="{}">'
                 "<title>{}</title></rect>",
                 bar.key,
-                MARGIN_LEFT + index * slot + slot * 0.1,
-                MARGIN_TOP + plot_height - height,
-                max(slot * 0.8, 1.0),
-                height,
+                _n(MARGIN_LEFT + index * slot + slot * 0.1),
+                _n(MARGIN_TOP + plot_height - height),
+                _n(max(slot * 0.8, 1.0)),
+                _n(height),
                 BAR_COLOUR,
                 bar.caption,
             )
@@ -68,8 +73,8 @@ def daily_bars_svg(*, title: str, bars: Sequence[Bar], date_from: date, date_to:
         day = date_from + timedelta(days=index)
         body.append(
             format_html(
-                '<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>',
-                MARGIN_LEFT + (index + 0.5) * slot,
+                '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+                _n(MARGIN_LEFT + (index + 0.5) * slot),
                 HEIGHT - 8,
                 day.strftime("%d %b"),
             )
@@ -91,20 +96,20 @@ def horizontal_bars_svg(*, title: str, bars: Sequence[Bar]) -> SafeString:
         body.append(
             format_html(
                 '<text x="{}" y="{}" text-anchor="end">{}</text>'
-                '<rect class="bar" data-key="{}" x="{}" y="{}" width="{:.1f}" height="{}" fill="{}">'
+                '<rect class="bar" data-key="{}" x="{}" y="{}" width="{}" height="{}" fill="{}">'
                 "<title>{}</title></rect>"
-                '<text x="{:.1f}" y="{}">{}</text>',
+                '<text x="{}" y="{}">{}</text>',
                 label_width - 6,
                 y + 15,
                 bar.label[:28],
                 bar.key,
                 label_width,
                 y + 3,
-                length,
+                _n(length),
                 row_height - 6,
                 BAR_COLOUR,
                 bar.caption,
-                label_width + length + 4,
+                _n(label_width + length + 4),
                 y + 15,
                 str(bar.value),
             )
@@ -119,14 +124,13 @@ def _value_axis(top: Decimal, plot_height: int) -> str:
         label = (top * Decimal(str(fraction))).quantize(Decimal("1")) if top else 0
         lines.append(
             format_html(
-                '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#ddd"/>'
-                '<text x="{}" y="{:.1f}" text-anchor="end">{}</text>',
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/><text x="{}" y="{}" text-anchor="end">{}</text>',
                 MARGIN_LEFT,
                 WIDTH - 8,
-                y,
-                y,
+                _n(y),
+                _n(y),
                 MARGIN_LEFT - 6,
-                y + 4,
+                _n(y + 4),
                 escape(str(label)),
             )
         )

@@ -8,8 +8,7 @@ from rest_framework.response import Response
 
 from analytics import serializers as s
 from analytics.selectors import report_revenue_by_category, report_sales_by_day, report_summary, report_top_books
-from bookstore.permissions import IsTenantAdmin
-from bookstore.tenancy import TenantAPIView
+from bookstore.api import AdminAPIView
 
 
 @dataclass(frozen=True)
@@ -25,13 +24,7 @@ def _valid(serializer_class, data) -> dict:
     return serializer.validated_data
 
 
-class ReportAPIView(TenantAPIView):
-    """A report over the token's tenant, for its admins only."""
-
-    permission_classes = [IsTenantAdmin]
-
-
-class TopBooksView(ReportAPIView):
+class TopBooksView(AdminAPIView):
     @extend_schema(parameters=[s.TopBooksParams], responses={200: s.TopBooksOutput})
     def get(self, request):
         params = _valid(s.TopBooksParams, request.query_params)
@@ -39,7 +32,7 @@ class TopBooksView(ReportAPIView):
         return Response(s.TopBooksOutput(RangedResults(params["date_from"], params["date_to"], books)).data)
 
 
-class RevenueByCategoryView(ReportAPIView):
+class RevenueByCategoryView(AdminAPIView):
     @extend_schema(parameters=[s.ReportRangeParams], responses={200: s.RevenueByCategoryOutput})
     def get(self, request):
         params = _valid(s.ReportRangeParams, request.query_params)
@@ -47,7 +40,7 @@ class RevenueByCategoryView(ReportAPIView):
         return Response(s.RevenueByCategoryOutput(RangedResults(**params, results=categories)).data)
 
 
-class SalesByDayView(ReportAPIView):
+class SalesByDayView(AdminAPIView):
     @extend_schema(parameters=[s.ReportRangeParams], responses={200: s.SalesByDayOutput})
     def get(self, request):
         params = _valid(s.ReportRangeParams, request.query_params)
@@ -55,7 +48,7 @@ class SalesByDayView(ReportAPIView):
         return Response(s.SalesByDayOutput(RangedResults(**params, results=days)).data)
 
 
-class SummaryView(ReportAPIView):
+class SummaryView(AdminAPIView):
     @extend_schema(parameters=[s.ReportRangeParams], responses={200: s.SummaryOutput})
     def get(self, request):
         params = _valid(s.ReportRangeParams, request.query_params)

@@ -102,12 +102,15 @@ def test_lifecycle_binds_parameters_polls_until_done_and_converts_types(athena, 
         {"book_id": "b2", "units": 1, "revenue": Decimal("0.10"), "day": None},
     ]
     states = [p["Status"]["State"] for p in polls]
-    assert states[0] == "QUEUED" and "RUNNING" in states and states[-1] == "SUCCEEDED"
+    assert states[0] == "QUEUED"
+    assert "RUNNING" in states
+    assert states[-1] == "SUCCEEDED"
     execution = polls[-1]
     assert execution["WorkGroup"] == settings.ANALYTICS_ATHENA_WORKGROUP
     assert execution["QueryExecutionContext"]["Database"] == settings.ANALYTICS_GLUE_DATABASE
     assert execution["ExecutionParameters"] == ["'ten''ant1'", "20250701"]  # bound, quoted, not in the SQL
-    assert "?" in execution["Query"] and "ten'ant1" not in execution["Query"]
+    assert "?" in execution["Query"]
+    assert "ten'ant1" not in execution["Query"]
 
 
 def test_results_are_read_across_pages_without_the_header(athena, hooks):
