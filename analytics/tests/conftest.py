@@ -200,14 +200,14 @@ def _item(book: Item, quantity: int) -> Item:
 
 @pytest.fixture
 def sales(lake):
-    """Purchases of tenant1 and tenant2 over 2025-07-01..07-06, some cancelled, one delivered twice.
+    """Purchases of tenant1 and tenant2 over 2025-07-01..07-05, some cancelled, one delivered twice.
 
     Returns the purchases; tests compute their expectations from them independently of the SQL.
     """
     purchases = []
     for n in range(24):
         tenant_id = "tenant1" if n % 3 else "tenant2"
-        day = f"2025-07-0{1 + n % 6}"
+        day = f"2025-07-0{1 + n % 5}"
         items = [_item(BOOKS[n % 4], 1 + n % 3)]
         if n % 2:
             items.append(_item(BOOKS[(n + 1) % 4], 2))
