@@ -1,11 +1,13 @@
 """The report SQL, written once for Athena (Trino) and DuckDB alike, with `?` placeholders.
 
 Every statement starts from the same common table expressions:
-- `events`: the tenant's rows in the date range, one per (purchase_id, line, event_type),
-  because the lake is written at least once;
-- `cancelled`: the purchases with a cancellation in the range (a cancellation row is
-  partitioned by its purchase's day, so it is always beside the purchase);
-- `sold`: purchased lines whose purchase was not cancelled: the only rows that earn revenue.
+- `lines`: the tenant's purchase lines in the date range, one per (purchase_id, line), with
+  whether a `purchased` and a `cancelled` event was seen for it. Grouping by the line counts
+  each (purchase_id, line, event_type) once however often the lake holds it (it is written at
+  least once, and redelivered rows are identical), in a single aggregation. A cancellation
+  writes a row for every line of its purchase, partitioned by the purchase's day, so it is
+  always beside the rows it cancels;
+- `sold`: lines purchased and not cancelled: the only rows that earn revenue.
 The tenant and the partition columns are in the WHERE clause, so Athena's partition
 projection and DuckDB's hive partitioning read only that tenant's days.
 """
@@ -17,31 +19,28 @@ from datetime import date
 from analytics.runners import QueryParam
 
 _COMMON = """
-WITH events AS (
-    SELECT purchase_id, line, event_type,
-           MAX(user_id) AS user_id, MAX(book_id) AS book_id, MAX(title) AS title,
-           MAX(category) AS category, MAX(quantity) AS quantity, MAX(subtotal) AS subtotal,
-           MAX(year * 10000 + month * 100 + day) AS day_key
+WITH lines AS (
+    SELECT purchase_id, line,
+           arbitrary(user_id) AS user_id, arbitrary(book_id) AS book_id, arbitrary(title) AS title,
+           arbitrary(category) AS category, arbitrary(quantity) AS quantity, arbitrary(subtotal) AS subtotal,
+           arbitrary(year * 10000 + month * 100 + day) AS day_key,
+           MAX(CASE WHEN event_type = 'purchased' THEN 1 ELSE 0 END) AS purchased,
+           MAX(CASE WHEN event_type = 'cancelled' THEN 1 ELSE 0 END) AS cancelled
     FROM purchases
     WHERE tenant = ?
       AND year BETWEEN ? AND ?
       AND year * 10000 + month * 100 + day BETWEEN ? AND ?
-    GROUP BY purchase_id, line, event_type
-),
-cancelled AS (
-    SELECT DISTINCT purchase_id FROM events WHERE event_type = 'cancelled'
+    GROUP BY purchase_id, line
 ),
 sold AS (
-    SELECT e.* FROM events e
-    LEFT JOIN cancelled c ON c.purchase_id = e.purchase_id
-    WHERE e.event_type = 'purchased' AND c.purchase_id IS NULL
+    SELECT * FROM lines WHERE purchased = 1 AND cancelled = 0
 )
 """
 
 TOP_BOOKS = (
     _COMMON
     + """
-SELECT book_id, MAX(title) AS title, MAX(category) AS category,
+SELECT book_id, arbitrary(title) AS title, arbitrary(category) AS category,
        SUM(quantity) AS units, SUM(subtotal) AS revenue
 FROM sold
 GROUP BY book_id
@@ -76,7 +75,7 @@ SUMMARY = (
 SELECT (SELECT SUM(subtotal) FROM sold) AS revenue,
        (SELECT COUNT(DISTINCT purchase_id) FROM sold) AS orders,
        (SELECT COUNT(DISTINCT user_id) FROM sold) AS customers,
-       (SELECT COUNT(*) FROM cancelled) AS cancelled_orders
+       (SELECT COUNT(DISTINCT purchase_id) FROM lines WHERE cancelled = 1) AS cancelled_orders
 """
 )
 

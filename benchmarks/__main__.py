@@ -28,6 +28,7 @@ BENCHMARKS = (
     "benchmarks.cold_start",
     "benchmarks.overhead",
     "benchmarks.load",
+    "benchmarks.analytics",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 
