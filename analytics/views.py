@@ -25,6 +25,8 @@ def _valid(serializer_class, data) -> dict:
 
 
 class TopBooksView(AdminAPIView):
+    """The best-selling books of the range by units, then revenue (cancelled purchases excluded)."""
+
     @extend_schema(parameters=[s.TopBooksParams], responses={200: s.TopBooksOutput})
     def get(self, request):
         params = _valid(s.TopBooksParams, request.query_params)
@@ -33,6 +35,8 @@ class TopBooksView(AdminAPIView):
 
 
 class RevenueByCategoryView(AdminAPIView):
+    """Revenue, orders and units per category over the range, highest revenue first."""
+
     @extend_schema(parameters=[s.ReportRangeParams], responses={200: s.RevenueByCategoryOutput})
     def get(self, request):
         params = _valid(s.ReportRangeParams, request.query_params)
@@ -41,6 +45,8 @@ class RevenueByCategoryView(AdminAPIView):
 
 
 class SalesByDayView(AdminAPIView):
+    """Orders, units, revenue and average order value of each day with sales in the range."""
+
     @extend_schema(parameters=[s.ReportRangeParams], responses={200: s.SalesByDayOutput})
     def get(self, request):
         params = _valid(s.ReportRangeParams, request.query_params)
@@ -49,6 +55,8 @@ class SalesByDayView(AdminAPIView):
 
 
 class SummaryView(AdminAPIView):
+    """Revenue, orders, customers and average order value of the range, and its cancelled orders."""
+
     @extend_schema(parameters=[s.ReportRangeParams], responses={200: s.SummaryOutput})
     def get(self, request):
         params = _valid(s.ReportRangeParams, request.query_params)
