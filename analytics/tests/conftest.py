@@ -1,8 +1,9 @@
-"""Fixtures of the analytics tests: a private lake folder, and purchases written into it.
+"""Fixtures of the analytics tests: a private lake (folder or S3 bucket), and purchases in it.
 
-Until the purchases exporter (streams issue) lands, `lake` writes rows with pyarrow in
-exactly the exporter's layout and schema: `{tenant}/purchases/year=/month=/day=/*.parquet`,
-one row per purchase item and event.
+`lake.write(rows)` writes rows through the purchases exporter's own writer
+(`analytics.lake.write_rows`), as one stream batch would: the same schema and the layout
+`{tenant}/purchases/year=/month=/day=/*.parquet`, one row per purchase item and event.
+The end-to-end test drives the real checkout and stream poller instead.
 """
 
 import itertools
@@ -16,34 +17,6 @@ from django.conf import settings
 from django.test import override_settings
 
 _file_serial = itertools.count(1)
-
-
-def lake_schema():
-    import pyarrow as pa
-
-    money = pa.decimal128(12, 2)
-    timestamp = pa.timestamp("us", tz="UTC")
-    return pa.schema(
-        [
-            ("tenant_id", pa.string()),
-            ("purchase_id", pa.string()),
-            ("line", pa.int32()),
-            ("event_type", pa.string()),
-            ("event_time", timestamp),
-            ("user_id", pa.string()),
-            ("book_id", pa.string()),
-            ("title", pa.string()),
-            ("category", pa.string()),
-            ("author", pa.string()),
-            ("quantity", pa.int32()),
-            ("unit_price", money),
-            ("subtotal", money),
-            ("payment_method", pa.string()),
-            ("status", pa.string()),
-            ("total_amount", money),
-            ("created_at", timestamp),
-        ]
-    )
 
 
 @dataclass
@@ -96,24 +69,14 @@ class LakePurchase:
 
 
 class LakeWriter:
-    """Writes rows as the exporter does: one file per (tenant, day) of each written batch."""
+    """Writes purchases' rows as the exporter does: one file per (tenant, day) of each batch."""
 
-    def write(self, rows: list[dict], name: str | None = None) -> list[str]:
-        import pyarrow as pa
+    def write(self, rows: list[dict]) -> list[str]:
+        """Write `rows` as one stream batch: the exporter's own writer, one file per partition."""
+        from analytics.lake import write_rows
 
-        from analytics.lake_access import write_parquet
-        from analytics.tables import PURCHASES_TABLE
-
-        by_partition: dict[tuple[str, object], list[dict]] = {}
-        for row in rows:
-            by_partition.setdefault((row["tenant_id"], row["created_at"].date()), []).append(row)
-        names = []
-        for (tenant_id, day), partition_rows in by_partition.items():
-            prefix = PURCHASES_TABLE.partition_prefix(tenant_id=tenant_id, day=day)
-            file_name = f"{prefix}{name or f'batch-{next(_file_serial):06d}'}.parquet"
-            write_parquet(file_name, pa.Table.from_pylist(partition_rows, schema=lake_schema()))
-            names.append(file_name)
-        return names
+        batch = f"{next(_file_serial):06d}"
+        return write_rows(rows, first_record_id=batch, last_record_id=batch)
 
     @staticmethod
     def purchase(
@@ -167,7 +130,7 @@ def s3_lake():
     import boto3
 
     bucket = f"lake-{uuid.uuid4().hex[:12]}"
-    endpoint = settings.ANALYTICS_AWS_ENDPOINT_URL
+    endpoint = settings.AWS_ENDPOINT_URL
     boto3.client(
         "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="local", aws_secret_access_key="local"
     ).create_bucket(Bucket=bucket)

@@ -28,7 +28,7 @@ COLUMNS = [("book_id", "varchar"), ("units", "bigint"), ("revenue", "decimal"), 
 
 def _moto_api(path: str, body: dict) -> None:
     request = urllib.request.Request(
-        f"{settings.ANALYTICS_AWS_ENDPOINT_URL}/moto-api/{path}",
+        f"{settings.AWS_ENDPOINT_URL}/moto-api/{path}",
         data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
@@ -159,7 +159,7 @@ def test_a_failed_query_raises_with_athenas_reason(athena, hooks):
 def test_a_query_cancelled_elsewhere_raises(athena, hooks):
     other = boto3.client(
         "athena",
-        endpoint_url=settings.ANALYTICS_AWS_ENDPOINT_URL,
+        endpoint_url=settings.AWS_ENDPOINT_URL,
         region_name=settings.AWS_REGION,
         aws_access_key_id="local",
         aws_secret_access_key="local",
@@ -191,7 +191,7 @@ def test_a_query_past_the_timeout_is_stopped(athena, queries_stay_queued, hooks)
 
 
 def test_an_unreachable_athena_is_unavailable(settings):
-    settings.ANALYTICS_AWS_ENDPOINT_URL = "http://127.0.0.1:9"  # the discard port: nothing listens
+    settings.AWS_ENDPOINT_URL = "http://127.0.0.1:9"  # the discard port: nothing listens
 
     with pytest.raises(QueryError) as failure:
         run()
