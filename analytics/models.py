@@ -5,6 +5,7 @@ from pynamodb.models import Model
 
 from bookstore.dynamodb.base import TableMeta, table_name
 from bookstore.dynamodb.registry import register
+from bookstore.dynamodb.tenant_fields import NotExported
 
 
 @register
@@ -20,6 +21,8 @@ class ReportCacheEntry(Model):
 
     class Meta(TableMeta):
         table_name = table_name("analytics_cache")
+
+    TENANCY = NotExported("cached report results: recomputed from the lake on the next request, and they expire")
 
     key = UnicodeAttribute(hash_key=True)
     rows = UnicodeAttribute()
