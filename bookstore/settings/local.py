@@ -36,3 +36,5 @@ ANALYTICS_BUCKET = env("ANALYTICS_BUCKET", f"bookstore-analytics-{STAGE}")
 ANALYTICS_GLUE_DATABASE = env("ANALYTICS_GLUE_DATABASE", f"bookstore_{STAGE}")
 ANALYTICS_ATHENA_WORKGROUP = env("ANALYTICS_ATHENA_WORKGROUP", f"bookstore-{STAGE}")
 ANALYTICS_ATHENA_RESULTS_LOCATION = f"s3://{ANALYTICS_BUCKET}/_athena-results/"
+# DuckDB answers in well under a second here, and a new purchase should show within seconds.
+ANALYTICS_CACHE_SECONDS = env_int("ANALYTICS_CACHE_SECONDS", 5)
