@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 
 from analytics.lake_access import lake_storage, partition_files, read_parquet
-from analytics.schedule import nightly_daily_summary
 from analytics.services import daily_summary_build, daily_summary_days
 from analytics.tables import DAILY_SUMMARY_TABLE, PURCHASES_TABLE
 
@@ -141,12 +140,15 @@ def test_an_empty_day_gets_a_zero_summary(lake):
 def test_the_nightly_event_builds_yesterday_and_the_day_before(sales, lake, clock):
     from datetime import UTC, datetime
 
-    clock.set(datetime(2025, 7, 4, 2, 30, tzinfo=UTC))
+    from bookstore.scheduled import build_daily_summary
+
+    clock.set(datetime(2025, 7, 4, 1, 30, tzinfo=UTC))
     assert daily_summary_days(today=date(2025, 7, 4)) == [date(2025, 7, 3), date(2025, 7, 2)]
 
-    result = nightly_daily_summary({"source": "aws.events"}, None)
+    build_daily_summary({"source": "aws.events"}, None)  # what the Zappa schedule calls
 
-    built = {(b["tenant_id"], b["day"]) for b in result["built"]}
-    assert built == {(t, d) for t in ("tenant1", "tenant2") for d in ("2025-07-03", "2025-07-02")}
-    assert len(_files("tenant1", date(2025, 7, 3))) == 1
+    for tenant_id in ("tenant1", "tenant2"):
+        for day in (date(2025, 7, 3), date(2025, 7, 2)):
+            assert len(_files(tenant_id, day)) == 1
+            assert _summary_row(tenant_id, day)["summary_date"] == day
     assert not _files("tenant1", date(2025, 7, 1))[0].rsplit("/", 1)[1].startswith("compacted-")  # not its night

@@ -1,12 +1,12 @@
 """`manage.py build_daily_summary`: compact a day's purchase files and write its daily summary."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from analytics.lake_access import lake_tenants
-from analytics.services import daily_summary_build
+from analytics.services import daily_summary_build, daily_summary_days
 from bookstore.dynamodb.clock import now
 
 
@@ -25,17 +25,23 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=_day, help="The day to build, YYYY-MM-DD (UTC). Default: yesterday.")
+        parser.add_argument(
+            "--date",
+            type=_day,
+            help="The day to build, YYYY-MM-DD (UTC). Default, as the nightly schedule runs it: yesterday, "
+            "then the day before again to pick up late rows.",
+        )
         parser.add_argument("--tenant", help="Only this tenant. Default: every tenant with data in the lake.")
 
     def handle(self, *args, **options):
-        day = options["date"] or now().date() - timedelta(days=1)
+        days = [options["date"]] if options["date"] else daily_summary_days(today=now().date())
         tenants = [options["tenant"]] if options["tenant"] else lake_tenants()
-        for tenant_id in tqdm(tenants, desc=f"daily summary {day}", unit="tenant", disable=len(tenants) < 2):
-            built = daily_summary_build(tenant_id=tenant_id, day=day)
-            s = built.summary
-            self.stdout.write(
-                f"{tenant_id} {day}: {built.files_read} files, {built.rows_read} rows read, {built.rows_kept} kept; "
-                f"{s.orders} orders, revenue {s.revenue}, {s.cancelled_orders} cancelled"
-            )
-        self.stdout.write(self.style.SUCCESS(f"Daily summary of {day} built for {len(tenants)} tenant(s)."))
+        for day in days:
+            for tenant_id in tqdm(tenants, desc=f"daily summary {day}", unit="tenant", disable=len(tenants) < 2):
+                built = daily_summary_build(tenant_id=tenant_id, day=day)
+                s = built.summary
+                self.stdout.write(
+                    f"{tenant_id} {day}: {built.files_read} files, {built.rows_read} rows read, "
+                    f"{built.rows_kept} kept; {s.orders} orders, revenue {s.revenue}, {s.cancelled_orders} cancelled"
+                )
+            self.stdout.write(self.style.SUCCESS(f"Daily summary of {day} built for {len(tenants)} tenant(s)."))
