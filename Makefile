@@ -20,8 +20,9 @@ $(STAMP): $(BIN)/python requirements.txt requirements-local.txt requirements-dev
 run: $(STAMP)
 	$(BIN)/python -m bookstore.local.serve
 
+# Two pytest workers (each starts its own emulator and search server on free ports).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 	$(MAKE) --no-print-directory lint
 
 # A person in a browser: headless chromium (apt-get install chromium) against a `make run` server

@@ -29,6 +29,7 @@ BENCHMARKS = (
     "benchmarks.overhead",
     "benchmarks.load",
     "benchmarks.search",
+    "benchmarks.analytics",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 

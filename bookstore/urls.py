@@ -13,11 +13,13 @@ api_v1 = [
     path("", include("recommendations.urls")),  # books/recommendations/{user_id}
     path("", include("catalog.urls")),  # books, books/{book_id}, books/isbn/{isbn}, ...
     path("", include("orders.urls")),
+    path("analytics/", include("analytics.urls")),
 ]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="api-root")),
     path("api/v1/", include(api_v1)),
+    path("analytics/", include("analytics.dashboard_urls")),  # the admins' HTML dashboard
     path("api/auth/", include("accounts.browser_urls", namespace="rest_framework")),
     path("api/auth/tenant/", TenantPickView.as_view(), name="tenant-pick"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

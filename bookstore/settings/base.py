@@ -290,3 +290,23 @@ ELASTICSEARCH_TIMEOUT_SECONDS = env_int("ELASTICSEARCH_TIMEOUT_SECONDS", 5)
 # The `refresh` of the stream indexer's bulk writes: "wait_for" makes a change searchable before its
 # stream record is acknowledged, without forcing extra refreshes; "false" favours write throughput.
 ELASTICSEARCH_INDEX_REFRESH = env("ELASTICSEARCH_INDEX_REFRESH", "wait_for")
+
+# --- Analytics: the data lake, the SQL engine that reads it, and the report cache ------------
+# The lake is the Django storage "analytics" (see STORAGES); on AWS, this bucket.
+ANALYTICS_BUCKET = env("ANALYTICS_BUCKET", f"bookstore-analytics-{STAGE}")
+# Which engine runs the report SQL: Athena on AWS, DuckDB over the same Parquet elsewhere.
+ANALYTICS_QUERY_RUNNER = env("ANALYTICS_QUERY_RUNNER", "analytics.runners.athena.AthenaRunner")
+ANALYTICS_GLUE_DATABASE = env("ANALYTICS_GLUE_DATABASE", f"bookstore_{STAGE}")
+ANALYTICS_ATHENA_WORKGROUP = env("ANALYTICS_ATHENA_WORKGROUP", f"bookstore-{STAGE}")
+ANALYTICS_ATHENA_RESULTS_LOCATION = env(
+    "ANALYTICS_ATHENA_RESULTS_LOCATION", f"s3://{ANALYTICS_BUCKET}/_athena-results/"
+)
+# Athena refuses (and bills nothing more for) a query that would scan more than this.
+ANALYTICS_ATHENA_BYTES_SCANNED_LIMIT = env_int("ANALYTICS_ATHENA_BYTES_SCANNED_LIMIT", 1024**3)
+# API Gateway answers at 29 s, so a report query must give up before that.
+ANALYTICS_ATHENA_TIMEOUT_SECONDS = float(env("ANALYTICS_ATHENA_TIMEOUT_SECONDS", "20"))
+# Report results are cached per (tenant, report, range) this long; 0 turns the cache off.
+ANALYTICS_CACHE_SECONDS = env_int("ANALYTICS_CACHE_SECONDS", 300)
+# A report covers at most this many days, and the last this many when no range is given.
+ANALYTICS_MAX_RANGE_DAYS = 366
+ANALYTICS_DEFAULT_RANGE_DAYS = 30

@@ -34,3 +34,12 @@ LOCAL_SNAPSHOT_INTERVAL_SECONDS = env_int("LOCAL_SNAPSHOT_INTERVAL_SECONDS", 300
 SEARCH_PORT = env_int("SEARCH_PORT", 9200)
 SEARCH_DATA_DIR = LOCAL_STATE_DIR / "noida-db"
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", f"http://127.0.0.1:{SEARCH_PORT}")
+
+# Reports run on DuckDB over the local lake; Glue and Athena (setup_analytics) are the emulator's.
+ANALYTICS_QUERY_RUNNER = env("ANALYTICS_QUERY_RUNNER", "analytics.runners.duckdb.DuckDBRunner")
+ANALYTICS_BUCKET = env("ANALYTICS_BUCKET", f"bookstore-analytics-{STAGE}")
+ANALYTICS_GLUE_DATABASE = env("ANALYTICS_GLUE_DATABASE", f"bookstore_{STAGE}")
+ANALYTICS_ATHENA_WORKGROUP = env("ANALYTICS_ATHENA_WORKGROUP", f"bookstore-{STAGE}")
+ANALYTICS_ATHENA_RESULTS_LOCATION = f"s3://{ANALYTICS_BUCKET}/_athena-results/"
+# DuckDB answers in well under a second here, and a new purchase should show within seconds.
+ANALYTICS_CACHE_SECONDS = env_int("ANALYTICS_CACHE_SECONDS", 5)

@@ -46,3 +46,9 @@ STORAGES = {
 LOCAL_STATE_DIR = Path(tempfile.mkdtemp(prefix="bookstore-local-"))
 # Per-tenant rate limits would add a write to every request; the tests that check them turn them on.
 TENANT_RATE_LIMITS_ENABLED = False
+ANALYTICS_BUCKET = f"bookstore-analytics-{STAGE}"
+ANALYTICS_GLUE_DATABASE = f"bookstore_{STAGE}"
+ANALYTICS_ATHENA_WORKGROUP = f"bookstore-{STAGE}"
+ANALYTICS_ATHENA_RESULTS_LOCATION = f"s3://{ANALYTICS_BUCKET}/_athena-results/"
+# Tests see their own writes at once; the report cache has its own tests.
+ANALYTICS_CACHE_SECONDS = 0

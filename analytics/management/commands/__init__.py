@@ -1,0 +1,1 @@
+"""setup_analytics and build_daily_summary."""

@@ -1,0 +1,185 @@
+"""The four sales reports of a tenant, from the data lake, cached per (tenant, report, range).
+
+Each runs the report SQL (analytics/queries.py) on the runner that settings choose, for the
+token's tenant only, and returns typed rows: money as Decimal, days as date. Cancelled
+purchases earn nothing; they are counted apart in the summary.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from analytics import queries
+from analytics.models import ReportCacheEntry
+from analytics.report_cache import cached_rows
+from analytics.runners import QueryParam, Row, query_runner
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+TOP_BOOKS = "top-books"
+REVENUE_BY_CATEGORY = "revenue-by-category"
+SALES_BY_DAY = "sales-by-day"
+SUMMARY = "summary"
+
+
+@dataclass(frozen=True)
+class TopBook:
+    book_id: str
+    title: str
+    category: str
+    units: int
+    revenue: Decimal
+
+
+@dataclass(frozen=True)
+class CategoryRevenue:
+    category: str
+    orders: int
+    units: int
+    revenue: Decimal
+
+
+@dataclass(frozen=True)
+class DaySales:
+    day: date
+    orders: int
+    units: int
+    revenue: Decimal
+    average_order_value: Decimal
+
+
+@dataclass(frozen=True)
+class SalesSummary:
+    date_from: date
+    date_to: date
+    revenue: Decimal
+    orders: int
+    customers: int
+    average_order_value: Decimal
+    cancelled_orders: int
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+def _average(revenue: Decimal, orders: int) -> Decimal:
+    return (revenue / orders).quantize(CENT, rounding=ROUND_HALF_UP) if orders else ZERO
+
+
+def _run(
+    *, tenant_id: str, report: str, date_from: date, date_to: date, sql: str, extra: list[QueryParam], arguments=""
+) -> list[Row]:
+    params = [*queries.range_params(tenant_id=tenant_id, date_from=date_from, date_to=date_to), *extra]
+    key = ReportCacheEntry.key_for(
+        tenant_id=tenant_id, report=report, date_from=date_from, date_to=date_to, arguments=arguments
+    )
+    return cached_rows(key=key, compute=lambda: query_runner().run(sql=sql, params=params, tenant_id=tenant_id))
+
+
+def report_top_books(*, tenant_id: str, date_from: date, date_to: date, limit: int) -> list[TopBook]:
+    """The best-selling books by units (then revenue): the seed's "top libros más vendidos"."""
+    rows = _run(
+        tenant_id=tenant_id,
+        report=TOP_BOOKS,
+        date_from=date_from,
+        date_to=date_to,
+        sql=queries.TOP_BOOKS,
+        extra=[limit],
+        arguments=f"limit={limit}",
+    )
+    return [
+        TopBook(
+            book_id=r["book_id"],
+            title=r["title"],
+            category=r["category"],
+            units=int(r["units"]),
+            revenue=_money(r["revenue"]),
+        )
+        for r in rows
+    ]
+
+
+def report_revenue_by_category(*, tenant_id: str, date_from: date, date_to: date) -> list[CategoryRevenue]:
+    """Revenue per category, highest first: the seed's "ingresos por categoría"."""
+    rows = _run(
+        tenant_id=tenant_id,
+        report=REVENUE_BY_CATEGORY,
+        date_from=date_from,
+        date_to=date_to,
+        sql=queries.REVENUE_BY_CATEGORY,
+        extra=[],
+    )
+    return [
+        CategoryRevenue(
+            category=r["category"], orders=int(r["orders"]), units=int(r["units"]), revenue=_money(r["revenue"])
+        )
+        for r in rows
+    ]
+
+
+def report_sales_by_day(*, tenant_id: str, date_from: date, date_to: date) -> list[DaySales]:
+    """Orders, units, revenue and average order value of each day with sales, in date order."""
+    rows = _run(
+        tenant_id=tenant_id,
+        report=SALES_BY_DAY,
+        date_from=date_from,
+        date_to=date_to,
+        sql=queries.SALES_BY_DAY,
+        extra=[],
+    )
+    days = []
+    for r in rows:
+        revenue, orders = _money(r["revenue"]), int(r["orders"])
+        days.append(
+            DaySales(
+                day=queries.key_day(int(r["day_key"])),
+                orders=orders,
+                units=int(r["units"]),
+                revenue=revenue,
+                average_order_value=_average(revenue, orders),
+            )
+        )
+    return days
+
+
+def report_summary(*, tenant_id: str, date_from: date, date_to: date) -> SalesSummary:
+    """Revenue, orders, customers and average order value of the range, and its cancelled orders."""
+    (row,) = _run(
+        tenant_id=tenant_id, report=SUMMARY, date_from=date_from, date_to=date_to, sql=queries.SUMMARY, extra=[]
+    )
+    revenue, orders = _money(row["revenue"]), int(row["orders"] or 0)
+    return SalesSummary(
+        date_from=date_from,
+        date_to=date_to,
+        revenue=revenue,
+        orders=orders,
+        customers=int(row["customers"] or 0),
+        average_order_value=_average(revenue, orders),
+        cancelled_orders=int(row["cancelled_orders"] or 0),
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the admin dashboard shows for one range."""
+
+    summary: SalesSummary
+    sales_by_day: list[DaySales]
+    revenue_by_category: list[CategoryRevenue]
+    top_books: list[TopBook]
+
+
+DASHBOARD_TOP_BOOKS = 10
+
+
+def report_dashboard(*, tenant_id: str, date_from: date, date_to: date) -> Dashboard:
+    """The four reports of the dashboard; each is cached on its own, as the API caches it."""
+    scope = {"tenant_id": tenant_id, "date_from": date_from, "date_to": date_to}
+    return Dashboard(
+        summary=report_summary(**scope),
+        sales_by_day=report_sales_by_day(**scope),
+        revenue_by_category=report_revenue_by_category(**scope),
+        top_books=report_top_books(**scope, limit=DASHBOARD_TOP_BOOKS),
+    )

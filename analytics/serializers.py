@@ -1,0 +1,99 @@
+"""Inputs and outputs of the report endpoints: the date range, and each report's rows."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from rest_framework import serializers
+
+from analytics.errors import AnalyticsError
+from bookstore.dynamodb.clock import now
+from bookstore.errors import ApplicationError
+
+MONEY = {"max_digits": 20, "decimal_places": 2}
+
+
+class ReportRangeParams(serializers.Serializer):
+    """`from` and `to` (inclusive ISO dates); by default the last ANALYTICS_DEFAULT_RANGE_DAYS days."""
+
+    def get_fields(self):
+        # `from` is a Python keyword, so the fields are named here rather than as class attributes.
+        return {
+            "from": serializers.DateField(required=False, help_text="First day (UTC), inclusive."),
+            "to": serializers.DateField(required=False, help_text="Last day (UTC), inclusive; default today."),
+        }
+
+    def validate(self, attrs):
+        date_to = attrs.get("to") or now().date()
+        date_from = attrs.get("from") or date_to - timedelta(days=settings.ANALYTICS_DEFAULT_RANGE_DAYS - 1)
+        if date_from > date_to:
+            raise ApplicationError(
+                AnalyticsError.RANGE_REVERSED, details={"from": [AnalyticsError.RANGE_REVERSED.message]}
+            )
+        max_days = settings.ANALYTICS_MAX_RANGE_DAYS
+        if (date_to - date_from).days + 1 > max_days:
+            message = AnalyticsError.RANGE_TOO_LONG.message.format(days=max_days)
+            raise ApplicationError(AnalyticsError.RANGE_TOO_LONG, message, details={"from": [message]})
+        return {"date_from": date_from, "date_to": date_to}
+
+
+class TopBooksParams(ReportRangeParams):
+    def get_fields(self):
+        return {
+            **super().get_fields(),
+            "limit": serializers.IntegerField(min_value=1, max_value=100, default=10, help_text="How many books."),
+        }
+
+    def validate(self, attrs):
+        return {**super().validate(attrs), "limit": attrs["limit"]}
+
+
+class _RangeOutput(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(source="date_from"),
+            "to": serializers.DateField(source="date_to"),
+            **super().get_fields(),
+        }
+
+
+class TopBookOutput(serializers.Serializer):
+    book_id = serializers.CharField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    units = serializers.IntegerField()
+    revenue = serializers.DecimalField(**MONEY)
+
+
+class CategoryRevenueOutput(serializers.Serializer):
+    category = serializers.CharField()
+    orders = serializers.IntegerField()
+    units = serializers.IntegerField()
+    revenue = serializers.DecimalField(**MONEY)
+
+
+class DaySalesOutput(serializers.Serializer):
+    day = serializers.DateField()
+    orders = serializers.IntegerField()
+    units = serializers.IntegerField()
+    revenue = serializers.DecimalField(**MONEY)
+    average_order_value = serializers.DecimalField(**MONEY)
+
+
+class TopBooksOutput(_RangeOutput):
+    results = TopBookOutput(many=True)
+
+
+class RevenueByCategoryOutput(_RangeOutput):
+    results = CategoryRevenueOutput(many=True)
+
+
+class SalesByDayOutput(_RangeOutput):
+    results = DaySalesOutput(many=True)
+
+
+class SummaryOutput(_RangeOutput):
+    revenue = serializers.DecimalField(**MONEY)
+    orders = serializers.IntegerField()
+    customers = serializers.IntegerField()
+    average_order_value = serializers.DecimalField(**MONEY)
+    cancelled_orders = serializers.IntegerField()
