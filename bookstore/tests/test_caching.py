@@ -1,5 +1,7 @@
 """Tests of bookstore/caching.py through the catalogue's public reads: ETag, 304, and who may cache."""
 
+import time
+
 import pytest
 
 BOOKS = "/api/v1/books"
@@ -118,3 +120,15 @@ def test_a_tenant_picked_by_cookie_is_not_public(api_client, tenant, settings):
     assert response.status_code == 200
     assert "public" not in _directives(response)
     assert "private" in _directives(response)
+
+
+def test_a_page_with_a_next_cursor_keeps_its_etag_from_one_second_to_the_next(api_client, tenant, book_factory):
+    for _ in range(3):
+        book_factory()
+    first = api_client.get("/api/v1/books", {"limit": 2}, HTTP_X_TENANT_ID=tenant.tenant_id)
+    assert first.json()["next"]
+    time.sleep(1.1)  # a signed cursor that carried its signing time would change here
+    again = api_client.get(
+        "/api/v1/books", {"limit": 2}, HTTP_X_TENANT_ID=tenant.tenant_id, HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert again.status_code == 304
