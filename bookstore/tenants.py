@@ -192,3 +192,13 @@ def tenant_set_plan(*, tenant_id: str, plan: str) -> Tenant:
     tenant.update(actions=[Tenant.plan.set(plan), Tenant.updated_at.set(now())], condition=Tenant.pk.exists())
     tenant_cache.clear()
     return tenant
+
+
+def active_tenant_ids() -> list[str]:
+    """Every active tenant's id, for jobs that run per tenant (expiry, search rebuilds).
+
+    The whole `tenant-directory-index` (one Query, paged), never a Scan, and not capped as
+    the picker's listing is.
+    """
+    directory = Tenant.directory_index.query(DIRECTORY, filter_condition=Tenant.is_active == True)  # noqa: E712
+    return sorted(tenant.tenant_id for tenant in directory)

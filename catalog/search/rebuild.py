@@ -6,7 +6,7 @@ Also the recovery path when the stream consumer was down longer than the stream'
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from bookstore.tenants import Tenant, tenant_require_active
+from bookstore.tenants import tenant_require_active
 from catalog import keys
 from catalog.models import Book
 from catalog.search.engine import engine_for, search_unavailable_as_503
@@ -28,11 +28,6 @@ class RebuildResult:
 def _active_books(tenant_id: str) -> Iterator[Book]:
     """Every active book of the tenant, from the sparse catalog index (a Query, never a Scan)."""
     return Book.catalog_newest_index.query(keys.catalog_key(tenant_id), page_size=READ_PAGE)
-
-
-def active_tenant_ids() -> list[str]:
-    """Every active tenant, for `--all`: a Scan of the small tenants registry (an ops command, never a request)."""
-    return sorted(t.tenant_id for t in Tenant.scan(filter_condition=Tenant.is_active == True))  # noqa: E712
 
 
 def search_index_rebuild(*, tenant_id: str, on_progress: Callable[[int], object] | None = None) -> RebuildResult:

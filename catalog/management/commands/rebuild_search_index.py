@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from bookstore.errors import ApplicationError
-from catalog.search.rebuild import active_tenant_ids, search_index_rebuild
+from bookstore.tenants import active_tenant_ids
+from catalog.search.rebuild import search_index_rebuild
 
 
 class Command(BaseCommand):
