@@ -1,6 +1,7 @@
 """Catalogue endpoints: books (public reads, admin writes), lookup by ISBN, categories, authors, search."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -50,6 +51,17 @@ class BookListView(CatalogAPIView):
         return Response(s.BookOutputSerializer(book).data, status=status.HTTP_201_CREATED)
 
 
+# A book id is a UUID: said in the schema, so that clients (and fuzzers) never mistake
+# `books/categories` or `books/search` for a book.
+BOOK_ID = OpenApiParameter("book_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+@extend_schema_view(
+    get=extend_schema(parameters=[BOOK_ID]),
+    put=extend_schema(parameters=[BOOK_ID]),
+    patch=extend_schema(parameters=[BOOK_ID]),
+    delete=extend_schema(parameters=[BOOK_ID]),
+)
 class BookDetailView(CatalogAPIView):
     input_serializer = s.BookUpdateInputSerializer
 
