@@ -113,8 +113,8 @@ class BookVersionParams(serializers.Serializer):
     )
 
 
-class BookListParams(PageParams):
-    """`GET books` filters, sort and page."""
+class BookFilterParams(PageParams):
+    """The filters `GET books` and `GET books/search` share, and the page; each adds its own sort."""
 
     category = serializers.CharField(max_length=100, required=False)
     author = serializers.CharField(max_length=200, required=False)
@@ -123,13 +123,18 @@ class BookListParams(PageParams):
     language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False)
     # default=None: absent means "any"; DRF would otherwise read an absent query flag as false.
     in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
-    sort = serializers.ChoiceField(choices=SORTS, default="newest")
 
     def validate(self, attrs):
         low, high = attrs.get("min_price"), attrs.get("max_price")
         if low is not None and high is not None and low > high:
             raise serializers.ValidationError({"min_price": ["Must not exceed max_price."]})
         return attrs
+
+
+class BookListParams(BookFilterParams):
+    """`GET books` filters, sort and page."""
+
+    sort = serializers.ChoiceField(choices=SORTS, default="newest")
 
 
 class FacetOutputSerializer(serializers.Serializer):
@@ -163,23 +168,11 @@ class BestsellerOutputSerializer(serializers.Serializer):
 # --- Search -------------------------------------------------------------------------------------
 
 
-class BookSearchParams(PageParams):
+class BookSearchParams(BookFilterParams):
     """`GET books/search`: text, filters, sort and page."""
 
     q = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    category = serializers.CharField(max_length=100, required=False)
-    author = serializers.CharField(max_length=200, required=False)
-    min_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
-    max_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
-    language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False)
-    in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
     sort = serializers.ChoiceField(choices=SEARCH_SORTS, default="relevance")
-
-    def validate(self, attrs):
-        low, high = attrs.get("min_price"), attrs.get("max_price")
-        if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"min_price": ["Must not exceed max_price."]})
-        return attrs
 
 
 class BookHitSerializer(serializers.Serializer):
