@@ -2,13 +2,18 @@
 
     python -m benchmarks.cold_start
 
-Each run is a new process that imports `zappa.handler`, builds `LambdaHandler` on the
-settings `zappa save-python-settings-file dev` generates (Django with the production
-settings, secrets from SSM), and serves one API Gateway event: `GET /api/v1/health` or
-`GET /api/v1/books`. The baseline is a bare `import django; settings.configure();
-django.setup()` in the same run. AWS calls go to the emulator started here (SSM for the
-secrets, DynamoDB for the books), so the network part is loopback, much faster than a real
-container's first calls to AWS: the figures are the import and set-up work.
+It runs the code Lambda runs: the dev stage's bundle (`deploy/bundle.py`, `zappa package`),
+unzipped into a folder nothing can write bytecode to, as on Lambda, and run by an interpreter
+that sees only that folder (`-S`). Each run is a new process that imports `zappa.handler`,
+builds `LambdaHandler` on the settings `zappa save-python-settings-file dev` generates
+(Django with the production settings, secrets from SSM), and serves one API Gateway event:
+`GET /api/v1/health` or `GET /api/v1/books`. It runs the bundle twice: as Zappa packages it
+(no `__pycache__`, so every module is compiled from source at every cold start) and as we
+ship it (with the bytecode `bundle_add_bytecode` adds). The baseline is a bare
+`import django; settings.configure(); django.setup()` from the shipped bundle, in the same run.
+AWS calls go to the emulator started here (SSM for the secrets, DynamoDB for the books), so
+the network part is loopback, much faster than a real container's first calls to AWS: the
+figures are the import and set-up work.
 Then `python -X importtime` names the ten top-level imports that cost the most.
 """
 
@@ -19,10 +24,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 from benchmarks.harness import local_stack, print_table, record
+from deploy.bundle import bundle_build
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
@@ -66,11 +73,11 @@ print(time.time())
 """
 
 
-def _run(code: str, *args: str, env: dict, importtime: bool = False) -> tuple[list[float], str]:
-    """Seconds from spawning a fresh interpreter to each clock `code` printed (the last line: the end)."""
-    command = [sys.executable, *(["-X", "importtime"] if importtime else []), "-c", code, *args]
+def _run(code: str, *args: str, bundle: Path, env: dict, importtime: bool = False) -> tuple[list[float], str]:
+    """Seconds from spawning a fresh interpreter on `bundle` to each clock `code` printed (the last: the end)."""
+    command = [sys.executable, "-S", *(["-X", "importtime"] if importtime else []), "-c", code, *args]
     spawned = time.time()
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    result = subprocess.run(command, cwd=bundle, env=env, capture_output=True, text=True, check=True)
     *phases, end = result.stdout.strip().splitlines()
     marks = (json.loads(phases[-1]) if phases else []) + [float(end)]
     return [mark - spawned for mark in marks], result.stderr
@@ -93,6 +100,7 @@ def _stage_environment(settings) -> dict:
     env.pop("PYTHONPATH", None)
     env.update(
         {
+            "PYTHONDONTWRITEBYTECODE": "1",  # Lambda's code folder is read-only
             "AWS_ACCESS_KEY_ID": settings.AWS_ACCESS_KEY_ID,
             "AWS_SECRET_ACCESS_KEY": settings.AWS_SECRET_ACCESS_KEY,
             "AWS_ENDPOINT_URL_SSM": settings.AWS_ENDPOINT_URL,
@@ -132,6 +140,13 @@ def _seed(settings) -> None:
         )
 
 
+def _unpack(archive: Path, folder: Path, *, bytecode: bool) -> Path:
+    """The bundle unzipped into `folder`; without its pycs when `bytecode` is False (Zappa's own zip)."""
+    with zipfile.ZipFile(archive) as bundle:
+        bundle.extractall(folder, [n for n in bundle.namelist() if bytecode or "/__pycache__/" not in f"/{n}"])
+    return folder
+
+
 def import_top(stderr: str, count: int = 10) -> list[tuple[str, float]]:
     """The `count` top-level imports with the largest cumulative time, from `-X importtime` output."""
     tops = []
@@ -146,39 +161,52 @@ def import_top(stderr: str, count: int = 10) -> list[tuple[str, float]]:
 
 
 def main() -> None:
+    archive = bundle_build("dev").path
     with local_stack(), tempfile.TemporaryDirectory() as folder:
         from django.conf import settings
 
         _seed(settings)
         settings_dir = str(_zappa_settings(Path(folder), settings))
         env = _stage_environment(settings)
-        baseline = statistics.median(_run(BASELINE, env=env)[0][-1] for _ in range(RUNS))
-        rows = [("bare django.setup()", "", "", "", f"{baseline:.3f}", "1.0x")]
-        for path in ("/api/v1/health", "/api/v1/books"):
-            runs = [_run(FIRST_RESPONSE, settings_dir, path, DOMAIN, TENANT, env=env)[0] for _ in range(RUNS)]
-            start, imported, ready, done = (statistics.median(run[i] for run in runs) for i in range(4))
-            rows.append(
-                (
-                    f"GET {path}",
-                    f"{start:.3f}",
-                    f"{imported - start:.3f}",
-                    f"{ready - imported:.3f}",
-                    f"{done:.3f}",
-                    f"{done / baseline:.1f}x",
+        shipped = _unpack(archive, Path(folder) / "shipped", bytecode=True)
+        zappa_default = _unpack(archive, Path(folder) / "zappa-default", bytecode=False)
+        baseline = statistics.median(_run(BASELINE, bundle=shipped, env=env)[0][-1] for _ in range(RUNS))
+        rows = [("bare django.setup()", "", "", "", "", f"{baseline:.3f}", "1.0x")]
+        for bundle, label in ((zappa_default, "no bytecode (Zappa's zip)"), (shipped, "with bytecode (shipped)")):
+            for path in ("/api/v1/health", "/api/v1/books"):
+                args = (settings_dir, path, DOMAIN, TENANT)
+                runs = [_run(FIRST_RESPONSE, *args, bundle=bundle, env=env)[0] for _ in range(RUNS)]
+                start, imported, ready, done = (statistics.median(run[i] for run in runs) for i in range(4))
+                ratio = f"{done / baseline:.1f}x"
+                rows.append(
+                    (
+                        f"GET {path}",
+                        label,
+                        f"{start:.3f}",
+                        f"{imported - start:.3f}",
+                        f"{ready - imported:.3f}",
+                        f"{done:.3f}",
+                        ratio,
+                    )
                 )
-            )
-            record(
-                "cold start",
-                f"fresh interpreter to the first GET {path}",
-                f"{done:.3f} s ({done / baseline:.1f}x bare)",
-            )
+                record("cold start", f"GET {path}, {label}", f"{done:.3f} s ({ratio} bare django.setup())")
+        record("cold start", "bare django.setup()", f"{baseline:.3f} s")
         print_table(
-            ("fresh interpreter to", "interpreter", "import zappa", "settings+SSM+setup", "first response", "x bare"),
+            (
+                "fresh interpreter to",
+                "bundle",
+                "interpreter",
+                "import zappa",
+                "settings+SSM+setup",
+                "first response",
+                "x bare",
+            ),
             rows,
         )
         print(f"(medians of {RUNS} runs, seconds; the request itself is the rest of the total)")
-        _, stderr = _run(FIRST_RESPONSE, settings_dir, "/api/v1/health", DOMAIN, TENANT, env=env, importtime=True)
-        print("\nImport time, top 10 top-level imports (cumulative, GET /api/v1/health):")
+        args = (settings_dir, "/api/v1/health", DOMAIN, TENANT)
+        _, stderr = _run(FIRST_RESPONSE, *args, bundle=shipped, env=env, importtime=True)
+        print("\nImport time, top 10 top-level imports (cumulative, GET /api/v1/health, shipped bundle):")
         print_table(("module", "seconds"), [(name, f"{seconds:.3f}") for name, seconds in import_top(stderr)])
 
 

@@ -27,7 +27,6 @@ from catalog import keys
 from catalog.errors import CatalogError
 from catalog.isbn import clean_isbn, to_isbn13
 from catalog.models import Book, BookFacet
-from catalog.seed_data import seed_records
 from catalog.selectors import book_get, catalog_size, isbn_claim_key
 
 # The fields an admin may set; the rest (ids, keys, version, timestamps) are the server's.
@@ -302,6 +301,8 @@ def catalog_seed(
     repairs. `dry_run` counts what would be written (as of the claims read now) and writes
     nothing.
     """
+    from catalog.seed_data import seed_records  # the curated titles: only seeding needs them, not a cold start
+
     tenant_require_active(tenant_id=tenant_id)
     before = catalog_size(tenant_id=tenant_id)
     missing = max(0, target - before)

@@ -8,13 +8,22 @@ moto, pytest and ruff in it. Zappa's own build-time dependencies are left out by
 stage's `exclude` list (its handler needs only werkzeug, durationpy and boto3 at run time).
 `use_precompiled_packages: false` keeps the build offline: the venv's wheels are already the
 manylinux x86_64 CPython 3.11 wheels the Lambda runtime needs.
+
+Zappa leaves every `__pycache__` out of the zip, and Lambda's code folder is read-only, so a
+container compiles each module from source at every cold start and can never cache it: about
+three times slower imports (`benchmarks/cold_start.py` measures both). `bundle_add_bytecode`
+puts the bytecode back, as unchecked-hash pycs next to the sources (tracebacks keep their lines).
 """
 
+import compileall
 import hashlib
+import json
 import os
+import py_compile
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -85,6 +94,35 @@ def bundle_measure(path: Path) -> Bundle:
     return Bundle(path=path, zipped_bytes=path.stat().st_size, unzipped_bytes=sum(sizes.values()), top_level=sizes)
 
 
+def lambda_runtime() -> str:
+    """The runtime in zappa_settings.json (`python3.11`; dev sets it, the other stages extend dev)."""
+    return json.loads((ROOT / "zappa_settings.json").read_text())["dev"]["runtime"]
+
+
+def bundle_add_bytecode(path: Path) -> int:
+    """Add `__pycache__/<module>.cpython-3XX.pyc` for every module in the zip; returns how many.
+
+    Unchecked-hash pycs (PEP 552): the runtime loads them without comparing the source's
+    timestamp, which unzipping does not preserve. They are built by this interpreter, so it
+    must be the runtime's version: another version's pycs would be ignored, silently.
+    """
+    if f"python{sys.version_info.major}.{sys.version_info.minor}" != lambda_runtime():
+        raise RuntimeError(f"bytecode for {lambda_runtime()} cannot be built by Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        sources = [name for name in archive.namelist() if name.endswith(".py")]
+        for name in sources:
+            archive.extract(name, folder)
+        compileall.compile_dir(
+            folder, quiet=2, workers=0, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
+        )
+        compiled = sorted(Path(folder).rglob("__pycache__/*.pyc"))
+        for pyc in compiled:
+            entry = zipfile.ZipInfo(str(pyc.relative_to(folder)))
+            entry.create_system, entry.external_attr = 3, 0o644 << 16
+            archive.writestr(entry, pyc.read_bytes(), zipfile.ZIP_DEFLATED)
+    return len(compiled)
+
+
 def bundle_build(stage: str) -> Bundle:
     """`zappa package <stage>` from the bundle venv, offline; the zip lands in build/."""
     venv = lambda_venv()
@@ -108,6 +146,7 @@ def bundle_build(stage: str) -> Bundle:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    bundle_add_bytecode(output)
     return bundle_measure(output)
 
 

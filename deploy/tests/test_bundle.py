@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import zipfile
+from pathlib import PurePosixPath
 
 import pytest
 
@@ -64,7 +65,8 @@ def run_isolated(code: str, *, cwd, env: dict | None = None, stdin: str = "") ->
 
 
 def test_the_bundle_fits_lambda_without_slim_handler(bundle):
-    assert bundle.unzipped_bytes < LAMBDA_UNZIPPED_LIMIT * 0.85, f"{bundle.unzipped_bytes / 2**20:.0f} MiB"
+    """With the bytecode (~23 MiB, worth 1.5 s of every cold start) it is ~214 MiB: 10% stays free."""
+    assert bundle.unzipped_bytes < LAMBDA_UNZIPPED_LIMIT * 0.9, f"{bundle.unzipped_bytes / 2**20:.0f} MiB"
 
 
 def test_no_dev_only_package_is_inside(bundle):
@@ -79,9 +81,38 @@ def test_the_apps_are_inside_without_tests_or_local_code(bundle):
     assert {"handler.py", "zappa_settings.py", "django_zappa_app.py"} <= set(names)
     for app in APPS:
         assert f"{app}/__init__.py" in names, app
-    assert not [n for n in names if n.startswith(("bookstore/local/", "benchmarks/", "deploy/"))]
+    assert not [n for n in names if n.startswith(("bookstore/local/", "benchmarks/", "deploy/", "e2e/", "resilience/"))]
     assert not [n for n in names if n.split("/")[0] in APPS and "/tests/" in n]
     assert "conftest.py" not in names
+
+
+def test_zappas_build_time_dependencies_stay_out(bundle):
+    assert not bundle.names() & {"requests", "charset_normalizer", "idna", "click", "troposphere", "pip"}
+
+
+def test_every_module_ships_its_bytecode(bundle):
+    """Lambda's code folder is read-only: a module without its pyc is compiled at every cold start."""
+    with zipfile.ZipFile(bundle.path) as archive:
+        names = set(archive.namelist())
+    sources = [PurePosixPath(n) for n in names if n.endswith(".py")]
+    missing = [
+        str(source)
+        for source in sources
+        if str(source.parent / "__pycache__" / f"{source.stem}.{sys.implementation.cache_tag}.pyc") not in names
+    ]
+    assert len(sources) > 1000
+    assert not missing, missing[:5]
+
+
+def test_the_bytecode_is_loaded_without_checking_the_source(bundle, tmp_path):
+    """Unzipping does not keep timestamps, so the pycs must not depend on them: a changed source is not read."""
+    pyc = f"bookstore/__pycache__/__init__.{sys.implementation.cache_tag}.pyc"
+    with zipfile.ZipFile(bundle.path) as archive:
+        archive.extract("bookstore/__init__.py", tmp_path)
+        archive.extract(pyc, tmp_path)
+    (tmp_path / "bookstore" / "__init__.py").write_text("raise SystemExit('compiled from source')\n")
+    code = "import bookstore; print(bookstore.__doc__ is not None)"
+    assert run_isolated(code, cwd=tmp_path, env={"PYTHONDONTWRITEBYTECODE": "1"}) == "True"
 
 
 def test_the_unpacked_bundle_serves_health_and_takes_stream_events(unpacked, stage_secrets, production_env):
