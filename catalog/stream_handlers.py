@@ -25,8 +25,10 @@ def _book_changes(records: list[StreamRecord]) -> tuple[dict[str, dict], set[str
 def index_books(records: list[StreamRecord]) -> list[RecordFailure]:
     """Index inserted and changed active books; remove deleted books and books made inactive.
 
-    One `sync_books` call per tenant in the batch; if it fails, that tenant's records fail.
+    One `sync_books` call per tenant in the batch; if it fails, that tenant's records fail,
+    as transient failures when the engine cannot answer (they wait for it, never parked).
     """
+    from catalog.search.engine import is_unavailable
     from catalog.search.indexer import sync_books
 
     by_tenant: dict[str, list[StreamRecord]] = defaultdict(list)
@@ -39,5 +41,6 @@ def index_books(records: list[StreamRecord]) -> list[RecordFailure]:
             sync_books(tenant_id=tenant_id, upserts=list(upserts.values()), removals=sorted(removals))
         except Exception as exc:
             reason = f"sync_books: {type(exc).__name__}: {exc}"
-            failures.extend(RecordFailure(record=r, reason=reason) for r in tenant_records)
+            transient = is_unavailable(exc)
+            failures.extend(RecordFailure(record=r, reason=reason, transient=transient) for r in tenant_records)
     return failures

@@ -7,7 +7,10 @@ that the emulator's records lack; and calls `streams.lambda_entry`. A shard's ch
 moves only past records that succeeded (or were parked), so a restart resumes after the
 last processed record. A failing record is retried with backoff from where it failed;
 after STREAMS_MAX_ATTEMPTS attempts it is parked in `ParkedRecord` with its reason and
-its shard flows on.
+its shard flows on. A transient failure (a service the handler needs is unavailable, e.g.
+the search engine is down) is not the record's fault: it is retried with a backoff capped
+at STREAMS_MAX_BACKOFF_SECONDS for as long as the outage lasts, never parked, so the shard
+resumes by itself, in order and with nothing set aside, once the service is back.
 """
 
 import logging
@@ -43,6 +46,11 @@ class ShardCursor:
     iterator: str | None = None
     drained: bool = False  # a closed shard read to its end
     retry_at: float = 0.0
+    outage_retries: int = 0  # consecutive transient failures (a service down), for the backoff
+
+    @property
+    def waiting_for_service(self) -> bool:
+        return self.outage_retries > 0
 
     @property
     def failing(self) -> bool:
@@ -141,7 +149,10 @@ class StreamPoller:
             self.on_records(len(records))
             return PollResult(processed=len(records))
         index = next(i for i, r in enumerate(records) if r["dynamodb"]["SequenceNumber"] in failed)
-        reason = next((f.reason for f in failures), "unknown")
+        failure = next((f for f in failures if f.record.sequence_number in failed), None)
+        reason = failure.reason if failure else "unknown"
+        if failure is not None and failure.transient:
+            return self._on_outage(cursor, records, index, reason)
         return self._on_failure(cursor, records, index, reason)
 
     def _advance(self, cursor: ShardCursor, last: dict[str, Any]) -> None:
@@ -152,6 +163,7 @@ class StreamPoller:
         checkpoint.updated_at = now()
         checkpoint.save()
         cursor.retry_at = 0.0
+        cursor.outage_retries = 0
 
     def _on_failure(self, cursor: ShardCursor, records: list[dict], index: int, reason: str) -> PollResult:
         """Keep what succeeded before the failed record; retry it later, or park it after max_attempts."""
@@ -188,6 +200,37 @@ class StreamPoller:
         )
         return PollResult(processed=index, failed=True)
 
+    def _on_outage(self, cursor: ShardCursor, records: list[dict], index: int, reason: str) -> PollResult:
+        """Keep what succeeded before the failed record; retry it after a capped backoff, without counting it.
+
+        The record's attempts are not counted towards parking: it failed because a service
+        is down, and it will succeed once that service is back.
+        """
+        checkpoint = cursor.checkpoint
+        cursor.iterator = None  # re-read from the checkpoint next time
+        if index:
+            checkpoint.sequence_number = records[index - 1]["dynamodb"]["SequenceNumber"]
+            checkpoint.updated_at = now()
+            checkpoint.save()
+            self.on_records(index)
+        cursor.outage_retries += 1
+        backoff = min(
+            settings.STREAMS_RETRY_BACKOFF_SECONDS * 2 ** min(cursor.outage_retries - 1, 16),
+            settings.STREAMS_MAX_BACKOFF_SECONDS,
+        )
+        cursor.retry_at = time.monotonic() + backoff
+        log = logger.warning if cursor.outage_retries == 1 else logger.info
+        log(
+            "Stream %s shard %s: record %s waits for an unavailable service (retry %d in %.1fs): %s",
+            cursor.table,
+            cursor.shard_id,
+            records[index]["dynamodb"]["SequenceNumber"],
+            cursor.outage_retries,
+            backoff,
+            reason,
+        )
+        return PollResult(processed=index, failed=True)
+
     def _park(self, cursor: ShardCursor, record: dict[str, Any], *, reason: str, attempts: int) -> None:
         record_park(table=cursor.table, shard_id=cursor.shard_id, record=record, reason=reason, attempts=attempts)
 
@@ -197,8 +240,10 @@ class StreamPoller:
         """Process every record there is now, then return how many were processed (or parked).
 
         Failing records are retried (after their backoff) until they succeed or are parked,
-        so this always ends. `max_records` stops early, at a batch boundary, once that many
-        were processed: a restart then resumes from the checkpoints.
+        so this always ends. A shard whose record waits for an unavailable service stops
+        there (its checkpoint just before it, nothing parked): the next run resumes from it.
+        `max_records` stops early, at a batch boundary, once that many were processed: a
+        restart then resumes from the checkpoints.
         """
         self.discover()
         total = 0
@@ -210,10 +255,12 @@ class StreamPoller:
                     return total
                 result = self.poll_shard(cursor, limit=remaining)
                 total += result.processed
-                busy |= result.processed > 0 or cursor.failing
+                busy |= result.processed > 0 or (cursor.failing and not cursor.waiting_for_service)
             if not busy:
                 return total
-            waits = [c.retry_at for c in self.cursors.values() if c.failing and not c.drained]
+            waits = [
+                c.retry_at for c in self.cursors.values() if c.failing and not c.drained and not c.waiting_for_service
+            ]
             delay = min(waits, default=0.0) - time.monotonic()
             if delay > 0:
                 time.sleep(delay)

@@ -8,8 +8,10 @@ module, imported in its `AppConfig.ready()`:
 
 A handler receives whole batches (the records of one table, in shard order, filtered to its
 event names). It returns the records that failed, with a reason, or raises to fail the
-whole batch. Delivery is at least once: a handler must give the same end state whether a
-record arrives once, twice in a batch, or again in a later batch.
+whole batch. A failure caused by a backing service that cannot answer now (the search
+engine down) is `transient`: the local poller retries it for as long as the outage lasts
+instead of parking it. Delivery is at least once: a handler must give the same end state
+whether a record arrives once, twice in a batch, or again in a later batch.
 """
 
 from collections.abc import Callable, Iterable
@@ -49,10 +51,17 @@ class StreamRecord:
 
 @dataclass(frozen=True)
 class RecordFailure:
-    """A record a handler could not process, and why."""
+    """A record a handler could not process, and why.
+
+    `transient`: the record is fine but a service it needs is unavailable (down, unreachable,
+    overloaded). The poller never parks such a record, however long the outage lasts: it
+    keeps retrying it (with a capped backoff), so nothing is set aside that a replay would
+    have to bring back.
+    """
 
     record: StreamRecord
     reason: str
+    transient: bool = False
 
 
 Handler = Callable[[list[StreamRecord]], Iterable[RecordFailure] | None]

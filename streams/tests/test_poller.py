@@ -135,3 +135,29 @@ def test_a_book_created_renamed_and_deleted_through_the_api_follows_in_search(
     consume_streams("--tables", "books")
     assert found("cronopios") == []
     assert list(ParkedRecord.query("books")) == []
+
+
+def test_records_wait_for_a_stopped_search_engine_and_are_never_parked(
+    consume_streams, book_factory, api_client, search_engine
+):
+    """An outage is not the record's fault: the poller stops before it, parks nothing, and resumes once it is back."""
+
+    def found(q: str) -> list[str]:
+        body = api_client.get(f"/api/v1/books/search?q={q}", HTTP_X_TENANT_ID="tenant1").json()
+        return [hit["title"] for hit in body["results"]]
+
+    book_factory(title="Rayuela")
+    consume_streams("--tables", "books")
+    search_engine.stop()
+    try:
+        book_factory(title="Ficciones")
+        for _ in range(5):  # more runs than STREAMS_MAX_ATTEMPTS: still nothing parked
+            assert "Processed 0 records." in consume_streams("--tables", "books")
+        assert list(ParkedRecord.query("books")) == []
+    finally:
+        search_engine.start()
+
+    assert "Processed 1 records." in consume_streams("--tables", "books")
+    assert found("ficciones") == ["Ficciones"]
+    assert found("rayuela") == ["Rayuela"]
+    assert list(ParkedRecord.query("books")) == []
