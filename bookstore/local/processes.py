@@ -151,7 +151,7 @@ class Stack:
         _wait_for(lambda: _health_ok(f"{service.url}/api/v1/health"), what="the API", process=process)
         return service
 
-    def start_poller(self) -> Service:
-        """`manage.py consume_streams`, following every stream until stopped."""
-        process, log = self._spawn("poller", [sys.executable, "manage.py", "consume_streams"])
+    def start_poller(self, *args: str) -> Service:
+        """`manage.py consume_streams [args]`, following every stream (or `--tables ...`) until stopped."""
+        process, log = self._spawn("poller", [sys.executable, "manage.py", "consume_streams", *args])
         return Service("poller", process, None, log)

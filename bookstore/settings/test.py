@@ -32,14 +32,19 @@ ELASTICSEARCH_URL = f"http://127.0.0.1:{SEARCH_PORT}"
 ELASTICSEARCH_URLS: dict[str, str] = {}
 PASSWORD_HASHERS = ["bookstore.local.hashers.LowCostBCryptSHA256PasswordHasher"]
 # Retries of failing stream records happen at once; tests count attempts, never wait for them.
-STREAMS_RETRY_BACKOFF_SECONDS = 0.0
+# (A poller the resilience suites run in another process sets a real backoff through the environment.)
+STREAMS_RETRY_BACKOFF_SECONDS = float(env("STREAMS_RETRY_BACKOFF_SECONDS", "0"))
 STREAMS_MAX_ATTEMPTS = 3
-# The data lake in a fresh folder per session; lake tests point it at their own tmp_path.
+# The data lake in a fresh folder per session; lake tests point it at their own tmp_path, and a
+# poller the resilience suites run in another process at the same folder (ANALYTICS_LAKE_DIR).
 STORAGES = {
     **STORAGES,  # noqa: F405
     "analytics": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tempfile.mkdtemp(prefix="bookstore-lake-"), "allow_overwrite": True},
+        "OPTIONS": {
+            "location": env("ANALYTICS_LAKE_DIR") or tempfile.mkdtemp(prefix="bookstore-lake-"),
+            "allow_overwrite": True,
+        },
     },
 }
 # Never the repository's .local/: tests that need local state use their own tmp_path.
