@@ -3,8 +3,11 @@
 Rows go through the Django storage `STORAGES["analytics"]` (S3 on AWS, a local folder by
 default) under `{tenant}/purchases/year=YYYY/month=MM/day=DD/`, by the purchase's
 `created_at`, so a cancellation row lands beside its purchase. A batch writes one file per
-partition, named after the batch's first and last record ids: a replay of the same batch
-overwrites its own file. pyarrow is imported only when a batch is written.
+partition, named after the batch's first record id. A batch is retried from its first
+unprocessed record, and a poller (or a Lambda) that died after writing the files and before
+its checkpoint moved replays from the same record, with as many records or more behind it:
+the replay overwrites the file it wrote before, so a crash duplicates no row. pyarrow is
+imported only when a batch is written.
 """
 
 import io
@@ -88,12 +91,17 @@ def _unique(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def batch_file_name(first_record_id: str, last_record_id: str) -> str:
-    return f"batch-{first_record_id}-{last_record_id}.parquet"
+def batch_file_name(first_record_id: str) -> str:
+    """A batch's file in a partition: named after its first record only, so a longer replay of it overwrites it."""
+    return f"batch-{first_record_id}.parquet"
 
 
-def write_rows(rows: list[dict[str, Any]], *, first_record_id: str, last_record_id: str) -> list[str]:
-    """Write rows as one Parquet file per (tenant, day) partition; return the storage names written."""
+def write_rows(rows: list[dict[str, Any]], *, first_record_id: str) -> list[str]:
+    """Write rows as one Parquet file per (tenant, day) partition; return the storage names written.
+
+    `first_record_id` is the id of the batch's first stream record: a replay of the batch
+    (which starts at the same record) overwrites these files instead of adding new ones.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
     from django.core.files.base import ContentFile
@@ -109,7 +117,7 @@ def write_rows(rows: list[dict[str, Any]], *, first_record_id: str, last_record_
         table = pa.Table.from_pydict({c: [r[c] for r in partition_rows] for c in COLUMN_NAMES}, schema=schema)
         buffer = io.BytesIO()
         pq.write_table(table, buffer, compression="snappy")
-        name = f"{path}/{batch_file_name(first_record_id, last_record_id)}"
+        name = f"{path}/{batch_file_name(first_record_id)}"
         if storage.exists(name):
             storage.delete(name)  # S3 overwrites anyway; a local folder must not rename
         names.append(storage.save(name, ContentFile(buffer.getvalue())))

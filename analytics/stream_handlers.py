@@ -30,5 +30,5 @@ def export_purchases(records: list[StreamRecord]) -> list[RecordFailure]:
             written = records[:index]
             break
     if rows:
-        write_rows(rows, first_record_id=written[0].event_id, last_record_id=written[-1].event_id)
+        write_rows(rows, first_record_id=written[0].event_id)
     return failures

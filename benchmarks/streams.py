@@ -74,7 +74,7 @@ def throughput() -> list[tuple[str, ...]]:
                 rows = []
                 for image in images[first : first + batch_size]:
                     rows += rows_for_change(event_name="INSERT", new=image, old=None, approximate_time=start_day)
-                write_rows(rows, first_record_id=f"{first}", last_record_id=f"{first + batch_size - 1}")
+                write_rows(rows, first_record_id=f"{first}")
                 rows_total += len(rows)
             elapsed = time.perf_counter() - started
         files = sum(1 for _ in Path(folder).rglob("*.parquet"))

@@ -76,7 +76,7 @@ class LakeWriter:
         from analytics.lake import write_rows
 
         batch = f"{next(_file_serial):06d}"
-        return write_rows(rows, first_record_id=batch, last_record_id=batch)
+        return write_rows(rows, first_record_id=batch)
 
     @staticmethod
     def purchase(

@@ -161,3 +161,26 @@ def test_records_wait_for_a_stopped_search_engine_and_are_never_parked(
     assert found("ficciones") == ["Ficciones"]
     assert found("rayuela") == ["Rayuela"]
     assert list(ParkedRecord.query("books")) == []
+
+
+def test_a_batch_replayed_after_a_crash_with_more_records_behind_it_writes_each_lake_row_once(
+    customer, book, placed_order, consume_streams, lake_rows, units_sold
+):
+    """The poller died after its handlers wrote a batch and before its checkpoint; the replay reads a longer batch."""
+    from streams.lambda_entry import handle
+    from streams.poller import StreamPoller
+    from streams.services import lambda_record
+
+    first = [placed_order(customer, book) for _ in range(2)]
+    poller = StreamPoller(tables=["purchases"])
+    poller.discover()
+    (cursor,) = poller.cursors.values()  # where the poller stands: after the records of earlier tests
+    raws = poller._read(cursor, 10)
+    crashed_batch = [lambda_record(raw, stream_arn=cursor.stream_arn) for raw in raws]
+    assert handle({"Records": crashed_batch}) == {"batchItemFailures": []}  # ... and the checkpoint never moved
+    later = [placed_order(customer, book) for _ in range(2)]
+
+    assert "Processed 4 records." in consume_streams("--tables", "purchases")
+
+    assert row_keys(lake_rows()) == sorted((p.purchase_id, 1, "purchased") for p in first + later)
+    assert units_sold("tenant1", book.book_id) == 4
