@@ -90,8 +90,8 @@ def test_search_down_is_503_the_rest_works_and_the_index_catches_up(
     )
     api = stack.serve_api(workers=2)
     poller = stack.start_poller()
+    client = httpx.Client(base_url=api.url, timeout=30)
     try:
-        client = httpx.Client(base_url=api.url, timeout=30)
         _wait_until(lambda: _indexed(client) == _shown(_walk(client, "/api/v1/books")), what="the first books indexed")
 
         own_search_engine.stop()
@@ -149,5 +149,6 @@ def test_search_down_is_503_the_rest_works_and_the_index_catches_up(
         assert client.get("/api/v1/books/search?q=renamed", headers=TENANT).json()["total"] == 1
         assert list(ParkedRecord.query("books")) == []
     finally:
+        client.close()
         poller.stop()
         api.stop()
