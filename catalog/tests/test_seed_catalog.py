@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from bookstore.models import UniqueKey
 from catalog.isbn import to_isbn13
-from catalog.models import Book
+from catalog.models import Book, BookStock
 from catalog.seed_data import seed_records
 from catalog.selectors import BookFilters, books_list, categories_list, isbn_claim_key
 from catalog.services import book_create, book_update, catalog_seed
@@ -34,6 +34,19 @@ def test_seeding_twice_creates_no_duplicates_and_keeps_counts_exact(tenant, caps
     assert "0 books added (0 ISBNs already there); the catalogue holds 120" in capsys.readouterr().out
     assert {b.book_id: b.isbn for b in stored_books()} == first
     assert_counts_match_the_books()
+
+
+def test_every_seeded_book_has_its_stock_item(tenant):
+    catalog_seed(tenant_id="tenant1", target=40, seed=5)
+    records = {to_isbn13(r["isbn"]): r for r in seed_records(count=200, seed=5)}
+    books = stored_books()
+    stocks = {s.book_id: s for s in BookStock.batch_get([(b.pk, BookStock.SORT_KEY) for b in books])}
+    assert len(stocks) == len(books) == 40
+    for book in books:
+        stock = stocks[book.book_id]
+        quantity = records[to_isbn13(book.isbn)]["stock_quantity"]
+        assert (stock.stock_quantity, stock.price, stock.is_active) == (quantity, book.price, book.is_active)
+        assert book.in_stock is (quantity > 0)
 
 
 def test_target_is_the_catalogue_size_not_a_number_to_add(tenant, book_factory):
