@@ -66,7 +66,7 @@ def _split_one(book: Book, stock_quantity: int) -> bool:
         "book",
         book,
         actions=[Book.in_stock.set(stock_quantity > 0), Book.in_stock_at.set(at), LEGACY_STOCK.remove()],
-        condition=LEGACY_STOCK == stock_quantity,
+        condition=stock_quantity == LEGACY_STOCK,
     )  # PynamoDB adds `version = :read`: an admin edit meanwhile cancels it
     try:
         tx.commit(on_cancel=lambda failures: _Changed())

@@ -133,7 +133,7 @@ def isbn_claim_key(*, tenant_id: str, isbn: str) -> str:
 
 
 def book_get_by_isbn(*, tenant_id: str, isbn: str, include_inactive: bool = False) -> StockedBook:
-    """The book with this ISBN (10 or 13, hyphens allowed) and its stock: GetItem on the claim, then a Query on the book.
+    """The book with this ISBN (10 or 13, hyphens allowed) and its stock: GetItem on the claim, then Query the book.
 
     The claim is read consistently, so a book is found by ISBN as soon as it is created.
     """

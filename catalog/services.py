@@ -343,8 +343,9 @@ def catalog_seed(
     the ISBN claims; conditional claims of the free ISBNs (`_isbn_claim`: an ISBN an admin
     claims meanwhile is skipped, never overwritten); then BatchWrites of the books whose
     claim this seed holds, each after its stock item. A claim this seed made in an
-    interrupted run is completed (its book written if missing). The category and author counts are summed in memory and ADDed
-    at the end (ADD, not Put, so writes made through the API meanwhile are not lost); an
+    interrupted run is completed (its book written if missing). The category and author
+    counts are summed in memory and ADDed at the end (ADD, not Put, so writes made through
+    the API meanwhile are not lost); an
     interrupted run can leave them short for the books it wrote, which `recount_facets`
     repairs. `dry_run` counts what would be written (as of the claims read now) and writes
     nothing.

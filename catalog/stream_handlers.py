@@ -95,7 +95,9 @@ def apply_in_stock(records: list[StreamRecord]) -> list[RecordFailure]:
         in_stock, at = crossing
         image = record.new_image or {}
         try:
-            in_stock_flag_apply(tenant_id=str(image["tenant_id"]), book_id=str(image["book_id"]), in_stock=in_stock, at=at)
+            in_stock_flag_apply(
+                tenant_id=str(image["tenant_id"]), book_id=str(image["book_id"]), in_stock=in_stock, at=at
+            )
         except Exception as exc:
             failures.append(RecordFailure(record=record, reason=f"in_stock: {type(exc).__name__}: {exc}"))
     return failures

@@ -9,7 +9,8 @@ stemmer) and an `.en` subfield (`english`); `book_id`, `isbn`, `category`, `auth
 asciifolding) so filters match "ficcion" as "Ficción" the way `GET books` does; `price` and
 `rating` are scaled floats (cents); `in_stock` a boolean (the book's listing flag: search never
 sees the stock itself, which lives on the book's stock item, so a sale does not reindex);
-`listed_at` a date; `suggest` a completion field fed with the title and the author. `editorial` and `cover_image_url` are stored for display, not indexed.
+`listed_at` a date; `suggest` a completion field fed with the title and the author. `editorial`
+and `cover_image_url` are stored for display, not indexed.
 
 Money: documents carry `Decimal`; the client writes it as a JSON number (the client's encoder
 goes through float, whose shortest repr gives back the decimal's own digits for any price we

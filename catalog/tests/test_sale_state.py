@@ -1,5 +1,8 @@
-"""The sale-state split: the `in_stock` flag the books stream keeps (catalog/stream_handlers.py,
-catalog/stock.py) and the migration of books written before the split (catalog/sale_state.py)."""
+"""The sale-state split: the books stream's `in_stock` flag, and the `split_sale_state` migration.
+
+catalog/stream_handlers.py `apply_in_stock` and catalog/stock.py `in_stock_flag_apply` keep the
+flag; catalog/sale_state.py migrates the books written before the split.
+"""
 
 from datetime import timedelta
 

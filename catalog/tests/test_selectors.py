@@ -23,7 +23,9 @@ from catalog.services import book_delete, catalog_seed
 def catalog_250(tenant):
     """250 seeded books in tenant1 (curated core + synthetic), 5 of them soft-deleted; returns the active ones."""
     catalog_seed(tenant_id="tenant1", target=250, seed=11)
-    books = sorted(Book.scan((Book.tenant_id == "tenant1") & (Book.sk == Book.SORT_KEY)), key=lambda b: b.book_id)  # ground truth, test-only scan
+    books = sorted(
+        Book.scan((Book.tenant_id == "tenant1") & (Book.sk == Book.SORT_KEY)), key=lambda b: b.book_id
+    )  # ground truth, test-only scan
     for book in books[:5]:
         book_delete(tenant_id="tenant1", book_id=book.book_id)
     return [book for book in books[5:]]

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from bookstore.dynamodb.clock import now
+from bookstore.dynamodb.transactions import LabelledTransaction
 from bookstore.errors import ApplicationError
 from bookstore.models import UniqueKey
 from catalog.errors import CatalogError
-from bookstore.dynamodb.clock import now
-from bookstore.dynamodb.transactions import LabelledTransaction
 from catalog.models import Book, BookStock
 from catalog.selectors import authors_list, book_get, book_get_stocked, categories_list, isbn_claim_key
 from catalog.services import book_create, book_delete, book_update

@@ -230,7 +230,9 @@ def collect(client, query: str) -> tuple[list[str], list[int]]:
 
 def test_walking_250_books_over_http_has_no_duplicates_and_no_gaps(api_client, tenant):
     catalog_seed(tenant_id="tenant1", target=250, seed=5)
-    everything = {b.book_id: b for b in Book.scan((Book.tenant_id == "tenant1") & (Book.sk == Book.SORT_KEY))}  # test-only ground truth
+    everything = {
+        b.book_id: b for b in Book.scan((Book.tenant_id == "tenant1") & (Book.sk == Book.SORT_KEY))
+    }  # test-only ground truth
 
     ids, sizes = collect(api_client, "limit=20")
     assert sizes == [20] * 12 + [10]
