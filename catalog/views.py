@@ -17,6 +17,7 @@ from catalog.selectors import (
     book_get_by_isbn,
     book_get_stocked,
     books_list,
+    StockedBook,
     categories_list,
 )
 from catalog.services import book_create, book_delete, book_update
@@ -64,6 +65,12 @@ BOOK_ID = OpenApiParameter("book_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 )
 class BookDetailView(CatalogAPIView):
     input_serializer = s.BookUpdateInputSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        """The browsable API's edit form starts from the book as shown (its fields and its stock)."""
+        if isinstance(kwargs.get("instance"), StockedBook):
+            kwargs["instance"] = s.BookDetailOutputSerializer(kwargs["instance"]).data
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(responses={200: s.BookDetailOutputSerializer})
     def get(self, request, book_id):
