@@ -76,15 +76,18 @@ def _split_items(raw_items: list[dict]) -> tuple[dict[str, Book], dict[str, Book
     return books, stocks
 
 
-def book_get_stocked(*, tenant_id: str, book_id: str, include_inactive: bool = False) -> StockedBook:
+def book_get_stocked(
+    *, tenant_id: str, book_id: str, include_inactive: bool = False, consistent: bool = False
+) -> StockedBook:
     """The book with its stock: one Query on the book's partition key returns both items.
 
-    Not found as `book_get` is. An eventually consistent read, as `book_get`.
+    Not found as `book_get` is. Eventually consistent unless `consistent` (an edit decided
+    from it, whose conditions would otherwise fail on a stale read).
     """
     canonical = canonical_id(book_id)
     if canonical is None:
         raise ApplicationError(CatalogError.BOOK_NOT_FOUND)
-    response = Book._get_connection().query(Book.key(tenant_id, canonical))
+    response = Book._get_connection().query(Book.key(tenant_id, canonical), consistent_read=consistent)
     books, stocks = _split_items(response.get("Items", []))
     book = books.get(canonical)
     if book is None or not (book.is_active or include_inactive):

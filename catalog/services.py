@@ -199,7 +199,7 @@ def book_update(*, tenant_id: str, book_id: str, version: int | None = None, **c
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     if "isbn" in changes:
         changes["isbn"] = clean_isbn(changes["isbn"])
-    current = book_get_stocked(tenant_id=tenant_id, book_id=book_id, include_inactive=True)
+    current = book_get_stocked(tenant_id=tenant_id, book_id=book_id, include_inactive=True, consistent=True)
     if version is not None and version != current.book.version:
         raise ApplicationError(CatalogError.VERSION_CONFLICT)
     return _book_apply(current, changes, version=version)
@@ -217,10 +217,10 @@ def _book_apply(current: StockedBook, changes: dict[str, Any], *, version: int |
     book = current.book
     stock_quantity = changes.pop("stock_quantity", current.stock_quantity)
     changes = {name: value for name, value in changes.items() if getattr(book, name) != value}
-    restocked = stock_quantity != current.stock_quantity
-    if not changes and not restocked:
+    stock_changed = stock_quantity != current.stock_quantity
+    if not changes and not stock_changed:
         return current
-    if current.stock is None and (restocked or SALE_TERMS & set(changes)):
+    if current.stock is None and (stock_changed or SALE_TERMS & set(changes)):
         raise ApplicationError(CatalogError.SALE_STATE_MISSING)
     at = now()
     tx = LabelledTransaction()
@@ -229,12 +229,12 @@ def _book_apply(current: StockedBook, changes: dict[str, Any], *, version: int |
     elif version is not None:  # nothing to write on the book: still hold the caller to its version
         tx.check("book", Book, book.pk, book.sk, Book.version == version)
     stock = current.stock
-    if restocked or SALE_TERMS & set(changes):
+    if stock_changed or SALE_TERMS & set(changes):
         stock_change(
             tx,
             book=book,
             mirror=bool(SALE_TERMS & set(changes)),
-            stock_quantity=stock_quantity if restocked else None,
+            stock_quantity=stock_quantity if stock_changed else None,
             read_quantity=current.stock_quantity,
             at=at,
         )

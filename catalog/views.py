@@ -12,12 +12,12 @@ from catalog import serializers as s
 from catalog.search.queries import SearchQuery, books_search, books_suggest
 from catalog.selectors import (
     BookFilters,
+    StockedBook,
     authors_list,
     bestsellers_list,
     book_get_by_isbn,
     book_get_stocked,
     books_list,
-    StockedBook,
     categories_list,
 )
 from catalog.services import book_create, book_delete, book_update

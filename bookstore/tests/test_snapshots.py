@@ -45,7 +45,10 @@ def test_a_snapshot_restores_every_item_and_the_user_sees_their_cart(
 
     assert restored.path == saved
     assert stored_items() == before
-    assert restored.summary() == f"Restored snapshot {saved.name}: 1 tenants, 1 users, 2 book and stock items, 1 purchases."
+    assert (
+        restored.summary()
+        == f"Restored snapshot {saved.name}: 1 tenants, 1 users, 2 book and stock items, 1 purchases."
+    )
     cart = client_for(world).get("/api/v1/cart").json()
     assert [line["quantity"] for line in cart["items"]] == [2]
 
