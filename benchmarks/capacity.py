@@ -442,9 +442,9 @@ def patterns(m: Measured, *, split: bool) -> list[Pattern]:
     read(category, "books/category-index", "{t}#CATEGORY#{name}", [book] * LISTING_PAGE, consistent=False)
     found.append(Pattern("GET books?category= (page of 20)", Decimal(0), category, "not in the mix; per category"))
 
-    detail = Load(calls="Query books (book + stock item)" if split else "GetItem books")
+    detail = Load(calls="BatchGetItem books (book + stock item)" if split else "GetItem books")
     if split:
-        read(detail, "books", item_key(), [book, stock], consistent=False)
+        read(detail, "books", None, [book, stock], consistent=False)
     else:
         read(detail, "books", None, [book], consistent=False)
     found.append(Pattern("GET books/{id}", PAGE_VIEWS_PER_SECOND - listing_rate, detail))
@@ -463,8 +463,8 @@ def patterns(m: Measured, *, split: bool) -> list[Pattern]:
 
     user_key = item_key()
     if split:
-        cart = Load(calls="Query books, Query shopping_cart, BatchGetItem books, PutItem shopping_cart")
-        read(cart, "books", item_key(), [book, stock], consistent=False)
+        cart = Load(calls="BatchGetItem books, Query shopping_cart, BatchGetItem books, PutItem shopping_cart")
+        read(cart, "books", None, [book, stock], consistent=False)
         read(cart, "shopping_cart", user_key, [m.cart_line_size] * 2, consistent=True)
         read(cart, "books", None, [book, stock] * 2, consistent=False)
     else:
@@ -494,9 +494,10 @@ def patterns(m: Measured, *, split: bool) -> list[Pattern]:
         write(counters, model, old, new, tenant_id=t, transactional=True)
     found.append(Pattern("stream: sales counters per order", Decimal(CHECKOUTS_PER_SECOND), counters))
 
-    edit = Load(calls="Query books, TransactWriteItems books" if split else "GetItem books, TransactWriteItems books")
+    edit_calls = "BatchGetItem books (consistent)" if split else "GetItem books"
+    edit = Load(calls=f"{edit_calls}, TransactWriteItems books")
     if split:
-        read(edit, "books", item_key(), [book, stock], consistent=False)
+        read(edit, "books", None, [book, stock], consistent=True)
     else:
         read(edit, "books", None, [book], consistent=False)
     sample = next(old for model, old, _ in sale_writes(m, split=False) if model is Book)

@@ -221,9 +221,9 @@ class BookStock(Model):
     """The sale state of one book: its stock, and a mirror of what checkout conditions on.
 
     PK `{tenant}#{book_id}` (the book's own partition key), SK `STOCK`, in the books table,
-    next to the book item (SK `BOOK`): one GetItem/BatchGetItem key per item, and one Query
-    on `{tenant}#{book_id}` returns both (`GET books/{id}`). It carries no index key, so it
-    is in no GSI, and at ~150 bytes a sale writes 1 item (2 WCU in a transaction) instead of
+    next to the book item (SK `BOOK`): one BatchGetItem of both keys reads a book with its
+    stock (`GET books/{id}`, the cart, checkout). It carries no index key, so it is in no
+    GSI, and at ~200 bytes a sale writes 1 item (2 WCU in a transaction) instead of
     the book and its nine ALL-projection copies (docs/SCALING.md, "The sale-state split").
 
     Checkout decrements `stock_quantity` on condition `stock_quantity >= :q AND price =

@@ -46,8 +46,8 @@ def _shortage(title: str | None, stock: BookStock | None, book_id: str, requeste
 
 
 def _entry_shortage(entry: CartEntry) -> dict:
-    available = entry.stock if entry.available else None
-    return _shortage(entry.book.title if entry.book else None, available, entry.book_id, entry.quantity)
+    stock = entry.stock if entry.available else None  # a book gone or withdrawn has nothing to sell
+    return _shortage(entry.book.title if entry.book else None, stock, entry.book_id, entry.quantity)
 
 
 def _stocked_shortage(stocked: StockedBook, requested: int) -> dict:
@@ -71,7 +71,7 @@ def _cart_full() -> ApplicationError:
 def cart_add(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Cart:
     """Add copies of a book, to its existing line if there is one.
 
-    Reads the book with its stock and the priced cart (Query, Query, BatchGetItem), checks
+    Reads the book with its stock and the priced cart (BatchGetItem, Query, BatchGetItem), checks
     every limit on the cart as it would be, then writes the line on condition it is still as read.
     """
     stocked = book_get_stocked(tenant_id=tenant_id, book_id=book_id)
@@ -186,9 +186,9 @@ def checkout(
 
     Returns the purchase and whether it was placed now (False: a replay of an earlier
     request). At most three reads (the key, the cart, its books with their stock items, in
-    one BatchGetItem) and one TransactWriteItems that takes the stock from the stock
-    items (never writing the books themselves), puts the purchase, empties the cart, records the key and moves
-    the user's tallies: either all of it happens or none of it does. With CART_MAX_LINES
+    one BatchGetItem) and one TransactWriteItems that takes the copies from the stock items
+    (never writing the books themselves), puts the purchase, empties the cart, records the
+    key and moves the user's tallies: either all of it happens or none of it does. With CART_MAX_LINES
     lines that is at most 3 * lines + 3 actions, within DynamoDB's 100.
     """
     fingerprint = request_fingerprint({"payment_method": payment_method, "shipping_address": shipping_address})

@@ -7,13 +7,14 @@ import pytest
 from bookstore.errors import ApplicationError
 from bookstore.pagination import encode_cursor
 from catalog.errors import CatalogError
-from catalog.models import Book
+from catalog.models import Book, BookStock
 from catalog.selectors import (
     BookFilters,
     authors_list,
     book_get,
     book_get_by_isbn,
     books_get_many,
+    books_get_many_stocked,
     books_list,
 )
 from catalog.services import book_delete, catalog_seed
@@ -88,6 +89,19 @@ def test_books_get_many_returns_found_books_by_id_active_or_not(book_factory, ot
 def test_books_get_many_reads_more_than_one_batch(catalog_250):
     ids = [book.book_id for book in catalog_250[:150]]
     assert set(books_get_many(tenant_id="tenant1", book_ids=ids)) == set(ids)
+
+
+def test_books_with_their_stock_read_in_batches_of_fifty(catalog_250, dynamodb_calls):
+    books = catalog_250[:120]
+    stocks = {
+        s.book_id: int(s.stock_quantity) for s in BookStock.batch_get([(b.pk, BookStock.SORT_KEY) for b in books])
+    }
+    dynamodb_calls.clear()
+    found = books_get_many_stocked(tenant_id="tenant1", book_ids=[b.book_id for b in books] + ["bad"])
+    assert dynamodb_calls == {"BatchGetItem": 3}  # 240 keys: 100 + 100 + 40
+    assert {book_id: entry.stock_quantity for book_id, entry in found.items()} == stocks
+    assert all(entry.book.book_id == book_id for book_id, entry in found.items())
+    assert books_get_many_stocked(tenant_id="tenant2", book_ids=[books[0].book_id]) == {}
 
 
 def test_book_get_by_isbn_accepts_either_form(book_factory):
