@@ -393,8 +393,9 @@ def catalog_seed(
         skipped += len(unclaimed) - len(won)
         books = missing_ours + [b for b in unclaimed if b.book_id in won]
         # Stock items first: a book that exists has its stock item, even after an interruption.
-        # A re-written stock item is one whose book was never written, so it never sold.
-        with BookStock.batch_write() as batch:
+        # A re-written stock item is one whose book was never written, so it never sold. Both
+        # go through the books table's own connection: it is one table.
+        with Book.batch_write() as batch:
             for book in books:
                 batch.save(stocks[book.book_id])
         with Book.batch_write() as batch:
