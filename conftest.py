@@ -252,7 +252,8 @@ def new_isbn():
 def book_factory(request, new_isbn):
     """`book_factory(tenant=None, **fields)`: an active book made through the catalogue service.
 
-    Without a tenant it goes to the `tenant` fixture's shop.
+    Without a tenant it goes to the `tenant` fixture's shop. Returns the `Book` (its stock
+    item is written with it; `stock_of(book)` reads it).
     """
     from catalog.services import book_create
 
@@ -267,7 +268,7 @@ def book_factory(request, new_isbn):
             "stock_quantity": 10,
             "language": "es",
         }
-        return book_create(tenant_id=tenant.tenant_id, **{**defaults, **fields})
+        return book_create(tenant_id=tenant.tenant_id, **{**defaults, **fields}).book
 
     return make
 
@@ -311,10 +312,10 @@ def search_writes_blocked():
 
 @pytest.fixture
 def stock_of():
-    """`stock_of(book)`: the book's stock as the table holds it now."""
-    from catalog.models import Book
+    """`stock_of(book)`: the book's stock as its stock item holds it now."""
+    from catalog.models import BookStock
 
-    return lambda book: int(Book.get(book.pk, book.sk, consistent_read=True).stock_quantity)
+    return lambda book: int(BookStock.get(book.pk, BookStock.SORT_KEY, consistent_read=True).stock_quantity)
 
 
 @pytest.fixture

@@ -15,8 +15,11 @@ Nothing here is timed. The model multiplies three things:
 It prints, per access pattern: the DynamoDB calls (counted through botocore events), the
 partition keys touched and whether one is shared by the whole tenant, the RCU/WCU per
 request, the per-partition ceiling in requests/s, and the cost per 1,000 orders at the
-sale-day mix. "proposed" rows apply the sale-state split of docs/SCALING.md to the same
-measured items (the book item no longer written on a sale; a small stock item is).
+sale-day mix. "now" is the code as it is, measured: since the sale-state split (docs/SCALING.md)
+a sale writes the book's small stock item (`BookStock`), never the book. "before the split" is
+modelled from the same measured items as the code was: each sold line rewrote the book item
+(with its `stock_quantity` and `version`) and so its copy in every listing index, reindexed
+it in search, and moved the version an admin's edit is conditioned on.
 """
 
 import argparse
@@ -299,6 +302,7 @@ def diff(models, before: dict, after: dict) -> list[tuple[object, dict | None, d
 @dataclass
 class Measured:
     tenant_id: str
+    books: dict[str, dict]  # the seeded book items, by partition key
     book_sizes: list[int]
     facet_size: int
     sales_size: int
@@ -315,7 +319,7 @@ def measure(counter) -> Measured:
     """Run the app's services on the emulator and read back what they wrote."""
     from accounts.services import user_create
     from bookstore.tenants import tenant_create
-    from catalog.models import Book, BookFacet, BookSales, CoPurchase, SalesMarker
+    from catalog.models import Book, BookFacet, BookSales, BookStock, CoPurchase, SalesMarker
     from catalog.sales import SaleLine, sales_count_event
     from catalog.services import catalog_seed
     from orders.models import CartLine, IdempotencyRecord, Purchase, PurchaseTally
@@ -324,12 +328,12 @@ def measure(counter) -> Measured:
     tenant_id = "capacity-shop"
     tenant_create(tenant_id=tenant_id, name="Capacity model")
     catalog_seed(tenant_id=tenant_id, target=CATALOGUE_BOOKS, seed=1)
-    books = raw_items(Book)
+    books = {key: item for key, item in raw_items(Book).items() if item["sk"]["S"] == Book.SORT_KEY}
     book_sizes = sorted(item_size(item) for item in books.values())
     user = user_create(tenant_id=tenant_id, email="capacity@example.com", password="capacity-pass-123")
     chosen = [Book.from_raw_data(item) for item in list(books.values())[:LINES_PER_CHECKOUT]]
     for book in chosen:
-        Book(book.pk, book.sk).update(actions=[Book.stock_quantity.set(1000)], add_version_condition=False)
+        BookStock(book.pk, BookStock.SORT_KEY).update(actions=[BookStock.stock_quantity.set(1000)])
         cart_add(tenant_id=tenant_id, user_id=user.user_id, book_id=book.book_id, quantity=1)
     cart_line_size = statistics.median(item_size(item) for item in raw_items(CartLine).values())
 
@@ -360,27 +364,19 @@ def measure(counter) -> Measured:
     )
     counter_writes = diff(counters, before, {model: raw_items(model) for model in counters})
 
-    # The proposed sale-state item, written as the design describes it, then read back.
-    sample = chosen[0]
-    stock_item = {
-        "pk": {"S": sample.pk},
-        "sk": {"S": "STOCK"},
-        "stock_quantity": {"N": "999"},
-        "price": {"N": str(sample.price)},
-        "is_active": {"BOOL": True},
-        "updated_at": {"S": "2025-01-01T00:00:00.000000+0000"},
-    }
-    Book._get_connection().put_item(
-        sample.pk, "STOCK", attributes={k: v for k, v in stock_item.items() if k not in ("pk", "sk")}
-    )
-    stock_item = Book._get_connection().get_item(sample.pk, "STOCK")["Item"]
-    Book._get_connection().delete_item(sample.pk, "STOCK")
+    # The stock item as checkout left it (the checkout's own write, read back from the table).
+    stock_item = next(new for model, _, new in checkout_writes if model is Book)
+    if stock_item["sk"]["S"] != BookStock.SORT_KEY or any(
+        model is Book and new["sk"]["S"] != "STOCK" for model, _, new in checkout_writes
+    ):
+        raise RuntimeError("checkout wrote a book item: the model below assumes sales write stock items only")
 
     listing_calls, _ = counter.measure(
         lambda: list(Book.catalog_newest_index.query(f"{tenant_id}#BOOKS", limit=LISTING_PAGE))
     )
     return Measured(
         tenant_id=tenant_id,
+        books={item["pk"]["S"]: item for item in books.values()},
         book_sizes=book_sizes,
         facet_size=int(statistics.median(item_size(i) for i in raw_items(BookFacet).values())),
         sales_size=int(statistics.median(item_size(i) for i in raw_items(BookSales).values())),
@@ -405,11 +401,35 @@ class Pattern:
     note: str = ""
 
 
-def patterns(m: Measured, *, proposed: bool) -> list[Pattern]:
+def legacy_book(book: dict, stock_quantity: int, version: int) -> dict:
+    """A book item as the code before the split wrote it: the stock on it, no `in_stock` flag."""
+    item = {name: value for name, value in book.items() if name not in ("in_stock", "in_stock_at")}
+    return {**item, "stock_quantity": {"N": str(stock_quantity)}, "version": {"N": str(version)}}
+
+
+def sale_writes(m: Measured, *, split: bool) -> list[tuple[object, dict | None, dict | None]]:
+    """The checkout's writes: as measured (split), or with each stock item write made a book write (before)."""
+    from catalog.models import Book
+
+    if split:
+        return m.checkout_writes
+    writes = []
+    for model, old, new in m.checkout_writes:
+        if model is Book:
+            book = m.books[old["pk"]["S"]]
+            version = int(book["version"]["N"])
+            old_quantity, new_quantity = int(old["stock_quantity"]["N"]), int(new["stock_quantity"]["N"])
+            old, new = legacy_book(book, old_quantity, version), legacy_book(book, new_quantity, version + 1)
+        writes.append((model, old, new))
+    return writes
+
+
+def patterns(m: Measured, *, split: bool) -> list[Pattern]:
     from catalog.models import Book
 
     t = m.tenant_id
     book = int(statistics.median(m.book_sizes))
+    stock = item_size(m.stock_item)
     lines = LINES_PER_CHECKOUT
     listing_rate = PAGE_VIEWS_PER_SECOND * LISTING_SHARE_OF_PAGE_VIEWS
     found = []
@@ -422,8 +442,11 @@ def patterns(m: Measured, *, proposed: bool) -> list[Pattern]:
     read(category, "books/category-index", "{t}#CATEGORY#{name}", [book] * LISTING_PAGE, consistent=False)
     found.append(Pattern("GET books?category= (page of 20)", Decimal(0), category, "not in the mix; per category"))
 
-    detail = Load(calls="GetItem books")
-    read(detail, "books", None, [book], consistent=False)
+    detail = Load(calls="BatchGetItem books (book + stock item)" if split else "GetItem books")
+    if split:
+        read(detail, "books", None, [book, stock], consistent=False)
+    else:
+        read(detail, "books", None, [book], consistent=False)
     found.append(Pattern("GET books/{id}", PAGE_VIEWS_PER_SECOND - listing_rate, detail))
 
     categories = Load(calls="Query book_facets")
@@ -439,28 +462,31 @@ def patterns(m: Measured, *, proposed: bool) -> list[Pattern]:
     found.append(Pattern("GET books/search", Decimal(SEARCHES_PER_SECOND), search, "no DynamoDB read"))
 
     user_key = item_key()
-    cart = Load(calls="GetItem books, Query shopping_cart, BatchGetItem books, PutItem shopping_cart")
-    read(cart, "books", None, [book], consistent=False)
-    read(cart, "shopping_cart", user_key, [m.cart_line_size] * 2, consistent=True)
-    read(cart, "books", None, [book] * 2, consistent=False)
+    if split:
+        cart = Load(calls="BatchGetItem books, Query shopping_cart, BatchGetItem books, PutItem shopping_cart")
+        read(cart, "books", None, [book, stock], consistent=False)
+        read(cart, "shopping_cart", user_key, [m.cart_line_size] * 2, consistent=True)
+        read(cart, "books", None, [book, stock] * 2, consistent=False)
+    else:
+        cart = Load(calls="GetItem books, Query shopping_cart, BatchGetItem books, PutItem shopping_cart")
+        read(cart, "books", None, [book], consistent=False)
+        read(cart, "shopping_cart", user_key, [m.cart_line_size] * 2, consistent=True)
+        read(cart, "books", None, [book] * 2, consistent=False)
     cart.wcu[("shopping_cart", user_key)] += units(m.cart_line_size, WRITE_UNIT_BYTES)
     found.append(Pattern("POST cart/add (cart of 2)", Decimal(CART_WRITES_PER_SECOND), cart))
 
     checkout = Load(calls=m.checkout_calls)
     read(checkout, "idempotency_keys", None, [m.idempotency_size], consistent=True)
     read(checkout, "shopping_cart", item_key(), [m.cart_line_size] * lines, consistent=True)
-    for model, old, new in m.checkout_writes:
-        if model is Book and proposed:
-            old_stock = dict(m.stock_item, pk=old["pk"])
-            new_stock = dict(old_stock)
-            new_stock["stock_quantity"] = {"N": str(int(old_stock["stock_quantity"]["N"]) - 1)}
-            read(checkout, "books", None, [item_size(m.stock_item)], consistent=False)
-            write(checkout, Book, old_stock, new_stock, tenant_id=t, transactional=True)
-            continue
-        if model is Book:
+    for model, old, new in sale_writes(m, split=split):
+        if model is Book and split:  # the BatchGetItem reads the book and its stock item
+            read(checkout, "books", None, [item_size(m.books[old["pk"]["S"]]), item_size(old)], consistent=False)
+        elif model is Book:
             read(checkout, "books", None, [item_size(old)], consistent=False)
         write(checkout, model, old, new, tenant_id=t, transactional=True)
-    checkout.search_writes = 0 if proposed else lines  # the books stream reindexes each sold book
+    # Before the split the books stream reindexed each sold book; now only a book whose stock
+    # crosses zero is written (its `in_stock`), which the sale-day mix leaves out.
+    checkout.search_writes = 0 if split else lines
     found.append(Pattern(f"POST purchases/checkout ({lines} lines)", Decimal(CHECKOUTS_PER_SECOND), checkout))
 
     counters = Load(calls="TransactWriteItems book_sales+co_purchases+sales_markers")
@@ -468,9 +494,15 @@ def patterns(m: Measured, *, proposed: bool) -> list[Pattern]:
         write(counters, model, old, new, tenant_id=t, transactional=True)
     found.append(Pattern("stream: sales counters per order", Decimal(CHECKOUTS_PER_SECOND), counters))
 
-    edit = Load(calls="GetItem books, TransactWriteItems books")
-    read(edit, "books", None, [book], consistent=False)
-    sample = next(old for model, old, _ in m.checkout_writes if model is Book)
+    edit_calls = "BatchGetItem books (consistent)" if split else "GetItem books"
+    edit = Load(calls=f"{edit_calls}, TransactWriteItems books")
+    if split:
+        read(edit, "books", None, [book, stock], consistent=True)
+    else:
+        read(edit, "books", None, [book], consistent=False)
+    sample = next(old for model, old, _ in sale_writes(m, split=False) if model is Book)
+    if split:
+        sample = m.books[sample["pk"]["S"]]
     edited = dict(sample, description={"S": sample.get("description", {"S": ""})["S"] + " (edited)"})
     write(edit, Book, sample, edited, tenant_id=t, transactional=True)
     edit.search_writes = 1
@@ -478,15 +510,12 @@ def patterns(m: Measured, *, proposed: bool) -> list[Pattern]:
     return found
 
 
-def checkout_line_cost(m: Measured, *, proposed: bool) -> tuple[Decimal, int]:
+def checkout_line_cost(m: Measured, *, split: bool) -> tuple[Decimal, int]:
     """WCU of the book-side writes of one sold line, and how many items/index copies that is."""
     from catalog.models import Book
 
     load = Load()
-    old = next(old for model, old, _ in m.checkout_writes if model is Book)
-    new = next(new for model, _, new in m.checkout_writes if model is Book)
-    if proposed:
-        old, new = dict(m.stock_item), dict(m.stock_item, stock_quantity={"N": "998"})
+    old, new = next((old, new) for model, old, new in sale_writes(m, split=split) if model is Book)
     write(load, Book, old, new, tenant_id=m.tenant_id, transactional=True)
     return load.total_wcu, len(load.wcu)
 
@@ -563,8 +592,12 @@ def partition_rows(found: list[Pattern]) -> list[tuple[str, ...]]:
     return rows
 
 
-def collision_rows(m: Measured, *, proposed: bool) -> list[tuple[str, ...]]:
-    """How often an admin edit of a selling book gets 409: P = 1 - exp(-sales rate x window)."""
+def collision_rows(m: Measured, *, split: bool) -> list[tuple[str, ...]]:
+    """How often an admin edit of a selling book gets 409: P = 1 - exp(-sales rate x window).
+
+    Since the split a sale never writes the book, so it never moves the version an edit holds
+    (only an admin's own stock change can meet a sale, on the stock it read).
+    """
     lines_per_second = CHECKOUTS_PER_SECOND * LINES_PER_CHECKOUT
     rows = []
     for label, share in (("the top book", TOP_BOOK_SHARE_OF_SALES), ("an average book", Decimal(1) / CATALOGUE_BOOKS)):
@@ -573,7 +606,7 @@ def collision_rows(m: Measured, *, proposed: bool) -> list[tuple[str, ...]]:
             ("server read→write", SERVER_EDIT_WINDOW_SECONDS),
             ("version from a form", FORM_EDIT_WINDOW_SECONDS),
         ):
-            p = 0.0 if proposed else 1 - math.exp(-rate * window)
+            p = 0.0 if split else 1 - math.exp(-rate * window)
             rows.append((label, f"{rate:,.2f}", window_label, f"{window:g} s", f"{p:.1%}"))
     return rows
 
@@ -596,8 +629,8 @@ def lambda_rows(before: list[Pattern], after: list[Pattern]) -> list[tuple[str, 
         ("API requests/s", f"{api_rate:,}"),
         ("API Lambda concurrency (rate x duration)", f"{concurrency:,.0f} of {LAMBDA_DEFAULT_CONCURRENCY:,}"),
         ("API Lambda $ per 1,000 orders", f"${per_order:.4f}"),
-        ("search documents reindexed/s by sales, today", f"{es_before:,.0f}"),
-        ("search documents reindexed/s by sales, proposed", f"{es_after:,.0f}"),
+        ("search documents reindexed/s by sales, before the split", f"{es_before:,.0f}"),
+        ("search documents reindexed/s by sales, now", f"{es_after:,.0f}"),
     ]
 
 
@@ -671,7 +704,7 @@ def main() -> None:
 
     with local_stack() as counter:
         m = measure(counter)
-        before, after = patterns(m, proposed=False), patterns(m, proposed=True)
+        before, after = patterns(m, split=False), patterns(m, split=True)
         sizes = m.book_sizes
 
         def section(title: str) -> None:
@@ -683,18 +716,18 @@ def main() -> None:
             [
                 ("book, median of the seeded catalogue", f"{statistics.median(sizes):,.0f}"),
                 ("book, largest", f"{sizes[-1]:,}"),
-                ("proposed stock item", f"{item_size(m.stock_item):,}"),
+                ("stock item", f"{item_size(m.stock_item):,}"),
                 ("cart line", f"{m.cart_line_size:,}"),
                 ("purchase (3 lines)", f"{max(item_size(n or {}) for mod, _, n in m.checkout_writes):,}"),
                 ("book sales counter", f"{m.sales_size:,}"),
             ],
             markdown,
         )
-        section("Today: per access pattern")
+        section("Before the split (modelled): per access pattern")
         render(PATTERN_HEADER, pattern_rows(before), markdown)
-        section("Proposed (sale-state split): per access pattern")
+        section("Now (sale-state split, measured): per access pattern")
         render(PATTERN_HEADER, pattern_rows(after), markdown)
-        for label, found in (("today", before), ("proposed", after)):
+        for label, found in (("before the split", before), ("now", after)):
             section(f"Shared partition keys at the sale-day mix, {label}")
             render(
                 ("partition key", "table/index", "RCU/s", "WCU/s", "of the partition limit"),
@@ -703,14 +736,14 @@ def main() -> None:
             )
         section("One sold line: the book-side write")
         line_rows = []
-        for label, proposed in (("today: book item + its index copies", False), ("proposed: stock item", True)):
-            wcu, targets = checkout_line_cost(m, proposed=proposed)
+        for label, split in (("before the split: book item + its index copies", False), ("now: stock item", True)):
+            wcu, targets = checkout_line_cost(m, split=split)
             dollars = wcu * PRICE_PER_MILLION_WRITE_UNITS / 1_000_000 * 1_000_000
             line_rows.append((label, str(targets), f"{wcu:g}", f"${dollars:.2f}"))
         render(("write", "items written", "WCU", "$ per million lines"), line_rows, markdown)
-        for label, proposed in (("today", False), ("proposed", True)):
+        for label, split in (("before the split", False), ("now", True)):
             section(f"Admin edit refused with 409 while the book sells, {label}")
-            render(("book", "lines/s", "window", "length", "P(409)"), collision_rows(m, proposed=proposed), markdown)
+            render(("book", "lines/s", "window", "length", "P(409)"), collision_rows(m, split=split), markdown)
         section("Lambda and Elasticsearch at the sale-day mix")
         render(("quantity", "value"), lambda_rows(before, after), markdown)
         section(f"Athena per report at one year ({ORDERS_PER_YEAR:,} orders)")

@@ -55,7 +55,7 @@ def _books(count: int) -> list[str]:
             price=Decimal("10.00"),
             stock_quantity=100_000,
         )
-        ids.append(book.book_id)
+        ids.append(book.book.book_id)
     return ids
 
 

@@ -103,7 +103,7 @@ def lag() -> list[float]:
         category="Fiction",
         price=Decimal("10.00"),
         stock_quantity=1000,
-    )
+    ).book
     skip_backlog()
     stop = threading.Event()
     poller = threading.Thread(

@@ -12,6 +12,12 @@ class CatalogError(ErrorCode):
         "The book was changed by someone else since it was read. Read it again and retry.",
     )
     INVALID_ISBN = ("invalid_isbn", 400, "Not a valid ISBN-10 or ISBN-13.")
+    SALE_STATE_MISSING = (
+        "sale_state_missing",
+        409,
+        "This book has no stock item yet: its price, availability and stock can be changed once "
+        "`manage.py split_sale_state` has run for this tenant.",
+    )
 
 
 class SearchError(ErrorCode):

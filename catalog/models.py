@@ -5,6 +5,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UTCDateTimeAttribute,
     VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
@@ -145,9 +146,16 @@ class Book(BaseModel):
 
     The hash keys are set only while the book is active, so the GSIs are sparse: a soft
     delete drops the book from every listing without a filter, and a reactivation puts
-    it back. `version` is an optimistic lock: an update conditioned on a stale version
-    fails; checkout's stock decrement also bumps it. The table streams NEW_AND_OLD_IMAGES
-    to keep the search index in sync.
+    it back. `version` is an optimistic lock on the admin's edits: an update conditioned
+    on a stale version fails. Sales never write this item (see `BookStock`), so its
+    `version` moves only on edits.
+
+    `in_stock` is what listings show and filter on instead of the stock: the books stream
+    handler sets it when the stock item's `stock_quantity` crosses zero, and `in_stock_at`
+    is the stock item's `updated_at` it was decided from, so a replayed or late record
+    cannot flip it back. It is eventually consistent (a stream delay behind the stock);
+    the cart and checkout always read the stock item. The table streams NEW_AND_OLD_IMAGES
+    to keep the search index (books only) and `in_stock` in sync.
     """
 
     SORT_KEY = "BOOK"
@@ -176,7 +184,8 @@ class Book(BaseModel):
     price = DecimalAttribute()
     description = UnicodeAttribute(default="")
     cover_image_url = UnicodeAttribute(null=True)
-    stock_quantity = NumberAttribute(default=0)
+    in_stock = BooleanAttribute(default=False)
+    in_stock_at = UTCDateTimeAttribute(null=True)
     publication_year = NumberAttribute(null=True)
     language = UnicodeAttribute(default="en")
     pages = NumberAttribute(null=True)
@@ -206,6 +215,47 @@ class Book(BaseModel):
     @staticmethod
     def key(tenant_id: str, book_id: str) -> str:
         return f"{tenant_id}#{book_id}"
+
+
+class BookStock(Model):
+    """The sale state of one book: its stock, and a mirror of what checkout conditions on.
+
+    PK `{tenant}#{book_id}` (the book's own partition key), SK `STOCK`, in the books table,
+    next to the book item (SK `BOOK`): one BatchGetItem of both keys reads a book with its
+    stock (`GET books/{id}`, the cart, checkout). It carries no index key, so it is in no
+    GSI, and at ~200 bytes a sale writes 1 item (2 WCU in a transaction) instead of
+    the book and its nine ALL-projection copies (docs/SCALING.md, "The sale-state split").
+
+    Checkout decrements `stock_quantity` on condition `stock_quantity >= :q AND price =
+    :charged AND is_active = true`; a cancellation ADDs it back; neither touches the book,
+    so sales never move the book's `version` and never collide with an admin's edit. `price`
+    and `is_active` mirror the book's: an admin edit of either writes both items in one
+    transaction (the book on its version), so a price change during a checkout still
+    cancels it. An admin's stock change writes this item only. Every write sets
+    `updated_at`, which orders the `in_stock` flag the stream handler keeps on the book.
+
+    Not registered: the table belongs to `Book` (create_tables, exports and snapshots read
+    the table through it, and its TENANCY covers `pk` and `tenant_id`, which carry the tenant
+    here too).
+    """
+
+    SORT_KEY = "STOCK"
+
+    class Meta(TableMeta):
+        table_name = table_name("books")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default=SORT_KEY)
+    tenant_id = UnicodeAttribute()
+    book_id = UnicodeAttribute()
+    stock_quantity = NumberAttribute(default=0)
+    price = DecimalAttribute()
+    is_active = BooleanAttribute(default=True)
+    updated_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(tenant_id: str, book_id: str) -> str:
+        return Book.key(tenant_id, book_id)
 
 
 @register

@@ -16,7 +16,7 @@ from bookstore.pagination import DEFAULT_LIMIT, Page, query_page
 from catalog import keys
 from catalog.errors import CatalogError
 from catalog.isbn import clean_isbn, to_isbn13
-from catalog.models import Book, BookFacet, BookSales, CoPurchase
+from catalog.models import Book, BookFacet, BookSales, BookStock, CoPurchase
 
 ISBN_KIND = "ISBN"
 # sort → (index range key, ascending)
@@ -47,6 +47,80 @@ def book_get(*, tenant_id: str, book_id: str, include_inactive: bool = False) ->
     return book
 
 
+@dataclass(frozen=True)
+class StockedBook:
+    """A book with its stock item (None if it has none yet: nothing to sell until `split_sale_state` runs)."""
+
+    book: Book
+    stock: BookStock | None
+
+    @property
+    def stock_quantity(self) -> int:
+        return int(self.stock.stock_quantity) if self.stock is not None else 0
+
+
+# BatchGetItem takes 100 keys: 50 books with their stock items.
+BATCH_GET_KEYS = 100
+
+
+def _split_items(raw_items: list[dict]) -> tuple[dict[str, Book], dict[str, BookStock]]:
+    """Raw items of the books table, by book_id: the books, and the stock items."""
+    books, stocks = {}, {}
+    for raw in raw_items:
+        if raw["sk"]["S"] == BookStock.SORT_KEY:
+            stock = BookStock.from_raw_data(raw)
+            stocks[stock.book_id] = stock
+        else:
+            book = Book.from_raw_data(raw)
+            books[book.book_id] = book
+    return books, stocks
+
+
+def book_get_stocked(
+    *, tenant_id: str, book_id: str, include_inactive: bool = False, consistent: bool = False
+) -> StockedBook:
+    """The book with its stock: one BatchGetItem of both keys.
+
+    Not found as `book_get` is. Eventually consistent unless `consistent` (an edit decided
+    from it, whose conditions would otherwise fail on a stale read). A Query on the book's
+    partition key would return both items too, for half the read units (0.5 RCU instead of
+    1), but the local emulator serves a table Query by scanning the whole table (a second
+    per book page at 10,000 books), and the difference is $0.0006 per 1,000 orders at the
+    sale-day mix (docs/SCALING.md).
+    """
+    canonical = canonical_id(book_id)
+    if canonical is None:
+        raise ApplicationError(CatalogError.BOOK_NOT_FOUND)
+    stocked = books_get_many_stocked(tenant_id=tenant_id, book_ids=[canonical], consistent=consistent).get(canonical)
+    if stocked is None or not (stocked.book.is_active or include_inactive):
+        raise ApplicationError(CatalogError.BOOK_NOT_FOUND)
+    return stocked
+
+
+def books_get_many_stocked(*, tenant_id: str, book_ids: list[str], consistent: bool = False) -> dict[str, StockedBook]:
+    """`books_get_many` with each book's stock item, in the same BatchGetItem (both keys of each book).
+
+    One BatchGetItem per 50 distinct books (a cart holds at most CART_MAX_LINES = 32);
+    unprocessed keys are sent again.
+    """
+    ids = sorted({canonical for canonical in map(canonical_id, book_ids) if canonical})
+    wanted = [
+        {"pk": {"S": Book.key(tenant_id, book_id)}, "sk": {"S": sort_key}}
+        for book_id in ids
+        for sort_key in (Book.SORT_KEY, BookStock.SORT_KEY)
+    ]
+    connection, table = Book._get_connection(), Book.Meta.table_name
+    raw_items: list[dict] = []
+    for start in range(0, len(wanted), BATCH_GET_KEYS):
+        pending = wanted[start : start + BATCH_GET_KEYS]
+        while pending:
+            response = connection.batch_get_item(pending, consistent_read=consistent)
+            raw_items += response.get("Responses", {}).get(table, [])
+            pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+    books, stocks = _split_items(raw_items)
+    return {book_id: StockedBook(book=book, stock=stocks.get(book_id)) for book_id, book in books.items()}
+
+
 def books_get_many(*, tenant_id: str, book_ids: list[str]) -> dict[str, Book]:
     """The books of this tenant with these ids, by book_id, active or not; missing ids are absent.
 
@@ -63,8 +137,8 @@ def isbn_claim_key(*, tenant_id: str, isbn: str) -> str:
     return UniqueKey.key_for(tenant_id=tenant_id, kind=ISBN_KIND, value=to_isbn13(isbn))
 
 
-def book_get_by_isbn(*, tenant_id: str, isbn: str, include_inactive: bool = False) -> Book:
-    """The book with this ISBN (10 or 13, hyphens allowed): GetItem on the claim, then on the book.
+def book_get_by_isbn(*, tenant_id: str, isbn: str, include_inactive: bool = False) -> StockedBook:
+    """The book with this ISBN (10 or 13, hyphens allowed) and its stock: GetItem on the claim, then BatchGetItem.
 
     The claim is read consistently, so a book is found by ISBN as soon as it is created.
     """
@@ -73,7 +147,7 @@ def book_get_by_isbn(*, tenant_id: str, isbn: str, include_inactive: bool = Fals
         claim = UniqueKey.get(isbn_claim_key(tenant_id=tenant_id, isbn=normalized), consistent_read=True)
     except UniqueKey.DoesNotExist as exc:
         raise ApplicationError(CatalogError.BOOK_NOT_FOUND) from exc
-    return book_get(tenant_id=tenant_id, book_id=claim.owner_id, include_inactive=include_inactive)
+    return book_get_stocked(tenant_id=tenant_id, book_id=claim.owner_id, include_inactive=include_inactive)
 
 
 @dataclass(frozen=True)
@@ -145,7 +219,8 @@ def _listing_plan(tenant_id: str, filters: BookFilters) -> _ListingPlan:
     if filters.language:
         conditions.append(Book.language == filters.language)
     if filters.in_stock is not None:
-        conditions.append(Book.stock_quantity > 0 if filters.in_stock else Book.stock_quantity <= 0)
+        # The flag the books stream keeps from the stock item (a stream delay behind it).
+        conditions.append(Book.in_stock == filters.in_stock)
 
     return _ListingPlan(
         index=_INDEXES[(hash_attr, range_attr)],

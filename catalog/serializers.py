@@ -20,7 +20,12 @@ MAX_PAGES = 100_000
 
 
 class BookOutputSerializer(serializers.Serializer):
-    """A book as the API shows it; money and ratings are decimal strings, never floats."""
+    """A book as listings show it; money and ratings are decimal strings, never floats.
+
+    Listings show `in_stock`, not the stock: the flag lives on the book item (a stream delay
+    behind the stock), the count on the book's stock item, which a listing page does not
+    read. `GET books/{id}` shows both (`BookDetailOutputSerializer`).
+    """
 
     book_id = serializers.CharField()
     tenant_id = serializers.CharField()
@@ -32,7 +37,7 @@ class BookOutputSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
     description = serializers.CharField()
     cover_image_url = serializers.CharField(allow_null=True)
-    stock_quantity = serializers.IntegerField()
+    in_stock = serializers.BooleanField(help_text="Whether copies are for sale (on listings, a few seconds behind).")
     publication_year = serializers.IntegerField(allow_null=True)
     language = serializers.CharField()
     pages = serializers.IntegerField(allow_null=True)
@@ -41,6 +46,21 @@ class BookOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class BookDetailOutputSerializer(BookOutputSerializer):
+    """One book (`GET books/{id}`, and what admin writes return): the book with its real stock.
+
+    Serializes a `StockedBook`; `in_stock` here is the stock item's, not the listing flag.
+    """
+
+    stock_quantity = serializers.IntegerField(help_text="Copies in stock now.")
+
+    def to_representation(self, instance):
+        data = BookOutputSerializer(instance.book, context=self.context).data
+        data["in_stock"] = instance.stock_quantity > 0
+        data["stock_quantity"] = instance.stock_quantity
+        return data
 
 
 def _check_isbn(value: str) -> str:
@@ -187,7 +207,7 @@ class BookHitSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
     description = serializers.CharField()
     cover_image_url = serializers.CharField(allow_null=True)
-    stock_quantity = serializers.IntegerField()
+    in_stock = serializers.BooleanField()
     publication_year = serializers.IntegerField(allow_null=True)
     language = serializers.CharField()
     rating = serializers.DecimalField(max_digits=3, decimal_places=2, coerce_to_string=True, allow_null=True)

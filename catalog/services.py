@@ -1,8 +1,10 @@
 """Writes of the catalogue: creating, updating, soft-deleting and reactivating books, and seeding.
 
-Every book write is one TransactWriteItems that also moves the book's ISBN claim and
-the category and author counts, so uniqueness and counts can never disagree with the
-books themselves.
+Every book write is one TransactWriteItems that also moves the book's ISBN claim, the
+category and author counts and, when the sale state changes, the book's stock item, so
+uniqueness, counts and what checkout conditions on can never disagree with the books
+themselves. An edit of anything else (a description, a title) writes the book item only
+and never meets a sale, which writes the stock item only.
 """
 
 import uuid
@@ -26,8 +28,9 @@ from bookstore.tenants import TenancyError, tenant_get, tenant_require_active
 from catalog import keys
 from catalog.errors import CatalogError
 from catalog.isbn import clean_isbn, to_isbn13
-from catalog.models import Book, BookFacet
-from catalog.selectors import book_get, catalog_size, isbn_claim_key
+from catalog.models import Book, BookFacet, BookStock
+from catalog.selectors import StockedBook, book_get_stocked, catalog_size, isbn_claim_key
+from catalog.stock import stock_change, stock_for_new_book
 
 # The fields an admin may set; the rest (ids, keys, version, timestamps) are the server's.
 EDITABLE_FIELDS = frozenset(
@@ -52,6 +55,8 @@ EDITABLE_FIELDS = frozenset(
 SEED_NAMESPACE = uuid.UUID("6f1d3c8e-5b0a-4d4e-9a55-2c7c6e0f9b11")
 SEED_CHUNK = 500
 MAX_TRANSACTION_ACTIONS = 100  # DynamoDB's limit per TransactWriteItems
+# The book fields the stock item mirrors: checkout conditions on them there.
+SALE_TERMS = frozenset({"price", "is_active"})
 
 
 def _index_keys(book: Book) -> dict[str, str | None]:
@@ -77,18 +82,23 @@ def _facets(book: Book) -> dict[tuple[str, str], str]:
     }
 
 
-def _book_build(*, tenant_id: str, book_id: str, created_at: datetime, **fields: Any) -> Book:
+def _book_build(
+    *, tenant_id: str, book_id: str, created_at: datetime, stock_quantity: int, **fields: Any
+) -> tuple[Book, BookStock]:
+    """A new book and its stock item; the book's `in_stock` is decided as of its creation."""
     book = Book(
         pk=Book.key(tenant_id, book_id),
         sk=Book.SORT_KEY,
         tenant_id=tenant_id,
         book_id=book_id,
         created_at=created_at,
+        in_stock=stock_quantity > 0,
+        in_stock_at=created_at,
         **fields,
     )
     for attr, value in _index_keys(book).items():
         setattr(book, attr, value)
-    return book
+    return book, stock_for_new_book(book, stock_quantity=stock_quantity)
 
 
 def _add_facet_deltas(
@@ -103,7 +113,7 @@ def _book_write_failure(failures: Failures) -> ApplicationError | None:
     """Explain a cancelled book write: a taken ISBN, or a book changed since it was read."""
     if failed_condition(failures, "isbn"):
         return ApplicationError(CatalogError.ISBN_TAKEN, details={"isbn": [CatalogError.ISBN_TAKEN.message]})
-    if failed_condition(failures, "book") or failed_condition(failures, "old_isbn"):
+    if any(failed_condition(failures, label) for label in ("book", "old_isbn", "stock")):
         return ApplicationError(CatalogError.VERSION_CONFLICT)
     return None
 
@@ -140,12 +150,12 @@ def book_create(
     pages: int | None = None,
     rating: Decimal | None = None,
     is_active: bool = True,
-) -> Book:
-    """Add a book: the book, its ISBN claim and its facet counts in one transaction.
+) -> StockedBook:
+    """Add a book: the book, its stock item, its ISBN claim and its facet counts in one transaction.
 
     Raises `isbn_taken` if another book of the tenant (active or not) has this ISBN.
     """
-    book = _book_build(
+    book, stock = _book_build(
         tenant_id=tenant_id,
         book_id=str(uuid.uuid4()),
         created_at=now(),
@@ -168,30 +178,34 @@ def book_create(
     tx = LabelledTransaction()
     tx.put("isbn", claim, condition=UniqueKey.key.does_not_exist())
     tx.put("book", book, condition=Book.pk.does_not_exist())
+    tx.put("stock", stock, condition=BookStock.pk.does_not_exist())
     _add_facet_deltas(tx, tenant_id=tenant_id, deltas=_facet_deltas({}, _facets(book)))
     tx.commit(on_cancel=_book_write_failure)
-    return book
+    return StockedBook(book=book, stock=stock)
 
 
-def book_update(*, tenant_id: str, book_id: str, version: int | None = None, **changes: Any) -> Book:
+def book_update(*, tenant_id: str, book_id: str, version: int | None = None, **changes: Any) -> StockedBook:
     """Change some fields of a book (inactive ones too), conditioned on its version.
 
     `version` is the version the caller read; without it, the version read here is used,
     so two racing updates still cannot both succeed. A stale version is `version_conflict`.
-    Setting is_active moves the book out of (or back into) listings and counts.
+    Sales do not move the version. Setting is_active moves the book out of (or back into)
+    listings and counts. A change of price or is_active writes the stock item's mirror in
+    the same transaction; a change of stock_quantity writes the stock item only, on
+    condition that the stock is still the one read here (a sale meanwhile is a conflict).
     """
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     if "isbn" in changes:
         changes["isbn"] = clean_isbn(changes["isbn"])
-    book = book_get(tenant_id=tenant_id, book_id=book_id, include_inactive=True)
-    if version is not None and version != book.version:
+    current = book_get_stocked(tenant_id=tenant_id, book_id=book_id, include_inactive=True, consistent=True)
+    if version is not None and version != current.book.version:
         raise ApplicationError(CatalogError.VERSION_CONFLICT)
-    return _book_apply(book, changes)
+    return _book_apply(current, changes, version=version)
 
 
-def book_delete(*, tenant_id: str, book_id: str, version: int | None = None) -> Book:
+def book_delete(*, tenant_id: str, book_id: str, version: int | None = None) -> StockedBook:
     """Soft-delete a book: it leaves listings and counts but stays readable by id for admins and orders.
 
     Deleting an already inactive book changes nothing.
@@ -199,16 +213,53 @@ def book_delete(*, tenant_id: str, book_id: str, version: int | None = None) -> 
     return book_update(tenant_id=tenant_id, book_id=book_id, version=version, is_active=False)
 
 
-def _book_apply(book: Book, changes: dict[str, Any]) -> Book:
+def _book_apply(current: StockedBook, changes: dict[str, Any], *, version: int | None) -> StockedBook:
+    book = current.book
+    stock_quantity = changes.pop("stock_quantity", current.stock_quantity)
     changes = {name: value for name, value in changes.items() if getattr(book, name) != value}
-    if not changes:
-        return book
+    stock_changed = stock_quantity != current.stock_quantity
+    if not changes and not stock_changed:
+        return current
+    if current.stock is None and (stock_changed or SALE_TERMS & set(changes)):
+        raise ApplicationError(CatalogError.SALE_STATE_MISSING)
+    at = now()
+    tx = LabelledTransaction()
+    if changes:
+        _book_change(tx, book, changes, at=at)
+    elif version is not None:  # nothing to write on the book: still hold the caller to its version
+        tx.check("book", Book, book.pk, book.sk, Book.version == version)
+    stock = current.stock
+    if stock_changed or SALE_TERMS & set(changes):
+        stock_change(
+            tx,
+            book=book,
+            mirror=bool(SALE_TERMS & set(changes)),
+            stock_quantity=stock_quantity if stock_changed else None,
+            read_quantity=current.stock_quantity,
+            at=at,
+        )
+        stock = BookStock(
+            stock.pk,
+            stock.sk,
+            tenant_id=stock.tenant_id,
+            book_id=stock.book_id,
+            stock_quantity=stock_quantity,
+            price=book.price,
+            is_active=book.is_active,
+            updated_at=at,
+        )
+    tx.commit(on_cancel=_book_write_failure)
+    return StockedBook(book=book, stock=stock)
+
+
+def _book_change(tx: LabelledTransaction, book: Book, changes: dict[str, Any], *, at: datetime) -> None:
+    """Add the book's own update (on its version), its ISBN claim and its facet counts to `tx`; updates `book`."""
     facets_before = _facets(book)
     isbn_before = to_isbn13(book.isbn)
     keys_before = _index_keys(book)
     for name, value in changes.items():
         setattr(book, name, value)
-    book.updated_at = now()
+    book.updated_at = at
     derived = {attr: value for attr, value in _index_keys(book).items() if value != keys_before[attr]}
     for attr, value in derived.items():
         setattr(book, attr, value)
@@ -218,7 +269,6 @@ def _book_apply(book: Book, changes: dict[str, Any]) -> Book:
         attribute = getattr(Book, name)
         actions.append(attribute.remove() if value is None else attribute.set(value))
 
-    tx = LabelledTransaction()
     tx.update("book", book, actions=actions)  # PynamoDB adds `version = :read` and ADD version 1
     if to_isbn13(book.isbn) != isbn_before:
         old_claim = UniqueKey(key=isbn_claim_key(tenant_id=book.tenant_id, isbn=isbn_before))
@@ -226,8 +276,6 @@ def _book_apply(book: Book, changes: dict[str, Any]) -> Book:
         tx.delete("old_isbn", old_claim, condition=UniqueKey.owner_id == book.book_id)
         tx.put("isbn", new_claim, condition=UniqueKey.key.does_not_exist())
     _add_facet_deltas(tx, tenant_id=book.tenant_id, deltas=_facet_deltas(facets_before, _facets(book)))
-    tx.commit(on_cancel=_book_write_failure)
-    return book
 
 
 @dataclass(frozen=True)
@@ -294,9 +342,10 @@ def catalog_seed(
     ones from `seed`; a book's id derives from tenant and ISBN. Per chunk: one BatchGet of
     the ISBN claims; conditional claims of the free ISBNs (`_isbn_claim`: an ISBN an admin
     claims meanwhile is skipped, never overwritten); then BatchWrites of the books whose
-    claim this seed holds. A claim this seed made in an interrupted run is completed (its
-    book written if missing). The category and author counts are summed in memory and ADDed
-    at the end (ADD, not Put, so writes made through the API meanwhile are not lost); an
+    claim this seed holds, each after its stock item. A claim this seed made in an
+    interrupted run is completed (its book written if missing). The category and author
+    counts are summed in memory and ADDed at the end (ADD, not Put, so writes made through
+    the API meanwhile are not lost); an
     interrupted run can leave them short for the books it wrote, which `recount_facets`
     repairs. `dry_run` counts what would be written (as of the claims read now) and writes
     nothing.
@@ -313,6 +362,7 @@ def catalog_seed(
     created = skipped = 0
     while created < missing:
         chunk = list(islice(records, min(SEED_CHUNK, missing - created)))
+        stocks: dict[str, BookStock] = {}
         claims = _isbn_claims(tenant_id=tenant_id, isbns=(to_isbn13(r["isbn"]) for r in chunk))
         unclaimed, ours = [], []
         for record in chunk:
@@ -322,7 +372,7 @@ def catalog_seed(
             if owner is not None and owner != book_id:
                 skipped += 1  # someone else's book has this ISBN
                 continue
-            book = _book_build(
+            book, stocks[book_id] = _book_build(
                 tenant_id=tenant_id,
                 book_id=book_id,
                 # Spread over the past, a minute apart, so "newest" has a meaningful order.
@@ -342,6 +392,12 @@ def catalog_seed(
         won = _isbn_claim(tenant_id=tenant_id, books=unclaimed)
         skipped += len(unclaimed) - len(won)
         books = missing_ours + [b for b in unclaimed if b.book_id in won]
+        # Stock items first: a book that exists has its stock item, even after an interruption.
+        # A re-written stock item is one whose book was never written, so it never sold. Both
+        # go through the books table's own connection: it is one table.
+        with Book.batch_write() as batch:
+            for book in books:
+                batch.save(stocks[book.book_id])
         with Book.batch_write() as batch:
             for book in books:
                 batch.save(book)

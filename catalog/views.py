@@ -12,10 +12,11 @@ from catalog import serializers as s
 from catalog.search.queries import SearchQuery, books_search, books_suggest
 from catalog.selectors import (
     BookFilters,
+    StockedBook,
     authors_list,
     bestsellers_list,
-    book_get,
     book_get_by_isbn,
+    book_get_stocked,
     books_list,
     categories_list,
 )
@@ -43,12 +44,12 @@ class BookListView(CatalogAPIView):
         page = books_list(tenant_id=self.tenant_id, filters=BookFilters(**filters), limit=limit, cursor=cursor)
         return page_response(page, s.BookOutputSerializer)
 
-    @extend_schema(request=s.BookInputSerializer, responses={201: s.BookOutputSerializer})
+    @extend_schema(request=s.BookInputSerializer, responses={201: s.BookDetailOutputSerializer})
     def post(self, request):
         serializer = s.BookInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         book = book_create(tenant_id=self.tenant_id, **serializer.validated_data)
-        return Response(s.BookOutputSerializer(book).data, status=status.HTTP_201_CREATED)
+        return Response(s.BookDetailOutputSerializer(book).data, status=status.HTTP_201_CREATED)
 
 
 # A book id is a UUID: said in the schema, so that clients (and fuzzers) never mistake
@@ -65,16 +66,22 @@ BOOK_ID = OpenApiParameter("book_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 class BookDetailView(CatalogAPIView):
     input_serializer = s.BookUpdateInputSerializer
 
-    @extend_schema(responses={200: s.BookOutputSerializer})
-    def get(self, request, book_id):
-        book = book_get(tenant_id=self.tenant_id, book_id=book_id, include_inactive=self.caller_is_admin())
-        return Response(s.BookOutputSerializer(book).data)
+    def get_serializer(self, *args, **kwargs):
+        """The browsable API's edit form starts from the book as shown (its fields and its stock)."""
+        if isinstance(kwargs.get("instance"), StockedBook):
+            kwargs["instance"] = s.BookDetailOutputSerializer(kwargs["instance"]).data
+        return super().get_serializer(*args, **kwargs)
 
-    @extend_schema(request=s.BookUpdateInputSerializer, responses={200: s.BookOutputSerializer})
+    @extend_schema(responses={200: s.BookDetailOutputSerializer})
+    def get(self, request, book_id):
+        book = book_get_stocked(tenant_id=self.tenant_id, book_id=book_id, include_inactive=self.caller_is_admin())
+        return Response(s.BookDetailOutputSerializer(book).data)
+
+    @extend_schema(request=s.BookUpdateInputSerializer, responses={200: s.BookDetailOutputSerializer})
     def put(self, request, book_id):
         return self._update(request, book_id, partial=False)
 
-    @extend_schema(request=s.BookUpdateInputSerializer, responses={200: s.BookOutputSerializer})
+    @extend_schema(request=s.BookUpdateInputSerializer, responses={200: s.BookDetailOutputSerializer})
     def patch(self, request, book_id):
         return self._update(request, book_id, partial=True)
 
@@ -82,7 +89,7 @@ class BookDetailView(CatalogAPIView):
         serializer = s.BookUpdateInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         book = book_update(tenant_id=self.tenant_id, book_id=book_id, **serializer.validated_data)
-        return Response(s.BookOutputSerializer(book).data)
+        return Response(s.BookDetailOutputSerializer(book).data)
 
     @extend_schema(parameters=[s.BookVersionParams], responses={204: None})
     def delete(self, request, book_id):
@@ -93,10 +100,10 @@ class BookDetailView(CatalogAPIView):
 
 
 class BookByIsbnView(CatalogAPIView):
-    @extend_schema(responses={200: s.BookOutputSerializer})
+    @extend_schema(responses={200: s.BookDetailOutputSerializer})
     def get(self, request, isbn):
         book = book_get_by_isbn(tenant_id=self.tenant_id, isbn=isbn, include_inactive=self.caller_is_admin())
-        return Response(s.BookOutputSerializer(book).data)
+        return Response(s.BookDetailOutputSerializer(book).data)
 
 
 class CategoryListView(TenantAPIView):

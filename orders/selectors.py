@@ -8,8 +8,8 @@ from decimal import Decimal
 from bookstore.errors import ApplicationError
 from bookstore.ids import canonical_id
 from bookstore.pagination import Page, query_page
-from catalog.models import Book
-from catalog.selectors import books_get_many
+from catalog.models import Book, BookStock
+from catalog.selectors import books_get_many_stocked
 from orders.errors import OrdersError
 from orders.models import PENDING, CartLine, Purchase, PurchaseTally
 
@@ -18,10 +18,11 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class CartEntry:
-    """A cart line with the book as it is now; `book` is None once the book is gone."""
+    """A cart line with the book and its stock as they are now; `book` is None once the book is gone."""
 
     line: CartLine
     book: Book | None
+    stock: BookStock | None = None
 
     @property
     def book_id(self) -> str:
@@ -45,7 +46,7 @@ class CartEntry:
 
     @property
     def available_stock(self) -> int:
-        return int(self.book.stock_quantity) if self.available else 0
+        return int(self.stock.stock_quantity) if self.available and self.stock is not None else 0
 
     @property
     def in_stock(self) -> bool:
@@ -77,10 +78,15 @@ def cart_lines(*, tenant_id: str, user_id: str) -> list[CartLine]:
 
 
 def cart_get(*, tenant_id: str, user_id: str) -> Cart:
-    """The cart priced from current book data: one Query plus one BatchGetItem."""
+    """The cart priced from current book data: one Query plus one BatchGetItem (the books and their stock items)."""
     lines = cart_lines(tenant_id=tenant_id, user_id=user_id)
-    books = books_get_many(tenant_id=tenant_id, book_ids=[line.book_id for line in lines])
-    return Cart(entries=[CartEntry(line=line, book=books.get(line.book_id)) for line in lines])
+    found = books_get_many_stocked(tenant_id=tenant_id, book_ids=[line.book_id for line in lines])
+    entries = []
+    for line in lines:
+        stocked = found.get(line.book_id)
+        book, stock = (stocked.book, stocked.stock) if stocked else (None, None)
+        entries.append(CartEntry(line=line, book=book, stock=stock))
+    return Cart(entries=entries)
 
 
 def purchase_get(*, tenant_id: str, user_id: str, purchase_id: str) -> Purchase:

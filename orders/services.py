@@ -13,8 +13,8 @@ from bookstore.dynamodb.conditions import is_condition_failure, put_if_absent
 from bookstore.dynamodb.transactions import Failures, LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
 from bookstore.ids import canonical_id
-from catalog.models import Book
-from catalog.selectors import book_get
+from catalog.models import BookStock
+from catalog.selectors import StockedBook, book_get_stocked
 from catalog.stock import reserve_stock, stock_label
 from orders.errors import OrdersError
 from orders.models import (
@@ -39,10 +39,19 @@ def _insufficient_stock(shortages: list[dict]) -> ApplicationError:
     return ApplicationError(OrdersError.INSUFFICIENT_STOCK, details={"items": shortages})
 
 
-def _shortage(book: Book | None, book_id: str, requested: int) -> dict:
-    available = int(book.stock_quantity) if book is not None and book.is_active else 0
-    title = book.title if book is not None else None
+def _shortage(title: str | None, stock: BookStock | None, book_id: str, requested: int) -> dict:
+    """A line that cannot be had, with the copies that can (none once the book is withdrawn)."""
+    available = int(stock.stock_quantity) if stock is not None and stock.is_active else 0
     return {"book_id": book_id, "title": title, "requested": requested, "available": available}
+
+
+def _entry_shortage(entry: CartEntry) -> dict:
+    stock = entry.stock if entry.available else None  # a book gone or withdrawn has nothing to sell
+    return _shortage(entry.book.title if entry.book else None, stock, entry.book_id, entry.quantity)
+
+
+def _stocked_shortage(stocked: StockedBook, requested: int) -> dict:
+    return _shortage(stocked.book.title, stocked.stock, stocked.book.book_id, requested)
 
 
 def _check_total(cart: Cart) -> None:
@@ -62,10 +71,11 @@ def _cart_full() -> ApplicationError:
 def cart_add(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Cart:
     """Add copies of a book, to its existing line if there is one.
 
-    Reads the book and the priced cart (GetItem, Query, BatchGetItem), checks every limit
-    on the cart as it would be, then writes the line on condition it is still as read.
+    Reads the book with its stock and the priced cart (BatchGetItem, Query, BatchGetItem), checks
+    every limit on the cart as it would be, then writes the line on condition it is still as read.
     """
-    book = book_get(tenant_id=tenant_id, book_id=book_id)
+    stocked = book_get_stocked(tenant_id=tenant_id, book_id=book_id)
+    book = stocked.book
     for _ in range(CART_WRITE_ATTEMPTS):
         cart = cart_get(tenant_id=tenant_id, user_id=user_id)
         existing = next((entry.line for entry in cart.entries if entry.book_id == book.book_id), None)
@@ -74,12 +84,12 @@ def cart_add(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Ca
         wanted = (int(existing.quantity) if existing else 0) + quantity
         if wanted > MAX_QUANTITY:
             raise ApplicationError(OrdersError.QUANTITY_TOO_LARGE, details={"quantity": [f"At most {MAX_QUANTITY}."]})
-        if wanted > book.stock_quantity:
-            raise _insufficient_stock([_shortage(book, book.book_id, wanted)])
+        if wanted > stocked.stock_quantity:
+            raise _insufficient_stock([_stocked_shortage(stocked, wanted)])
         line = CartLine(
             CartLine.key(tenant_id, user_id), CartLine.sort_key(book.book_id), book_id=book.book_id, quantity=wanted
         )
-        after = cart.with_entry(CartEntry(line=line, book=book))
+        after = cart.with_entry(CartEntry(line=line, book=book, stock=stocked.stock))
         _check_total(after)
         if _write_line(line, held=existing):
             return after
@@ -113,10 +123,11 @@ def cart_set_quantity(*, tenant_id: str, user_id: str, book_id: str, quantity: i
         if quantity == 0:
             line.delete(condition=CartLine.pk.exists())
             return cart_get(tenant_id=tenant_id, user_id=user_id)
-        book = book_get(tenant_id=tenant_id, book_id=book_id)
-        if quantity > book.stock_quantity:
-            raise _insufficient_stock([_shortage(book, book.book_id, quantity)])
-        after = cart_get(tenant_id=tenant_id, user_id=user_id).with_entry(CartEntry(line=line, book=book))
+        stocked = book_get_stocked(tenant_id=tenant_id, book_id=book_id)
+        if quantity > stocked.stock_quantity:
+            raise _insufficient_stock([_stocked_shortage(stocked, quantity)])
+        entry = CartEntry(line=line, book=stocked.book, stock=stocked.stock)
+        after = cart_get(tenant_id=tenant_id, user_id=user_id).with_entry(entry)
         _check_total(after)
         line.update(
             actions=[CartLine.quantity.set(quantity), CartLine.updated_at.set(now())],
@@ -174,9 +185,10 @@ def checkout(
     """Turn the cart into a purchase, atomically and at most once per Idempotency-Key.
 
     Returns the purchase and whether it was placed now (False: a replay of an earlier
-    request). At most three reads (the key, the cart, its books) and one TransactWriteItems
-    that takes the stock, puts the purchase, empties the cart, records the key and moves
-    the user's tallies: either all of it happens or none of it does. With CART_MAX_LINES
+    request). At most three reads (the key, the cart, its books with their stock items, in
+    one BatchGetItem) and one TransactWriteItems that takes the copies from the stock items
+    (never writing the books themselves), puts the purchase, empties the cart, records the
+    key and moves the user's tallies: either all of it happens or none of it does. With CART_MAX_LINES
     lines that is at most 3 * lines + 3 actions, within DynamoDB's 100.
     """
     fingerprint = request_fingerprint({"payment_method": payment_method, "shipping_address": shipping_address})
@@ -219,7 +231,7 @@ def _place_order(
         raise ApplicationError(OrdersError.CART_EMPTY)
     if len(cart.entries) > settings.CART_MAX_LINES:
         raise _cart_full()
-    shortages = [_shortage(e.book, e.book_id, e.quantity) for e in cart.entries if not e.in_stock]
+    shortages = [_entry_shortage(e) for e in cart.entries if not e.in_stock]
     if shortages:
         raise _insufficient_stock(shortages)
     _check_total(cart)
@@ -263,7 +275,7 @@ def _place_order(
     )
     tx = LabelledTransaction()
     for entry in cart.entries:
-        reserve_stock(tx, book=entry.book, quantity=entry.quantity)
+        reserve_stock(tx, stock=entry.stock, quantity=entry.quantity, price=entry.unit_price)
         tx.delete(f"cart:{entry.book_id}", entry.line, condition=CartLine.quantity == entry.line.quantity)
     tx.put("purchase", purchase, condition=Purchase.pk.does_not_exist())
     tx.put("idempotency", record, condition=IdempotencyRecord.key.does_not_exist())
@@ -275,7 +287,8 @@ def _place_order(
 def _checkout_failure(failures: Failures, cart: Cart) -> ApplicationError:
     """Explain a cancelled checkout by the labels of the actions that failed.
 
-    A failed stock condition names a book that is short, withdrawn, or repriced; a failed
+    A failed stock condition (on the book's stock item, which mirrors its price and
+    is_active) names a book that is short, withdrawn, or repriced; a failed
     tally condition is the cap on unpaid orders; anything else (a cart line changed, the
     key taken by a concurrent request) is `cart_changed`.
     """
@@ -284,9 +297,9 @@ def _checkout_failure(failures: Failures, cart: Cart) -> ApplicationError:
         reason = failed_condition(failures, stock_label(entry.book_id))
         if reason is None:
             continue
-        current = Book.from_raw_data(reason.raw_item) if reason.raw_item else None
+        current = BookStock.from_raw_data(reason.raw_item) if reason.raw_item else None
         if current is None or not current.is_active or current.stock_quantity < entry.quantity:
-            shortages.append(_shortage(current, entry.book_id, entry.quantity))
+            shortages.append(_shortage(entry.book.title, current, entry.book_id, entry.quantity))
     if shortages:
         return _insufficient_stock(shortages)
     if failed_condition(failures, TOTAL_LABEL):

@@ -73,7 +73,7 @@ def rank(candidates: list[BookHit], taste: Taste, *, limit: int) -> list[Recomme
     """The best `limit` candidates not already bought and in stock, each with its strongest reason."""
     ranked = []
     for book in candidates:
-        if book.book_id in taste.exclude or book.stock_quantity <= 0:
+        if book.book_id in taste.exclude or not book.in_stock:
             continue
         matched = _signals(book, taste)
         if matched:

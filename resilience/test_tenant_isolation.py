@@ -71,7 +71,7 @@ def _tenant_state(tenant_id: str) -> list[str]:
         if "rate" in model.Meta.table_name:
             continue
         for item in model.scan(consistent_read=True):
-            text = json.dumps(item.serialize(), sort_keys=True, default=str)
+            text = json.dumps(item.serialize(null_check=False), sort_keys=True, default=str)
             if tenant_id in text:
                 items.append(text)
     return sorted(items)

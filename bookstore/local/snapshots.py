@@ -44,7 +44,13 @@ RESTORE_FOLLOW_UPS = (
     ("rebuild_search_index", ("--all",)),  # the index may lag (or lead) the restored books
 )
 # What `make run` reports having restored: logical table → what its items are.
-RESTORE_SUMMARY = (("tenants", "tenants"), ("users", "users"), ("books", "books"), ("purchases", "purchases"))
+# Items per table; the books table holds each book and its stock item.
+RESTORE_SUMMARY = (
+    ("tenants", "tenants"),
+    ("users", "users"),
+    ("books", "book and stock items"),
+    ("purchases", "purchases"),
+)
 
 
 def snapshots_dir() -> Path:

@@ -7,8 +7,10 @@ analyzer, a `.folded` subfield (standard tokenizer, lowercase, asciifolding, lig
 stemmer) and an `.en` subfield (`english`); `book_id`, `isbn`, `category`, `author_raw` and
 `language` are keywords, `category` and `author_raw` with a `.folded` keyword (lowercase +
 asciifolding) so filters match "ficcion" as "Ficción" the way `GET books` does; `price` and
-`rating` are scaled floats (cents); `listed_at` a date; `suggest` a completion field fed with the
-title and the author. `editorial` and `cover_image_url` are stored for display, not indexed.
+`rating` are scaled floats (cents); `in_stock` a boolean (the book's listing flag: search never
+sees the stock itself, which lives on the book's stock item, so a sale does not reindex);
+`listed_at` a date; `suggest` a completion field fed with the title and the author. `editorial`
+and `cover_image_url` are stored for display, not indexed.
 
 Money: documents carry `Decimal`; the client writes it as a JSON number (the client's encoder
 goes through float, whose shortest repr gives back the decimal's own digits for any price we
@@ -22,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from elasticsearch_dsl import (
+    Boolean,
     Completion,
     Date,
     Document,
@@ -66,7 +69,7 @@ class BookDocument(Document):
     language = Keyword()
     price = ScaledFloat(scaling_factor=PRICE_SCALE)
     rating = ScaledFloat(scaling_factor=RATING_SCALE)
-    stock_quantity = Integer()
+    in_stock = Boolean()
     publication_year = Integer()
     listed_at = Date()
     editorial = Keyword(index=False, doc_values=False)
@@ -116,7 +119,7 @@ def book_document(book: Mapping[str, Any]) -> dict[str, Any]:
         "language": book.get("language") or "en",
         "price": Decimal(book["price"]),
         "rating": _decimal_or_none(book.get("rating")),
-        "stock_quantity": int(book.get("stock_quantity") or 0),
+        "in_stock": bool(book.get("in_stock")),
         "publication_year": _int_or_none(book.get("publication_year")),
         "listed_at": created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "editorial": book.get("editorial") or "",

@@ -46,7 +46,7 @@ SOURCE_FIELDS = [
     "price",
     "description",
     "cover_image_url",
-    "stock_quantity",
+    "in_stock",
     "publication_year",
     "language",
     "rating",
@@ -85,7 +85,7 @@ class BookHit:
     price: Decimal
     description: str
     cover_image_url: str | None
-    stock_quantity: int
+    in_stock: bool
     publication_year: int | None
     language: str
     rating: Decimal | None
@@ -105,7 +105,7 @@ class BookHit:
             price=Decimal(str(source["price"])),  # through its text: the digits that were written
             description=source.get("description") or "",
             cover_image_url=source.get("cover_image_url"),
-            stock_quantity=int(source.get("stock_quantity") or 0),
+            in_stock=bool(source.get("in_stock")),
             publication_year=None if year is None else int(year),
             language=source["language"],
             rating=None if rating is None else Decimal(str(rating)),
@@ -164,10 +164,8 @@ def _filtered(search: "Search", query: SearchQuery) -> "Search":
         price["lte"] = query.max_price
     if price:
         search = search.filter("range", price=price)
-    if query.in_stock is True:
-        search = search.filter("range", stock_quantity={"gt": 0})
-    elif query.in_stock is False:
-        search = search.filter("range", stock_quantity={"lte": 0})
+    if query.in_stock is not None:
+        search = search.filter("term", in_stock=query.in_stock)
     return search
 
 
@@ -298,7 +296,7 @@ def books_of_interest(
     clauses = [Q("terms", **{_INTEREST_FIELDS[i.field]: list(i.values)}) for i in interests]
     candidates = Q(
         "bool",
-        filter=[Q("range", stock_quantity={"gt": 0})],
+        filter=[Q("term", in_stock=True)],
         should=clauses,
         minimum_should_match=1,
         must_not=[Q("terms", book_id=sorted(exclude_book_ids))] if exclude_book_ids else [],

@@ -37,7 +37,9 @@ def test_a_listing_page_is_one_query_at_any_catalogue_size(cached_tenant, api_cl
     assert dynamodb_calls == {"Query": 1}
 
 
-def test_a_book_by_id_is_one_get_item(cached_tenant, api_client, book, dynamodb_calls):
+def test_a_book_by_id_is_one_batch_get_of_the_book_and_its_stock(cached_tenant, api_client, book, dynamodb_calls):
     dynamodb_calls.clear()
-    assert api_client.get(f"{BOOKS}/{book.book_id}", HTTP_X_TENANT_ID=cached_tenant.tenant_id).status_code == 200
-    assert dynamodb_calls == {"GetItem": 1}
+    response = api_client.get(f"{BOOKS}/{book.book_id}", HTTP_X_TENANT_ID=cached_tenant.tenant_id)
+    assert response.status_code == 200
+    assert response.json()["stock_quantity"] == 10
+    assert dynamodb_calls == {"BatchGetItem": 1}

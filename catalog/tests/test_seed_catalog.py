@@ -5,14 +5,14 @@ from django.core.management import CommandError, call_command
 
 from bookstore.models import UniqueKey
 from catalog.isbn import to_isbn13
-from catalog.models import Book
+from catalog.models import Book, BookStock
 from catalog.seed_data import seed_records
 from catalog.selectors import BookFilters, books_list, categories_list, isbn_claim_key
 from catalog.services import book_create, book_update, catalog_seed
 
 
 def stored_books(tenant_id="tenant1"):
-    return list(Book.scan(Book.tenant_id == tenant_id))  # test-only ground truth
+    return list(Book.scan((Book.tenant_id == tenant_id) & (Book.sk == Book.SORT_KEY)))  # test-only ground truth
 
 
 def assert_counts_match_the_books(tenant_id="tenant1"):
@@ -34,6 +34,19 @@ def test_seeding_twice_creates_no_duplicates_and_keeps_counts_exact(tenant, caps
     assert "0 books added (0 ISBNs already there); the catalogue holds 120" in capsys.readouterr().out
     assert {b.book_id: b.isbn for b in stored_books()} == first
     assert_counts_match_the_books()
+
+
+def test_every_seeded_book_has_its_stock_item(tenant):
+    catalog_seed(tenant_id="tenant1", target=40, seed=5)
+    records = {to_isbn13(r["isbn"]): r for r in seed_records(count=200, seed=5)}
+    books = stored_books()
+    stocks = {s.book_id: s for s in BookStock.batch_get([(b.pk, BookStock.SORT_KEY) for b in books])}
+    assert len(stocks) == len(books) == 40
+    for book in books:
+        stock = stocks[book.book_id]
+        quantity = records[to_isbn13(book.isbn)]["stock_quantity"]
+        assert (stock.stock_quantity, stock.price, stock.is_active) == (quantity, book.price, book.is_active)
+        assert book.in_stock is (quantity > 0)
 
 
 def test_target_is_the_catalogue_size_not_a_number_to_add(tenant, book_factory):
@@ -66,7 +79,7 @@ def test_seeded_books_are_claimed_listed_and_editable(tenant):
     book = Book.get(Book.key("tenant1", claim.owner_id), Book.SORT_KEY)
     assert (book.title, book.version) == (record["title"], 1)
     assert len(books_list(tenant_id="tenant1", filters=BookFilters(), limit=100).items) == 30
-    assert book_update(tenant_id="tenant1", book_id=book.book_id, version=1, stock_quantity=1).version == 2
+    assert book_update(tenant_id="tenant1", book_id=book.book_id, version=1, title="Edited").book.version == 2
 
 
 def test_seeding_skips_an_isbn_already_added_through_the_api(tenant):
@@ -96,7 +109,7 @@ def test_an_isbn_an_admin_adds_during_the_seed_is_never_overwritten(tenant):
         calls.append(1)
         if len(calls) == 1:
             fields = {"title": "Mine", "author": "Me", "category": "Fiction", "price": record["price"]}
-            admins.append(book_create(tenant_id="tenant1", isbn=record["isbn"], **fields))
+            admins.append(book_create(tenant_id="tenant1", isbn=record["isbn"], **fields).book)
 
     client = connection().client
     client.meta.events.register("before-call.dynamodb.TransactWriteItems", admin_adds_the_same_isbn)

@@ -7,13 +7,14 @@ import pytest
 from bookstore.errors import ApplicationError
 from bookstore.pagination import encode_cursor
 from catalog.errors import CatalogError
-from catalog.models import Book
+from catalog.models import Book, BookStock
 from catalog.selectors import (
     BookFilters,
     authors_list,
     book_get,
     book_get_by_isbn,
     books_get_many,
+    books_get_many_stocked,
     books_list,
 )
 from catalog.services import book_delete, catalog_seed
@@ -23,7 +24,9 @@ from catalog.services import book_delete, catalog_seed
 def catalog_250(tenant):
     """250 seeded books in tenant1 (curated core + synthetic), 5 of them soft-deleted; returns the active ones."""
     catalog_seed(tenant_id="tenant1", target=250, seed=11)
-    books = sorted(Book.scan(Book.tenant_id == "tenant1"), key=lambda b: b.book_id)  # ground truth, test-only scan
+    books = sorted(
+        Book.scan((Book.tenant_id == "tenant1") & (Book.sk == Book.SORT_KEY)), key=lambda b: b.book_id
+    )  # ground truth, test-only scan
     for book in books[:5]:
         book_delete(tenant_id="tenant1", book_id=book.book_id)
     return [book for book in books[5:]]
@@ -88,9 +91,22 @@ def test_books_get_many_reads_more_than_one_batch(catalog_250):
     assert set(books_get_many(tenant_id="tenant1", book_ids=ids)) == set(ids)
 
 
+def test_books_with_their_stock_read_in_batches_of_fifty(catalog_250, dynamodb_calls):
+    books = catalog_250[:120]
+    stocks = {
+        s.book_id: int(s.stock_quantity) for s in BookStock.batch_get([(b.pk, BookStock.SORT_KEY) for b in books])
+    }
+    dynamodb_calls.clear()
+    found = books_get_many_stocked(tenant_id="tenant1", book_ids=[b.book_id for b in books] + ["bad"])
+    assert dynamodb_calls == {"BatchGetItem": 3}  # 240 keys: 100 + 100 + 40
+    assert {book_id: entry.stock_quantity for book_id, entry in found.items()} == stocks
+    assert all(entry.book.book_id == book_id for book_id, entry in found.items())
+    assert books_get_many_stocked(tenant_id="tenant2", book_ids=[books[0].book_id]) == {}
+
+
 def test_book_get_by_isbn_accepts_either_form(book_factory):
     book = book_factory(isbn="9780306406157")
-    assert book_get_by_isbn(tenant_id="tenant1", isbn="0-306-40615-2").book_id == book.book_id
+    assert book_get_by_isbn(tenant_id="tenant1", isbn="0-306-40615-2").book.book_id == book.book_id
     with pytest.raises(ApplicationError) as exc:
         book_get_by_isbn(tenant_id="tenant1", isbn="9780804429573")
     assert exc.value.code == CatalogError.BOOK_NOT_FOUND
@@ -138,7 +154,7 @@ def test_price_sort_with_a_price_range_in_the_key_condition(catalog_250):
 def test_descending_price_and_title_sorts(catalog_250):
     by_price = [b for page in walk(BookFilters(sort="-price", in_stock=True), limit=50) for b in page]
     assert [b.price for b in by_price] == sorted((b.price for b in by_price), reverse=True)
-    assert {b.book_id for b in by_price} == {b.book_id for b in catalog_250 if b.stock_quantity > 0}
+    assert {b.book_id for b in by_price} == {b.book_id for b in catalog_250 if b.in_stock}
 
     by_title = [b for page in walk(BookFilters(sort="title", max_price=Decimal("15")), limit=50) for b in page]
     assert [b.title_key for b in by_title] == sorted(b.title_key for b in by_title)

@@ -5,12 +5,15 @@ from decimal import Decimal
 
 import pytest
 
+from bookstore.dynamodb.clock import now
+from bookstore.dynamodb.transactions import LabelledTransaction
 from bookstore.errors import ApplicationError
 from bookstore.models import UniqueKey
 from catalog.errors import CatalogError
-from catalog.models import Book
-from catalog.selectors import authors_list, book_get, categories_list, isbn_claim_key
+from catalog.models import Book, BookStock
+from catalog.selectors import authors_list, book_get, book_get_stocked, categories_list, isbn_claim_key
 from catalog.services import book_create, book_delete, book_update
+from catalog.stock import reserve_stock, stock_change
 
 
 def category_counts(tenant_id="tenant1"):
@@ -38,7 +41,7 @@ def test_duplicate_isbn_is_refused_and_nothing_is_written(book_factory):
         book_factory(isbn="0-306-40615-2", category="History")  # the ISBN-10 form of the same book
     assert exc.value.code == CatalogError.ISBN_TAKEN
     assert category_counts() == {"Poetry": 1}
-    assert len(list(Book.scan())) == 1
+    assert len(list(Book.scan(Book.sk == Book.SORT_KEY))) == 1
 
 
 def test_invalid_isbn_is_refused_by_the_service_too(tenant):
@@ -51,7 +54,7 @@ def test_recategorise_and_change_author_move_the_counts(book_factory):
     book = book_factory(category="Fiction", author="Ana")
     book_factory(category="Fiction", author="Ana")
 
-    updated = book_update(tenant_id="tenant1", book_id=book.book_id, category="Mystery", author="Bea")
+    updated = book_update(tenant_id="tenant1", book_id=book.book_id, category="Mystery", author="Bea").book
 
     assert updated.version == 2
     assert category_counts() == {"Fiction": 1, "Mystery": 1}
@@ -115,7 +118,7 @@ def test_isbn_change_to_a_taken_isbn_is_refused_and_changes_nothing(book_factory
 
 def test_same_isbn_in_its_isbn10_form_keeps_the_claim(book_factory):
     book = book_factory(isbn="9780306406157")
-    updated = book_update(tenant_id="tenant1", book_id=book.book_id, isbn="0306406152")
+    updated = book_update(tenant_id="tenant1", book_id=book.book_id, isbn="0306406152").book
     assert updated.isbn == "0306406152"
     assert UniqueKey.get(isbn_claim_key(tenant_id="tenant1", isbn="0306406152")).owner_id == book.book_id
 
@@ -129,34 +132,67 @@ def test_stale_version_is_a_conflict(book_factory):
     assert book_get(tenant_id="tenant1", book_id=book.book_id).title == "First"
 
 
-def test_checkout_style_stock_decrement_makes_an_admin_edit_stale(book_factory):
+def _sell(book, quantity):
+    """What checkout does to the catalogue: reserve copies on the stock item, in a transaction."""
+    tx = LabelledTransaction()
+    stock = BookStock.get(book.pk, BookStock.SORT_KEY, consistent_read=True)
+    reserve_stock(tx, stock=stock, quantity=quantity, price=stock.price)
+    tx.commit()
+
+
+def test_a_sale_leaves_the_book_item_and_its_version_alone(book_factory, stock_of):
     book = book_factory(stock_quantity=5)
-    # What checkout does: a conditional ADD on stock; PynamoDB adds `ADD version 1` (no version condition).
-    Book(pk=book.pk, sk=book.sk, version=book.version).update(
-        actions=[Book.stock_quantity.add(-2)],
-        condition=(Book.stock_quantity >= 2) & (Book.is_active == True),  # noqa: E712 (a DynamoDB condition)
-        add_version_condition=False,
-    )
+    before = Book.get(book.pk, book.sk, consistent_read=True)
+    _sell(book, 2)
+    after = Book.get(book.pk, book.sk, consistent_read=True)
+    assert stock_of(book) == 3
+    assert after.attribute_values == before.attribute_values
+
+
+def test_an_edit_with_the_version_read_before_a_sale_still_succeeds(book_factory, stock_of):
+    book = book_factory(stock_quantity=5)
+    _sell(book, 2)
+    updated = book_update(tenant_id="tenant1", book_id=book.book_id, version=1, price=Decimal("12.00"))
+    assert (updated.book.version, updated.stock_quantity) == (2, 3)
+    stock = BookStock.get(book.pk, BookStock.SORT_KEY, consistent_read=True)
+    assert (stock.price, stock.stock_quantity) == (Decimal("12.00"), 3)  # the mirror moved with the book
+
+
+def test_a_stock_edit_decided_before_a_sale_is_a_conflict(book_factory, stock_of):
+    book = book_factory(stock_quantity=5)
+    read = book_get_stocked(tenant_id="tenant1", book_id=book.book_id)
+    _sell(book, 2)
+    tx = LabelledTransaction()
+    stock_change(tx, book=read.book, mirror=False, stock_quantity=50, read_quantity=read.stock_quantity, at=now())
     with pytest.raises(ApplicationError) as exc:
-        book_update(tenant_id="tenant1", book_id=book.book_id, version=1, price=Decimal("12.00"))
+        tx.commit(on_cancel=lambda failures: ApplicationError(CatalogError.VERSION_CONFLICT))
     assert exc.value.code == CatalogError.VERSION_CONFLICT
-    assert book_get(tenant_id="tenant1", book_id=book.book_id).stock_quantity == 3
+    assert stock_of(book) == 3  # the sale is not overwritten
+
+
+def test_soft_delete_and_reactivation_keep_the_stock_item_in_step(book_factory):
+    book = book_factory(stock_quantity=4)
+    book_delete(tenant_id="tenant1", book_id=book.book_id)
+    stock = BookStock.get(book.pk, BookStock.SORT_KEY, consistent_read=True)
+    assert (stock.is_active, stock.stock_quantity) == (False, 4)
+    book_update(tenant_id="tenant1", book_id=book.book_id, is_active=True)
+    assert BookStock.get(book.pk, BookStock.SORT_KEY, consistent_read=True).is_active is True
 
 
 def test_racing_updates_without_a_version_never_lose_one_silently(book_factory):
-    book = book_factory(stock_quantity=0)
+    book = book_factory()
     outcomes = []
     barrier = threading.Barrier(6)
 
-    def update(quantity):
+    def update(n):
         barrier.wait()
         try:
-            book_update(tenant_id="tenant1", book_id=book.book_id, stock_quantity=quantity)
+            book_update(tenant_id="tenant1", book_id=book.book_id, title=f"Title {n}")
             outcomes.append("ok")
         except ApplicationError as exc:
             outcomes.append(exc.code)
 
-    threads = [threading.Thread(target=update, args=(q,)) for q in range(1, 7)]
+    threads = [threading.Thread(target=update, args=(n,)) for n in range(1, 7)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -169,6 +205,34 @@ def test_racing_updates_without_a_version_never_lose_one_silently(book_factory):
     assert book_get(tenant_id="tenant1", book_id=book.book_id).version == 1 + successes
 
 
+def test_racing_stock_edits_never_lose_one_silently(book_factory, stock_of):
+    book = book_factory(stock_quantity=0)
+    outcomes = []
+    barrier = threading.Barrier(6)
+
+    def update(quantity):
+        barrier.wait()
+        try:
+            book_update(tenant_id="tenant1", book_id=book.book_id, stock_quantity=quantity)
+            outcomes.append(quantity)
+        except ApplicationError as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=update, args=(q,)) for q in range(1, 7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    won = [o for o in outcomes if isinstance(o, int)]
+    assert won
+    assert set(outcomes) - set(won) <= {CatalogError.VERSION_CONFLICT}
+    # Each edit is conditioned on the stock it read (0): exactly one can have replaced it.
+    assert len(won) == 1
+    assert stock_of(book) == won[0]
+    assert book_get(tenant_id="tenant1", book_id=book.book_id).version == 1  # stock edits leave the book alone
+
+
 def test_update_of_unknown_book_is_not_found(tenant):
     with pytest.raises(ApplicationError) as exc:
         book_update(tenant_id="tenant1", book_id="8d88dc21-fa58-42d4-b38b-10dd7f073589", title="X")
@@ -177,7 +241,7 @@ def test_update_of_unknown_book_is_not_found(tenant):
 
 def test_no_op_update_writes_nothing(book_factory):
     book = book_factory(title="Same")
-    assert book_update(tenant_id="tenant1", book_id=book.book_id, title="Same").version == 1
+    assert book_update(tenant_id="tenant1", book_id=book.book_id, title="Same").book.version == 1
 
 
 def test_names_that_grow_when_folded_stay_within_key_limits(book_factory):

@@ -124,7 +124,7 @@ def test_the_cost_does_not_grow_with_the_history(shelf, customer, client_for, pl
 # --- ranking rules, on their own ----------------------------------------------------------------
 
 
-def hit(book_id: str, *, category="Fiction", author="A", stock=1, rating=None):
+def hit(book_id: str, *, category="Fiction", author="A", in_stock=True, rating=None):
     from catalog.search.queries import BookHit
 
     return BookHit(
@@ -137,7 +137,7 @@ def hit(book_id: str, *, category="Fiction", author="A", stock=1, rating=None):
         price=Decimal("10.00"),
         description="",
         cover_image_url=None,
-        stock_quantity=stock,
+        in_stock=in_stock,
         publication_year=None,
         language="es",
         rating=rating,
@@ -157,5 +157,5 @@ def test_rank_sums_signals_and_shows_the_strongest():
 
 def test_rank_drops_bought_out_of_stock_and_unmatched_books_and_keeps_the_limit():
     taste = Taste(categories=("Fiction",), exclude=frozenset({"a"}))
-    candidates = [hit("a"), hit("b", stock=0), hit("c", category="Other"), hit("d"), hit("e", rating=Decimal(5))]
+    candidates = [hit("a"), hit("b", in_stock=False), hit("c", category="Other"), hit("d"), hit("e", rating=Decimal(5))]
     assert [r.book.book_id for r in rank(candidates, taste, limit=1)] == ["e"]
