@@ -13,6 +13,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,6 +55,9 @@ def machine() -> dict:
 
 
 def _cell(value) -> str:
+    if isinstance(value, dict) and "grows" in value:  # harness.record_round_trips
+        note = f" ({value['note']})" if value.get("note") else ""
+        return f"{value['small']} → {value['large']} calls, grows? {'YES' if value['grows'] else 'no'}{note}"
     if isinstance(value, dict):
         return ", ".join(f"{k} {_cell(v)}" for k, v in value.items())
     if isinstance(value, float):
@@ -65,11 +69,14 @@ def main(parts: list[str]) -> int:
     modules = [m for m in BENCHMARKS if not parts or m.rsplit(".", 1)[1] in parts]
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as figures_file:
         figures_path = figures_file.name
-    failed = []
+    failed, durations = [], {}
     for module in modules:
         print(f"\n=== {module} ===", flush=True)
+        started = time.perf_counter()
         if subprocess.call([sys.executable, "-m", module], env={**os.environ, FIGURES_ENV: figures_path}):
             failed.append(module)
+        durations[module] = round(time.perf_counter() - started, 1)
+        print(f"({module}: {durations[module]:,.0f} s)", flush=True)
     figures = [json.loads(line) for line in Path(figures_path).read_text().splitlines()]
     Path(figures_path).unlink()
     about = machine()
@@ -78,7 +85,9 @@ def main(parts: list[str]) -> int:
     print_table(("part", "figure", "value"), [(f["part"], f["figure"], _cell(f["value"])) for f in figures])
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(json.dumps({"machine": about, "figures": figures, "failed": failed}, indent=2) + "\n")
+    out.write_text(
+        json.dumps({"machine": about, "figures": figures, "seconds": durations, "failed": failed}, indent=2) + "\n"
+    )
     print(f"\nSaved {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
     if failed:
         print(f"FAILED: {', '.join(failed)}")

@@ -117,3 +117,11 @@ def record(part: str, figure: str, value) -> None:
         return
     with open(path, "a") as out:
         out.write(json.dumps({"part": part, "figure": figure, "value": value}, default=str) + "\n")
+
+
+def record_round_trips(request: str, sizes: tuple[str, str], calls: tuple[int, int], note: str = "") -> None:
+    """One endpoint's DynamoDB calls at the small and the large data size, flagged when the count grows."""
+    value = {"small": calls[0], "large": calls[1], "grows": calls[1] > calls[0]}
+    if note:
+        value["note"] = note
+    record("round trips", f"{request} ({sizes[0]} → {sizes[1]})", value)

@@ -59,7 +59,7 @@ def _world(base_url: str, stack: Stack) -> dict:
 
     stack.manage("create_tables")
     stack.manage("create_tenant", TENANT, "--name", "Bench", "--admin-email", ADMIN[0], "--admin-password", ADMIN[1])
-    stack.manage("seed_catalog", "--tenant", TENANT, "--count", str(SEED_BOOKS), "--seed", "0")
+    stack.manage("seed_catalog", "--tenant", TENANT, "--target", str(SEED_BOOKS), "--seed", "0")
     with httpx.Client(base_url=base_url, timeout=60) as client:
         login = {"email": ADMIN[0], "password": ADMIN[1], "tenant_id": TENANT}
         admin = {"Authorization": f"Bearer {client.post('/api/v1/users/login', json=login).json()['access']}"}

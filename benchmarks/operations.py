@@ -1,11 +1,13 @@
-"""Export, import and snapshot times by catalogue size: how long `make run` takes to save and restore.
+"""Seeding, export, import and snapshot times by catalogue size: `seed_catalog`, and `make run`'s save and restore.
 
     python -m benchmarks.operations
 
 Runs on the stack of `benchmarks.harness` (the patched emulator in-process). For each size,
-one tenant is seeded with that many books, then: a whole-stage export (what a snapshot
-saves, parallel Scan segments), the same export with one segment, the import of it into
-emptied tables (what a restore does), and a second import over the same items.
+one tenant is seeded with that many books (`catalog_seed`, the service of `seed_catalog`),
+timed, then seeded again with the same target: the re-run must write nothing (its DynamoDB
+write calls are counted through botocore events). Then: a whole-stage export (what a
+snapshot saves, parallel Scan segments), the same export with one segment, the import of it
+into emptied tables (what a restore does), and a second import over the same items.
 """
 
 import shutil
@@ -13,9 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.harness import local_stack, print_table
+from benchmarks.harness import local_stack, print_table, record
 
 SIZES = (1_000, 10_000)
+WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
 
 
 def _timed(action) -> float:
@@ -34,16 +37,36 @@ def _empty_tables() -> None:
 
 
 def main() -> None:
-    with local_stack():
+    with local_stack() as counter:
         from bookstore.dynamodb.exports import tables_export, tables_import
         from bookstore.tenants import tenant_create
         from catalog.services import catalog_seed
 
-        rows = []
+        rows, seeds = [], []
         for size in SIZES:
             _empty_tables()
             tenant_create(tenant_id="bench", name="Bench")
-            catalog_seed(tenant_id="bench", target=size, seed=1)
+            result = None
+
+            def seed(size=size):
+                nonlocal result
+                result = catalog_seed(tenant_id="bench", target=size, seed=1)
+
+            _, seed_ms = counter.measure(seed)
+            assert result.created == size, result
+            calls, rerun_ms = counter.measure(seed)
+            rerun_writes = sum(n for call, n in calls.items() if call.split()[0] in WRITES)
+            seeds.append((size, seed_ms / 1000, rerun_ms / 1000, result.created, rerun_writes))
+            record(
+                "seeding",
+                f"seed_catalog --target {size:,} (empty tenant)",
+                {"seconds": round(seed_ms / 1000, 1), "books/s": round(size / (seed_ms / 1000))},
+            )
+            record(
+                "seeding",
+                f"seed_catalog --target {size:,} again",
+                {"seconds": round(rerun_ms / 1000, 2), "books written": result.created, "write calls": rerun_writes},
+            )
             work = Path(tempfile.mkdtemp(prefix="bench-ops-"))
             try:
                 export = _timed(lambda: tables_export(out_dir=work / "four"))  # noqa: B023
@@ -66,6 +89,14 @@ def main() -> None:
                     f"{again:.2f} s",
                 )
             )
+        print_table(
+            ("seed_catalog --target", "seconds", "books/s", "re-run seconds", "re-run: books, write calls"),
+            [
+                (f"{size:,}", f"{seconds:.1f}", f"{size / seconds:,.0f}", f"{again:.2f}", f"{books}, {writes}")
+                for size, seconds, again, books, writes in seeds
+            ],
+        )
+        print()
         print_table(
             ("books", "items", "export size", "export (4 segments)", "export (1 segment)", "import", "re-import"),
             rows,
