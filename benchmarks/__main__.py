@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.harness import FIGURES_ENV, print_table
+from benchmarks.harness import FIGURES_ENV, format_value, print_table
 
 BENCHMARKS = (
     "benchmarks.transactions",
@@ -54,17 +54,6 @@ def machine() -> dict:
     }
 
 
-def _cell(value) -> str:
-    if isinstance(value, dict) and "grows" in value:  # harness.record_round_trips
-        note = f" ({value['note']})" if value.get("note") else ""
-        return f"{value['small']} → {value['large']} calls, grows? {'YES' if value['grows'] else 'no'}{note}"
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_cell(v)}" for k, v in value.items())
-    if isinstance(value, float):
-        return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
-    return str(value)
-
-
 def main(parts: list[str]) -> int:
     modules = [m for m in BENCHMARKS if not parts or m.rsplit(".", 1)[1] in parts]
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as figures_file:
@@ -82,7 +71,7 @@ def main(parts: list[str]) -> int:
     about = machine()
     described = f"{about['cores']} cores, {about['memory_gib']} GiB, Python {about['python']}, {about['date']}"
     print(f"\n=== all figures ({described}) ===")
-    print_table(("part", "figure", "value"), [(f["part"], f["figure"], _cell(f["value"])) for f in figures])
+    print_table(("part", "figure", "value"), [(f["part"], f["figure"], format_value(f["value"])) for f in figures])
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     out.write_text(

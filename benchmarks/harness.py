@@ -105,6 +105,18 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
             print("  ".join("-" * width for width in widths))
 
 
+def format_value(value) -> str:
+    """One figure's value as a table cell (the combined table, the README)."""
+    if isinstance(value, dict) and "grows" in value:  # harness.record_round_trips
+        note = f" ({value['note']})" if value.get("note") else ""
+        return f"{value['small']} → {value['large']} calls, grows? {'YES' if value['grows'] else 'no'}{note}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {format_value(v)}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
 FIGURES_ENV = "BENCH_FIGURES"
 
 
