@@ -47,11 +47,15 @@ def describe(calls: Counter[str]) -> str:
 
 
 @contextmanager
-def local_stack() -> Iterator[CallCounter]:
+def local_stack(read_timeout_seconds: int = 60) -> Iterator[CallCounter]:
     """Django set up with the test settings, the patched emulator running, tables created.
 
     Requests are measured as in a warm Lambda container: the tenant lookup is cached
     (a cold container adds one GetItem on tenants to its first request).
+    `read_timeout_seconds` replaces the app's DynamoDB read timeout (10 s) in this process,
+    before any client exists: moto walks the whole table to serve a GSI Query or a Scan page,
+    one request at a time, so at 10,000 items on a busy shared machine a single call can take
+    longer than DynamoDB ever would. It changes no figure, only whether a slow call fails.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings.test")
     import django
@@ -63,7 +67,9 @@ def local_stack() -> Iterator[CallCounter]:
     from django.test import override_settings
     from django.test.utils import setup_test_environment
 
-    from bookstore.dynamodb.base import connection
+    from bookstore.dynamodb.base import TableMeta, connection
+
+    TableMeta.read_timeout_seconds = read_timeout_seconds
     from bookstore.dynamodb.registry import create_tables, registered_models
     from bookstore.local.emulator import start_emulator
 
