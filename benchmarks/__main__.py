@@ -13,10 +13,11 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.harness import FIGURES_ENV, print_table
+from benchmarks.harness import FIGURES_ENV, format_value, print_table
 
 BENCHMARKS = (
     "benchmarks.transactions",
@@ -53,32 +54,29 @@ def machine() -> dict:
     }
 
 
-def _cell(value) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_cell(v)}" for k, v in value.items())
-    if isinstance(value, float):
-        return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
-    return str(value)
-
-
 def main(parts: list[str]) -> int:
     modules = [m for m in BENCHMARKS if not parts or m.rsplit(".", 1)[1] in parts]
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as figures_file:
         figures_path = figures_file.name
-    failed = []
+    failed, durations = [], {}
     for module in modules:
         print(f"\n=== {module} ===", flush=True)
+        started = time.perf_counter()
         if subprocess.call([sys.executable, "-m", module], env={**os.environ, FIGURES_ENV: figures_path}):
             failed.append(module)
+        durations[module] = round(time.perf_counter() - started, 1)
+        print(f"({module}: {durations[module]:,.0f} s)", flush=True)
     figures = [json.loads(line) for line in Path(figures_path).read_text().splitlines()]
     Path(figures_path).unlink()
     about = machine()
     described = f"{about['cores']} cores, {about['memory_gib']} GiB, Python {about['python']}, {about['date']}"
     print(f"\n=== all figures ({described}) ===")
-    print_table(("part", "figure", "value"), [(f["part"], f["figure"], _cell(f["value"])) for f in figures])
+    print_table(("part", "figure", "value"), [(f["part"], f["figure"], format_value(f["value"])) for f in figures])
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(json.dumps({"machine": about, "figures": figures, "failed": failed}, indent=2) + "\n")
+    out.write_text(
+        json.dumps({"machine": about, "figures": figures, "seconds": durations, "failed": failed}, indent=2) + "\n"
+    )
     print(f"\nSaved {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
     if failed:
         print(f"FAILED: {', '.join(failed)}")

@@ -47,11 +47,15 @@ def describe(calls: Counter[str]) -> str:
 
 
 @contextmanager
-def local_stack() -> Iterator[CallCounter]:
+def local_stack(read_timeout_seconds: int = 60) -> Iterator[CallCounter]:
     """Django set up with the test settings, the patched emulator running, tables created.
 
     Requests are measured as in a warm Lambda container: the tenant lookup is cached
     (a cold container adds one GetItem on tenants to its first request).
+    `read_timeout_seconds` replaces the app's DynamoDB read timeout (10 s) in this process,
+    before any client exists: moto walks the whole table to serve a GSI Query or a Scan page,
+    one request at a time, so at 10,000 items on a busy shared machine a single call can take
+    longer than DynamoDB ever would. It changes no figure, only whether a slow call fails.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings.test")
     import django
@@ -63,7 +67,9 @@ def local_stack() -> Iterator[CallCounter]:
     from django.test import override_settings
     from django.test.utils import setup_test_environment
 
-    from bookstore.dynamodb.base import connection
+    from bookstore.dynamodb.base import TableMeta, connection
+
+    TableMeta.read_timeout_seconds = read_timeout_seconds
     from bookstore.dynamodb.registry import create_tables, registered_models
     from bookstore.local.emulator import start_emulator
 
@@ -105,6 +111,18 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
             print("  ".join("-" * width for width in widths))
 
 
+def format_value(value) -> str:
+    """One figure's value as a table cell (the combined table, the README)."""
+    if isinstance(value, dict) and "grows" in value:  # harness.record_round_trips
+        note = f" ({value['note']})" if value.get("note") else ""
+        return f"{value['small']} → {value['large']} calls, grows? {'YES' if value['grows'] else 'no'}{note}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {format_value(v)}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
 FIGURES_ENV = "BENCH_FIGURES"
 
 
@@ -117,3 +135,11 @@ def record(part: str, figure: str, value) -> None:
         return
     with open(path, "a") as out:
         out.write(json.dumps({"part": part, "figure": figure, "value": value}, default=str) + "\n")
+
+
+def record_round_trips(request: str, sizes: tuple[str, str], calls: tuple[int, int], note: str = "") -> None:
+    """One endpoint's DynamoDB calls at the small and the large data size, flagged when the count grows."""
+    value = {"small": calls[0], "large": calls[1], "grows": calls[1] > calls[0]}
+    if note:
+        value["note"] = note
+    record("round trips", f"{request} ({sizes[0]} → {sizes[1]})", value)

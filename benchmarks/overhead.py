@@ -4,9 +4,9 @@
 
 Both run in one process against the same emulator, interleaved, REPEATS times each; the
 ratio of the medians is Django + DRF + auth + tenancy + serialization on top of the one
-read the endpoint needs (the tenant lookup is cached, as in a warm container). When
-`books/search` is routed, the same ratio is measured for a search against the engine's
-own client.
+read the endpoint needs (the tenant lookup is cached, as in a warm container). The same
+ratio for `GET books/search` against the engine's own client is measured by
+`benchmarks.search`, which runs the search engine.
 """
 
 import statistics

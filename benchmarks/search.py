@@ -83,7 +83,7 @@ def main() -> None:
         try:
             tenant_id = "bench-search"
             tenant_create(tenant_id=tenant_id, name=tenant_id)
-            catalog_seed(tenant_id=tenant_id, count=BOOKS, seed=1)
+            catalog_seed(tenant_id=tenant_id, target=BOOKS, seed=1)
             started = time.perf_counter()
             rebuilt = search_index_rebuild(tenant_id=tenant_id)
             rebuild_s = time.perf_counter() - started
