@@ -16,6 +16,7 @@ puts the bytecode back, as unchecked-hash pycs next to the sources (tracebacks k
 """
 
 import compileall
+import fcntl
 import hashlib
 import json
 import os
@@ -26,6 +27,8 @@ import sys
 import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,10 +126,23 @@ def bundle_add_bytecode(path: Path) -> int:
     return len(compiled)
 
 
+@contextmanager
+def _build_lock() -> Iterator[None]:
+    """One build at a time on this machine: two test workers would share the venv and the zip."""
+    BUILD_DIR.mkdir(exist_ok=True)
+    with (BUILD_DIR / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def bundle_build(stage: str) -> Bundle:
     """`zappa package <stage>` from the bundle venv, offline; the zip lands in build/."""
+    with _build_lock():
+        return _bundle_build(stage)
+
+
+def _bundle_build(stage: str) -> Bundle:
     venv = lambda_venv()
-    BUILD_DIR.mkdir(exist_ok=True)
     output = BUILD_DIR / f"bookstore-{stage}.zip"
     output.unlink(missing_ok=True)
     env = {
