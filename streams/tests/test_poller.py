@@ -157,7 +157,7 @@ def test_records_wait_for_a_stopped_search_engine_and_are_never_parked(
     finally:
         search_engine.start()
 
-    assert "Processed 1 records." in consume_streams("--tables", "books")
+    assert "Processed 2 records." in consume_streams("--tables", "books")  # the book and its stock item
     assert found("ficciones") == ["Ficciones"]
     assert found("rayuela") == ["Rayuela"]
     assert list(ParkedRecord.query("books")) == []
