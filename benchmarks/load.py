@@ -59,7 +59,18 @@ def _world(base_url: str, stack: Stack) -> dict:
     import httpx
 
     stack.manage("create_tables")
-    stack.manage("create_tenant", TENANT, "--name", "Bench", "--admin-email", ADMIN[0], "--admin-password", ADMIN[1])
+    stack.manage(
+        "create_tenant",
+        TENANT,
+        "--name",
+        "Bench",
+        "--plan",
+        "premium",
+        "--admin-email",
+        ADMIN[0],
+        "--admin-password",
+        ADMIN[1],
+    )
     stack.manage("seed_catalog", "--tenant", TENANT, "--target", str(SEED_BOOKS), "--seed", "0")
     stack.manage("rebuild_search_index", "--tenant", TENANT)
     with httpx.Client(base_url=base_url, timeout=60) as client:
