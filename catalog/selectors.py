@@ -151,8 +151,8 @@ def book_get_by_isbn(*, tenant_id: str, isbn: str, include_inactive: bool = Fals
 
 
 @dataclass(frozen=True)
-class BookFilters:
-    """What `GET books` may ask for; `sort` is one of SORTS."""
+class BookFilterFields:
+    """The filters the listing and search share (`BookFilterParams` validates them as input)."""
 
     category: str | None = None
     author: str | None = None
@@ -160,6 +160,12 @@ class BookFilters:
     max_price: Decimal | None = None
     language: str | None = None
     in_stock: bool | None = None
+
+
+@dataclass(frozen=True)
+class BookFilters(BookFilterFields):
+    """What `GET books` may ask for; `sort` is one of SORTS."""
+
     sort: str = "newest"
 
     def cursor_scope(self, tenant_id: str) -> str:

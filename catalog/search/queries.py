@@ -13,6 +13,7 @@ from bookstore.errors import ApplicationError
 from bookstore.pagination import DEFAULT_LIMIT, PaginationError, decode_cursor, encode_cursor
 from catalog.search.engine import engine_for, search_unavailable_as_503
 from catalog.search.index import alias_name
+from catalog.selectors import BookFilterFields
 
 if TYPE_CHECKING:
     from elasticsearch_dsl import Search
@@ -55,16 +56,10 @@ SOURCE_FIELDS = [
 
 
 @dataclass(frozen=True)
-class SearchQuery:
+class SearchQuery(BookFilterFields):
     """What `GET books/search` may ask for; `sort` is one of SEARCH_SORTS."""
 
     q: str = ""
-    category: str | None = None
-    author: str | None = None
-    min_price: Decimal | None = None
-    max_price: Decimal | None = None
-    language: str | None = None
-    in_stock: bool | None = None
     sort: str = "relevance"
 
     def cursor_scope(self, tenant_id: str) -> str:
