@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python requirements.txt requirements-local.txt requirements-dev
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m bookstore.local.serve
+	$(BIN)/python -m local_stack.serve
 
 # Two pytest workers (each starts its own emulator and search server on free ports).
 test: $(STAMP)
@@ -41,7 +41,7 @@ bench: $(STAMP)
 
 # Delete the local state (.local/: snapshots, search data, data lake) after a confirmation; YES=1 skips it.
 reset: $(STAMP)
-	$(BIN)/python -m bookstore.local.reset $(if $(filter 1,$(YES)),--yes)
+	$(BIN)/python -m local_stack.reset $(if $(filter 1,$(YES)),--yes)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

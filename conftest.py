@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 
 from bookstore.dynamodb.registry import create_tables, registered_models
-from bookstore.local.emulator import start_emulator
+from local_stack.emulator import start_emulator
 
 PASSWORD = "correct-horse-battery-staple"
 ADDRESS = {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"}
@@ -34,7 +34,7 @@ def emulator():
 @pytest.fixture(scope="session", autouse=True)
 def search_engine(tmp_path_factory):
     """noida-db (the Elasticsearch API) on SEARCH_PORT, with a temporary data folder, for the session."""
-    from bookstore.local.search_engine import start_search_engine
+    from local_stack.search_engine import start_search_engine
 
     engine = start_search_engine(port=settings.SEARCH_PORT, data_dir=tmp_path_factory.mktemp("noida-db"))
     yield engine

@@ -17,7 +17,7 @@ def main():
             raise
         from django.conf import settings
 
-        from bookstore.local.stack import unreachable_message
+        from local_stack.stack import unreachable_message
 
         message = unreachable_message(exc, settings.DYNAMODB_ENDPOINT_URL)
         if message is None:

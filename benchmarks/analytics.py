@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from benchmarks.harness import local_stack, print_table, record
+from benchmarks.harness import emulated_stack, print_table, record
 
 TENANTS = ("bench-a", "bench-b")
 DAYS = 90
@@ -155,7 +155,7 @@ def _from_dynamodb(tenant_id: str) -> tuple[dict, dict]:
 
 def main() -> None:
     random.seed(0)
-    with local_stack(), tempfile.TemporaryDirectory(prefix="bench-lake-") as root:
+    with emulated_stack(), tempfile.TemporaryDirectory(prefix="bench-lake-") as root:
         from django.test import override_settings
 
         started = time.perf_counter()

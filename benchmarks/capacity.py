@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from benchmarks.harness import describe, local_stack, print_table
+from benchmarks.harness import describe, emulated_stack, print_table
 
 # --- Published limits and prices -------------------------------------------------------
 # Amazon DynamoDB Developer Guide, "Burst and adaptive capacity" and "Service, account, and
@@ -702,7 +702,7 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for docs/SCALING.md)")
     markdown = parser.parse_args().markdown
 
-    with local_stack() as counter:
+    with emulated_stack() as counter:
         m = measure(counter)
         before, after = patterns(m, split=False), patterns(m, split=True)
         sizes = m.book_sizes

@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks.harness import client_for_new_user, describe, local_stack, print_table, record_round_trips
+from benchmarks.harness import client_for_new_user, describe, emulated_stack, print_table, record_round_trips
 
 SIZES = (100, 10_000)
 REPEATS = 3
@@ -86,7 +86,7 @@ def _requests(client, tenant_id: str) -> list[tuple[str, Callable[[], object]]]:
 def run() -> list[Row]:
     """Seed each size, measure every request; each size ends with its seed row."""
     rows: list[Row] = []
-    with local_stack() as counter:
+    with emulated_stack() as counter:
         from accounts.services import tenant_create
         from catalog.services import catalog_seed
 

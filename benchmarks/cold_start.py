@@ -28,7 +28,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-from benchmarks.harness import local_stack, print_table, record
+from benchmarks.harness import emulated_stack, print_table, record
 from deploy.bundle import bundle_build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,7 +162,7 @@ def import_top(stderr: str, count: int = 10) -> list[tuple[str, float]]:
 
 def main() -> None:
     archive = bundle_build("dev").path
-    with local_stack(), tempfile.TemporaryDirectory() as folder:
+    with emulated_stack(), tempfile.TemporaryDirectory() as folder:
         from django.conf import settings
 
         _seed(settings)

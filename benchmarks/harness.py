@@ -47,7 +47,7 @@ def describe(calls: Counter[str]) -> str:
 
 
 @contextmanager
-def local_stack(read_timeout_seconds: int = 60) -> Iterator[CallCounter]:
+def emulated_stack(read_timeout_seconds: int = 60) -> Iterator[CallCounter]:
     """Django set up with the test settings, the patched emulator running, tables created.
 
     Requests are measured as in a warm Lambda container: the tenant lookup is cached
@@ -71,7 +71,7 @@ def local_stack(read_timeout_seconds: int = 60) -> Iterator[CallCounter]:
 
     TableMeta.read_timeout_seconds = read_timeout_seconds
     from bookstore.dynamodb.registry import create_tables, registered_models
-    from bookstore.local.emulator import start_emulator
+    from local_stack.emulator import start_emulator
 
     setup_test_environment()  # lets the test client's "testserver" host through ALLOWED_HOSTS
     logging.getLogger("django.request").setLevel(logging.ERROR)  # expected 409s are not news

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.harness import print_table, record
-from bookstore.local.processes import Stack, free_port
+from local_stack.processes import Stack, free_port
 
 CONCURRENCIES = (1, 8, 32)
 REQUESTS = 300
@@ -115,7 +115,7 @@ def _scenarios(world: dict) -> list[tuple[str, dict]]:
 def run() -> tuple[list[tuple[str, ...]], dict]:
     import httpx
 
-    from bookstore.local.search_engine import start_search_engine
+    from local_stack.search_engine import start_search_engine
 
     with tempfile.TemporaryDirectory(prefix="bench-load-") as logs:
         search_port = free_port()

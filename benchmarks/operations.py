@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.harness import local_stack, print_table, record
+from benchmarks.harness import emulated_stack, print_table, record
 
 SEED_SIZES = (1_000, 10_000)
 EXPORT_SIZES = (1_000,)
@@ -51,7 +51,7 @@ def main() -> None:
         "--export-sizes", type=int, nargs="+", default=list(EXPORT_SIZES), help="catalogue sizes to export and import"
     )
     export_sizes = set(parser.parse_args().export_sizes)
-    with local_stack(read_timeout_seconds=READ_TIMEOUT_SECONDS) as counter:
+    with emulated_stack(read_timeout_seconds=READ_TIMEOUT_SECONDS) as counter:
         from bookstore.dynamodb.exports import tables_export, tables_import
         from bookstore.tenants import tenant_create
         from catalog.services import catalog_seed

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from benchmarks.harness import client_for_new_user, describe, local_stack, print_table, record, record_round_trips
+from benchmarks.harness import client_for_new_user, describe, emulated_stack, print_table, record, record_round_trips
 
 TENANT = "bench-orders"
 PURCHASE_COUNTS = (1, 500)
@@ -204,11 +204,11 @@ def throughput(book_ids: list[str]) -> tuple[int, float, list[float]]:
 
 
 def run() -> tuple[list[Row], list[Row], tuple[int, float, list[float]]]:
-    with local_stack() as counter, tempfile.TemporaryDirectory(prefix="bench-orders-search-") as data_dir:
+    with emulated_stack() as counter, tempfile.TemporaryDirectory(prefix="bench-orders-search-") as data_dir:
         from django.conf import settings
 
-        from bookstore.local.search_engine import start_search_engine
         from bookstore.tenants import tenant_create
+        from local_stack.search_engine import start_search_engine
 
         tenant_create(tenant_id=TENANT, name="Orders benchmark")
         book_ids = _books(100)

@@ -13,7 +13,7 @@ import statistics
 import time
 from decimal import Decimal
 
-from benchmarks.harness import local_stack, print_table, record
+from benchmarks.harness import emulated_stack, print_table, record
 
 TENANT = "bench-overhead"
 REPEATS = 300
@@ -56,7 +56,7 @@ def run() -> list[tuple[str, float, float]]:
 
 
 def main() -> None:
-    with local_stack():
+    with emulated_stack():
         rows = run()
     table = []
     for name, api_ms, direct_ms in rows:

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.harness import client_for_new_user, local_stack, print_table, record
+from benchmarks.harness import client_for_new_user, emulated_stack, print_table, record
 
 BOOKS = 10_000
 REPEATS = 15
@@ -61,11 +61,10 @@ def _medians_ms(first, second) -> tuple[float, float]:
 
 
 def main() -> None:
-    with local_stack(), tempfile.TemporaryDirectory() as data_dir:
+    with emulated_stack(), tempfile.TemporaryDirectory() as data_dir:
         from django.conf import settings
         from rest_framework.test import APIClient
 
-        from bookstore.local.search_engine import start_search_engine
         from bookstore.tenants import tenant_create
         from catalog.search.engine import engine_for
         from catalog.search.index import alias_name
@@ -73,6 +72,7 @@ def main() -> None:
         from catalog.search.rebuild import search_index_rebuild
         from catalog.serializers import BookSearchParams
         from catalog.services import catalog_seed
+        from local_stack.search_engine import start_search_engine
 
         engine = start_search_engine(port=settings.SEARCH_PORT, data_dir=Path(data_dir))
         calls = EngineCalls()

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from benchmarks.harness import local_stack, print_table, record
+from benchmarks.harness import emulated_stack, print_table, record
 
 BATCH_SIZES = (100, 1000)
 PURCHASES = 10_000
@@ -136,7 +136,7 @@ def lag() -> list[float]:
 def main() -> None:
     from django.test import override_settings
 
-    with local_stack():
+    with emulated_stack():
         print(f"Purchases → Parquet ({PURCHASES:,} purchases of {ITEMS_PER_PURCHASE} items over ~7 days, local folder)")
         rates = throughput()
         print_table(("batch size", "rows", "rows/s", "files"), rates)

@@ -31,7 +31,7 @@ import boto3
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from bookstore.local import dynamodb_transactions
+from local_stack import dynamodb_transactions
 
 SIZES = (100, 1_000, 10_000)
 STREAM_FILL = 20_000

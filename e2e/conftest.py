@@ -1,4 +1,4 @@
-"""The server and browser of the browser tests: `bookstore.local.serve` on free ports, headless chromium.
+"""The server and browser of the browser tests: `local_stack.serve` on free ports, headless chromium.
 
 The server is what `make run` starts (its own emulator, the demo tenants and books), on free
 loopback ports. The browser is Debian's `chromium` package (CHROMIUM overrides the path):
@@ -52,9 +52,7 @@ def base_url(tmp_path_factory):
         "DJANGO_DEBUG": "false",
     }
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bookstore.local.serve"], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
+    server = subprocess.Popen([sys.executable, "-m", "local_stack.serve"], cwd=ROOT, env=env, stdout=log, stderr=log)
     url = f"http://{address}"
     deadline = time.monotonic() + SERVER_START_SECONDS
     while True:

@@ -14,7 +14,7 @@ def served_api(emulator, tmp_path_factory):
     """The base URL of the API served by gunicorn (2 workers) against the session emulator."""
     from django.conf import settings
 
-    from bookstore.local.processes import Stack
+    from local_stack.processes import Stack
 
     stack = Stack(emulator_port=settings.EMULATOR_PORT, log_dir=tmp_path_factory.mktemp("served-api"))
     api = stack.serve_api(workers=2)

@@ -101,7 +101,7 @@ def test_a_poller_killed_mid_batch_loses_and_duplicates_nothing(
     streams_from_now, tmp_path, lake_dir, lake_rows, tenant, user_factory, book_factory, bearer, served_api,
     units_sold, bought_together, settings,
 ):  # fmt: skip
-    from bookstore.local.processes import Stack
+    from local_stack.processes import Stack
 
     book_ids = [book_factory(title=f"Kill volume {n}", stock_quantity=500).book_id for n in range(5)]
     customers = [user_factory(tenant, email=f"buyer{n}@kill.example.com") for n in range(CUSTOMERS)]

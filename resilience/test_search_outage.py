@@ -64,8 +64,8 @@ def _indexed(client: httpx.Client) -> dict[str, tuple[str, str]] | None:
 @pytest.fixture
 def own_search_engine(tmp_path):
     """A noida-db of this test's own, which it stops and starts again on the same port and data folder."""
-    from bookstore.local.processes import free_port
-    from bookstore.local.search_engine import start_search_engine
+    from local_stack.processes import free_port
+    from local_stack.search_engine import start_search_engine
 
     engine = start_search_engine(port=free_port(), data_dir=tmp_path / "noida-db")
     yield engine
@@ -75,7 +75,7 @@ def own_search_engine(tmp_path):
 def test_search_down_is_503_the_rest_works_and_the_index_catches_up(
     streams_from_now, tmp_path, own_search_engine, tenant, admin, customer, book_factory, new_isbn, bearer, settings
 ):
-    from bookstore.local.processes import Stack
+    from local_stack.processes import Stack
     from streams.models import ParkedRecord
 
     books = [book_factory(title=f"Outage volume {n}", stock_quantity=20) for n in range(4)]

@@ -1,12 +1,12 @@
 """The embedded default: everything on loopback, DynamoDB served by the patched moto emulator.
 
 `make run` starts the emulator and records its URL in the local stack file
-(`.local/stack.json`, see `bookstore/local/stack.py`). `manage.py` uses these settings by
+(`.local/stack.json`, see `local_stack/stack.py`). `manage.py` uses these settings by
 default, so a command in another terminal finds the running stack. The environment wins over
 the file: `DYNAMODB_ENDPOINT_URL`, else `EMULATOR_PORT`, else the stack file, else port 5005.
 """
 
-from bookstore.local.stack import stack_read
+from local_stack.stack import stack_read
 
 from .base import *  # noqa: F403
 from .base import LOCAL_STATE_DIR, env, env_int

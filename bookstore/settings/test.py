@@ -30,7 +30,7 @@ TENANT_CACHE_SECONDS = 0
 SEARCH_PORT = int(env("SEARCH_PORT") or _free_port())
 ELASTICSEARCH_URL = f"http://127.0.0.1:{SEARCH_PORT}"
 ELASTICSEARCH_URLS: dict[str, str] = {}
-PASSWORD_HASHERS = ["bookstore.local.hashers.LowCostBCryptSHA256PasswordHasher"]
+PASSWORD_HASHERS = ["local_stack.hashers.LowCostBCryptSHA256PasswordHasher"]
 # Retries of failing stream records happen at once; tests count attempts, never wait for them.
 # (A poller the resilience suites run in another process sets a real backoff through the environment.)
 STREAMS_RETRY_BACKOFF_SECONDS = float(env("STREAMS_RETRY_BACKOFF_SECONDS", "0"))

@@ -1,4 +1,4 @@
-"""The README runs: its ```bash blocks, in order, in one shell, against a live server (bookstore/local/walkthrough.py).
+"""The README runs: its ```bash blocks, in order, in one shell, against a live server (local_stack/walkthrough.py).
 
 A wrong or stale example breaks `make test`, naming the README line, the section and the
 status it got. The server is Django's live server on a free port, on the session's emulator,
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from bookstore.local.walkthrough import ConventionError, expectations, run_walkthrough, runnable_blocks
+from local_stack.walkthrough import ConventionError, expectations, run_walkthrough, runnable_blocks
 
 # Enough for the curated core (the real books the README's examples name) and a few synthetic ones.
 WALKTHROUGH_BOOKS = 80
@@ -42,7 +42,7 @@ def live_stack(emulator, tmp_path):
 
 
 def test_the_readme_runs_top_to_bottom(live_stack):
-    from bookstore.local.demo import demo_setup
+    from local_stack.demo import demo_setup
 
     demo_setup(books=WALKTHROUGH_BOOKS, verbosity=0)  # what `make run` starts with
     base, env = live_stack

@@ -108,7 +108,7 @@ def test_a_stopped_engine_makes_the_indexer_raise_so_records_are_retried(book_fa
 @pytest.fixture
 def second_cluster(tmp_path):
     """Another noida-db, standing in for a tenant's own Elasticsearch cluster."""
-    from bookstore.local.search_engine import start_search_engine
+    from local_stack.search_engine import start_search_engine
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

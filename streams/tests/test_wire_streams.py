@@ -111,7 +111,7 @@ def test_the_calls_sent_carry_what_aws_requires(stage_function, sent_mapping_cal
 
 
 def test_a_deleted_mapping_leaves_the_stream_to_the_poller(stage_function, consume_streams, book_factory, lake_rows):
-    """After the mappings are deleted, table writes still reach the stream (the emulator fix in bookstore/local)."""
+    """After the mappings are deleted, table writes still reach the stream (the emulator fix in local_stack)."""
     call_command("wire_streams", "--function", stage_function, "--tables", "books", stdout=StringIO())
     lambda_client = client("lambda")
     for mapping in lambda_client.list_event_source_mappings(FunctionName=stage_function)["EventSourceMappings"]:

@@ -20,7 +20,7 @@ from typing import Any
 from moto.awslambda.models import LambdaBackend
 from moto.dynamodb.models import dynamodb_backends
 
-from bookstore.local.dynamodb_transactions import UpstreamChangedError
+from local_stack.dynamodb_transactions import UpstreamChangedError
 
 _UPSTREAM = LambdaBackend.delete_event_source_mapping
 _UPSTREAM_SHA256 = "0df9c39da24effc2cf67a43b07e908567c6111c526a09b2d084b679f8abd7311"
@@ -32,7 +32,7 @@ def check_upstream_unchanged() -> None:
     if digest != _UPSTREAM_SHA256:
         raise UpstreamChangedError(
             "moto's LambdaBackend.delete_event_source_mapping differs from moto 5.2.5, which "
-            "bookstore/local/lambda_mappings.py was written against: check whether it now unsubscribes "
+            "local_stack/lambda_mappings.py was written against: check whether it now unsubscribes "
             "the table itself, then update or remove this fix."
         )
 

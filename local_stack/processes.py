@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 START_TIMEOUT_SECONDS = 60.0
 
@@ -123,7 +123,7 @@ class Stack:
     def start_emulator(self) -> Service:
         """The patched emulator in its own process on `emulator_port` (empty: call `manage` to create tables)."""
         process, log = self._spawn(
-            "emulator", [sys.executable, "-m", "bookstore.local.emulator", "--port", str(self.emulator_port)]
+            "emulator", [sys.executable, "-m", "local_stack.emulator", "--port", str(self.emulator_port)]
         )
         service = Service("emulator", process, self.emulator_port, log)
         _wait_for(lambda: _port_open(self.emulator_port), what="the emulator", process=process)

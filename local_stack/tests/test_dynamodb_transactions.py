@@ -21,8 +21,8 @@ from botocore.exceptions import ClientError
 from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
-from bookstore.local import dynamodb_transactions
-from bookstore.local.dynamodb_transactions import (
+from local_stack import dynamodb_transactions
+from local_stack.dynamodb_transactions import (
     UpstreamChangedError,
     check_upstream_unchanged,
     install,

@@ -1,4 +1,4 @@
-"""The local stack file (bookstore/local/stack.py), the settings that follow it, and manage.py's 'no stack' line."""
+"""The local stack file (local_stack/stack.py), the settings that follow it, and manage.py's 'no stack' line."""
 
 import json
 import os
@@ -8,8 +8,8 @@ import sys
 
 from django.conf import settings
 
-from bookstore.local.stack import stack_clear, stack_read, stack_record
 from bookstore.tenants import tenant_get
+from local_stack.stack import stack_clear, stack_read, stack_record
 
 
 def _dead_pid() -> int:

@@ -5,7 +5,7 @@ The convention (the README's section "The README is tested"): every ```bash bloc
 `# → <status> [error_code]` on its last line. A `curl` function wrapped around the real one
 records the status, and stops the shell at the first answer that differs from the README,
 naming the README line. `bookstore/tests/test_readme.py` runs it against a live server on
-every `make test`; `python -m bookstore.local.walkthrough` runs it against the stack
+every `make test`; `python -m local_stack.walkthrough` runs it against the stack
 `make run` serves (it writes data: run it on a fresh stack).
 """
 
@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent / "README.md"
 DEFAULT_BASE = "http://127.0.0.1:8000"
 FENCE = re.compile(r"^```(.*)$")
 # `# → 201`, `# → 409 isbn_taken` (one space before the code), `# → 200  free text` (two spaces, or ` — `).
@@ -176,8 +176,8 @@ def run_walkthrough(*, base: str, env: dict[str, str] | None = None, readme: Pat
 
 
 def main() -> None:
-    """`python -m bookstore.local.walkthrough [BASE]`: run the README against a running `make run`."""
-    from bookstore.local.stack import stack_read
+    """`python -m local_stack.walkthrough [BASE]`: run the README against a running `make run`."""
+    from local_stack.stack import stack_read
 
     base = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BASE") or stack_read().get("api") or DEFAULT_BASE
     result = run_walkthrough(base=base)

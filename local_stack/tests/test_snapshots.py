@@ -1,4 +1,4 @@
-"""bookstore/local/snapshots.py: save, keep three, restore the newest good one; `make run` across a restart."""
+"""local_stack/snapshots.py: save, keep three, restore the newest good one; `make run` across a restart."""
 
 import json
 import os
@@ -15,7 +15,7 @@ from django.conf import settings
 
 from bookstore.dynamodb.base import connection
 from bookstore.dynamodb.exports import MANIFEST
-from bookstore.local.snapshots import (
+from local_stack.snapshots import (
     SNAPSHOTS_KEPT,
     restore_follow_ups,
     snapshot_restore,
@@ -149,7 +149,7 @@ def _call(url: str, body: dict | None = None, token: str | None = None) -> dict:
 
 
 class Stack:
-    """`python -m bookstore.local.serve` (what `make run` runs) on free ports, with its own local state."""
+    """`python -m local_stack.serve` (what `make run` runs) on free ports, with its own local state."""
 
     def __init__(self, state: Path):
         self.api = f"127.0.0.1:{_free_port()}"
@@ -168,7 +168,7 @@ class Stack:
         state = Path(self.env["LOCAL_STATE_DIR"])
         state.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bookstore.local.serve"],
+            [sys.executable, "-m", "local_stack.serve"],
             cwd=REPO,
             env=self.env,
             stdout=self.log.open("w"),

@@ -8,7 +8,7 @@ import logging
 
 from moto.server import ThreadedMotoServer
 
-from bookstore.local import dynamodb_transactions, lambda_mappings
+from local_stack import dynamodb_transactions, lambda_mappings
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -24,7 +24,7 @@ def start_emulator(*, port: int, host: str = DEFAULT_HOST) -> ThreadedMotoServer
 
 
 def main() -> None:
-    """`python -m bookstore.local.emulator --port N`: the patched emulator alone, in its own process, until killed."""
+    """`python -m local_stack.emulator --port N`: the patched emulator alone, in its own process, until killed."""
     import argparse
     import signal
     import threading

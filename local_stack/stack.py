@@ -17,7 +17,7 @@ from pathlib import Path
 
 from botocore.exceptions import EndpointConnectionError
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_STATE_DIR = Path(os.environ.get("LOCAL_STATE_DIR") or BASE_DIR / ".local")
 STACK_FILE = LOCAL_STATE_DIR / "stack.json"
 START_HINT = "start it with `make run` in another terminal (or set DYNAMODB_ENDPOINT_URL)"

@@ -168,7 +168,7 @@ def check_upstream_unchanged() -> None:
     if changed:
         raise UpstreamChangedError(
             "moto's DynamoDB code differs from moto 5.2.5, which "
-            "bookstore/local/dynamodb_transactions.py was written against: "
+            "local_stack/dynamodb_transactions.py was written against: "
             f"{', '.join(changed)} changed. Review the new code, bring "
             "transact_write_items and _UndoLog in line with it, then update "
             "_UPSTREAM_FINGERPRINTS."

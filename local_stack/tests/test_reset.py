@@ -1,4 +1,4 @@
-"""bookstore/local/reset.py (`make reset`): deletes the local state only after a confirmation."""
+"""local_stack/reset.py (`make reset`): deletes the local state only after a confirmation."""
 
 import json
 import os
@@ -11,7 +11,7 @@ from django.conf import settings
 def reset(state, *args, answer=""):
     env = {"LOCAL_STATE_DIR": str(state), "DJANGO_SETTINGS_MODULE": "bookstore.settings.local", "PATH": "/usr/bin"}
     return subprocess.run(
-        [sys.executable, "-m", "bookstore.local.reset", *args],
+        [sys.executable, "-m", "local_stack.reset", *args],
         input=answer,
         capture_output=True,
         text=True,

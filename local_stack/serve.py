@@ -5,7 +5,7 @@ interval, so the stream handlers (search index, data lake, best-sellers) follow 
 write as the Lambda event source mappings do on AWS. Everything runs in this one process,
 so Ctrl-C (or SIGTERM) stops it all. The data is restored from the last local snapshot at
 start, before the poller starts, and saved every few minutes and when stopped
-(`bookstore/local/snapshots.py`); the demo world is set up on a first start only. Where
+(`local_stack/snapshots.py`); the demo world is set up on a first start only. Where
 each server listens is recorded in the local stack file (`.local/stack.json`), so
 `manage.py` commands in another terminal reach this stack without exporting its ports. The
 emulator listens on EMULATOR_PORT (default 5005) and the API on RUN_ADDRESS (default
@@ -32,11 +32,11 @@ def main() -> None:
     from django.core.management import call_command
 
     django.setup()
-    from bookstore.local.demo import demo_credentials, demo_setup
-    from bookstore.local.emulator import start_emulator
-    from bookstore.local.search_engine import start_search_engine
-    from bookstore.local.snapshots import kept_in_snapshots
-    from bookstore.local.stack import STACK_FILE, stack_clear, stack_record
+    from local_stack.demo import demo_credentials, demo_setup
+    from local_stack.emulator import start_emulator
+    from local_stack.search_engine import start_search_engine
+    from local_stack.snapshots import kept_in_snapshots
+    from local_stack.stack import STACK_FILE, stack_clear, stack_record
 
     address = os.environ.get("RUN_ADDRESS", DEFAULT_ADDRESS)
     emulator = start_emulator(port=settings.EMULATOR_PORT)

@@ -1,0 +1,1 @@
+"""Tests of the local stack: the emulator fixes, the stack file, snapshots and reset."""
