@@ -57,7 +57,8 @@ def test_the_checker_names_each_broken_file_and_anchor_with_its_page_and_line(tm
         "README.md:4: #nowhere (no heading or id `nowhere` in README.md)",
         "README.md:4: ../elsewhere.md (outside the repository)",
         "README.md:10: docs/api/gone.md (no such file)",
-        "docs/api/errors.md:7: ../operations/settings.md#unknown (no heading or id `unknown` in docs/operations/settings.md)",
+        "docs/api/errors.md:7: ../operations/settings.md#unknown"
+        " (no heading or id `unknown` in docs/operations/settings.md)",
     ]
 
 
@@ -71,5 +72,5 @@ def test_anchors_follow_githubs_slugs_with_numbered_duplicates_and_explicit_ids(
         "backups-point-in-time-recovery-or-exportimport"
     )
     assert heading_slug("See [the API](api.md) & more") == "see-the-api--more"
-    text = "# Tests\n## Tests\n```bash\n# Tests\n```\n### Tests\n<a name=\"legacy\"></a>\n"
+    text = '# Tests\n## Tests\n```bash\n# Tests\n```\n### Tests\n<a name="legacy"></a>\n'
     assert page_anchors(text) == {"tests", "tests-1", "tests-2", "legacy"}
