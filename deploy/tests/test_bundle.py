@@ -16,7 +16,7 @@ from deploy.bundle import DEV_ONLY_PACKAGES, LAMBDA_UNZIPPED_LIMIT, bundle_build
 
 pytestmark = pytest.mark.bundle
 
-APPS = ("bookstore", "accounts", "catalog", "orders", "streams")
+APPS = ("bookstore", "accounts", "catalog", "orders", "recommendations", "analytics", "streams")
 RUN_IN_BUNDLE = """
 import json, sys
 sys.path.insert(0, ".")
