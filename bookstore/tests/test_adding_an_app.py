@@ -123,6 +123,12 @@ def check_testpaths(app: str) -> bool:
     return app in _pyproject()["tool"]["pytest"]["ini_options"]["testpaths"]
 
 
+def check_coverage(app: str) -> bool:
+    """Coverage measures the app and leaves its tests out (once pyproject.toml configures coverage)."""
+    run = _pyproject()["tool"].get("coverage", {}).get("run")
+    return run is None or (app in run.get("source", []) and f"{app}/tests/*" in run.get("omit", []))
+
+
 def check_tests_package(app: str) -> bool:
     return (ROOT / app / "tests" / "__init__.py").is_file()
 
@@ -163,6 +169,7 @@ CHECKS: dict[str, Callable[[str], bool]] = {
     '"bookstore imports no app"': check_core_imports_no_app,
     '"Production code never imports the local stack"': check_never_imports_local_stack,
     "`testpaths`": check_testpaths,
+    "`[tool.coverage.run]`": check_coverage,
     "`tests/__init__.py`": check_tests_package,
     "`APPS` in `deploy/tests/test_bundle.py`": check_bundle_apps,
     "`exclude_glob`": check_bundle_leaves_tests_out,
@@ -193,4 +200,7 @@ def test_the_checklist_names_every_place_checked_and_every_exemption():
 def test_an_app_no_place_names_fails_every_check_that_applies_to_it():
     passing = [place for place, check in CHECKS.items() if check("reviews")]
     # Without urls.py or stream_handlers.py there is nothing to include or register; `*/tests` covers any app.
-    assert passing == ["`bookstore/urls.py`", "`exclude_glob`", "`AppConfig.ready()`"]
+    expected = ["`bookstore/urls.py`", "`exclude_glob`", "`AppConfig.ready()`"]
+    if "coverage" not in _pyproject()["tool"]:
+        expected.insert(1, "`[tool.coverage.run]`")
+    assert passing == expected
