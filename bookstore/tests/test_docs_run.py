@@ -176,3 +176,16 @@ def test_a_wrong_error_code_or_a_failing_command_fails_the_run(live_stack, tmp_p
     failing = _page(tmp_path, "docs/b.md", "## B\n```bash\ntrue\nfalse\n```\n")
     result = run_walkthrough(base=base, env=env, pages=[failing], root=tmp_path)
     assert result.failure.startswith("docs/b.md:4: a command failed")
+
+
+def test_the_command_runs_the_pages_it_is_given_against_the_base_it_is_given(live_stack, tmp_path, capsys):
+    from local_stack.walkthrough import main
+
+    base, _ = live_stack
+    health = _page(tmp_path, "health.md", '## H\n```bash\ncurl -s "$BASE/api/v1/health"   # → 200\n```\n')
+    main([base, str(health)])
+    assert f"1/1 examples in health.md answered as documented at {base}." in capsys.readouterr().out
+
+    wrong = _page(tmp_path, "wrong.md", '## W\n```bash\ncurl -s "$BASE/api/v1/health"   # → 404\n```\n')
+    with pytest.raises(SystemExit, match=r"^wrong.md:3 \(W\): expected 404, got 200"):
+        main([base, str(wrong)])
