@@ -48,7 +48,7 @@ def test_the_readme_runs_top_to_bottom(live_stack):
     base, env = live_stack
     result = run_walkthrough(base=base, env=env)
     assert result.failure is None, result.failure
-    assert result.ran == result.expected > 20
+    assert result.ran == result.expected >= 3  # health, a catalogue read, a login; the rest is in docs/
 
 
 def _readme(tmp_path, text: str) -> Path:
