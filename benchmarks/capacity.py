@@ -15,7 +15,7 @@ Nothing here is timed. The model multiplies three things:
 It prints, per access pattern: the DynamoDB calls (counted through botocore events), the
 partition keys touched and whether one is shared by the whole tenant, the RCU/WCU per
 request, the per-partition ceiling in requests/s, and the cost per 1,000 orders at the
-sale-day mix. "now" is the code as it is, measured: since the sale-state split (docs/SCALING.md)
+sale-day mix. "now" is the code as it is, measured: since the sale-state split (docs/architecture/scaling.md)
 a sale writes the book's small stock item (`BookStock`), never the book. "before the split" is
 modelled from the same measured items as the code was: each sold line rewrote the book item
 (with its `stock_quantity` and `version`) and so its copy in every listing index, reindexed
@@ -699,7 +699,7 @@ def render(header, rows, markdown: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for docs/SCALING.md)")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables (docs/architecture/scaling.md)")
     markdown = parser.parse_args().markdown
 
     with emulated_stack() as counter:

@@ -9,7 +9,7 @@ write (an admin edit, or a sale by code that predates the split) fails its versi
 left for a re-run. No code writes a book's `stock_quantity` any more, so what is copied is
 exact; once it is gone from the book, code that predates the split cannot sell it either
 (its condition `stock_quantity >= :q` fails on the missing attribute), so the migration can
-never let a copy be sold twice. docs/SCALING.md says why there is no read fallback.
+never let a copy be sold twice. docs/architecture/decisions/sale-state-split.md says why there is no read fallback.
 """
 
 from collections.abc import Callable, Iterator

@@ -86,7 +86,7 @@ def book_get_stocked(
     partition key would return both items too, for half the read units (0.5 RCU instead of
     1), but the local emulator serves a table Query by scanning the whole table (a second
     per book page at 10,000 books), and the difference is $0.0006 per 1,000 orders at the
-    sale-day mix (docs/SCALING.md).
+    sale-day mix (docs/architecture/scaling.md).
     """
     canonical = canonical_id(book_id)
     if canonical is None:
@@ -196,7 +196,7 @@ _INDEXES = {
 
 
 def _listing_plan(tenant_id: str, filters: BookFilters) -> _ListingPlan:
-    """The index, key condition and filter that serve these filters (the README's *Catalogue* section)."""
+    """The index, key condition and filter that serve these filters (docs/architecture/data-model.md)."""
     conditions = []
     if filters.author:
         hash_attr, hash_value = "author_key", keys.author_key(tenant_id, filters.author)

@@ -1,4 +1,4 @@
-"""Give the books written before the sale-state split their stock items (docs/SCALING.md)."""
+"""Give each book still holding its stock its own stock item (docs/architecture/decisions/sale-state-split.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
