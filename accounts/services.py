@@ -20,7 +20,14 @@ from bookstore.dynamodb.transactions import LabelledTransaction, failed_conditio
 from bookstore.errors import ApplicationError, CommonError
 from bookstore.ids import canonical_id
 from bookstore.models import Tenant, UniqueKey
-from bookstore.tenants import tenant_create, tenant_is_active, tenant_require_active
+from bookstore.tenants import (
+    TenancyError,
+    tenant_create,
+    tenant_get,
+    tenant_is_active,
+    tenant_new,
+    tenant_require_active,
+)
 from catalog.selectors import book_get
 
 
@@ -41,17 +48,32 @@ def tenant_create_with_admin(
 ) -> TenantOpened:
     """Create a tenant (on `plan`, else the default plan) and, optionally, its first admin.
 
+    The admin is written in the tenant's own transaction, so a refused admin (an invalid
+    email, a weak password) leaves no tenant behind and a corrected re-run creates both.
     An existing tenant is left unchanged.
     """
-    result = tenant_create(tenant_id=tenant_id, name=name, plan=plan)
-    if not result.created:
-        return TenantOpened(tenant=result.tenant, created=False)
-    admin = None
-    if admin_email and admin_password:
+    if not (admin_email and admin_password):
+        result = tenant_create(tenant_id=tenant_id, name=name, plan=plan)
+        return TenantOpened(tenant=result.tenant, created=result.created)
+    tenant = tenant_new(tenant_id=tenant_id, name=name, plan=plan)
+    existing = tenant_get(tenant_id=tenant_id)
+    if existing is not None:
+        return TenantOpened(tenant=existing, created=False)
+    try:
         admin = user_create(
-            tenant_id=tenant_id, email=admin_email, password=admin_password, role=ROLE_ADMIN, first_name="Admin"
+            tenant_id=tenant_id,
+            email=admin_email,
+            password=admin_password,
+            role=ROLE_ADMIN,
+            first_name="Admin",
+            new_tenant=tenant,
         )
-    return TenantOpened(tenant=result.tenant, created=True, admin=admin)
+    except ApplicationError as exc:
+        if exc.code != TenancyError.TENANT_EXISTS:
+            raise
+        # Created by someone else between the read and the write.
+        return TenantOpened(tenant=tenant_get(tenant_id=tenant_id), created=False)
+    return TenantOpened(tenant=tenant, created=True, admin=admin)
 
 
 @dataclass(frozen=True)
@@ -66,22 +88,12 @@ def user_add(
     """An operator adds a user (admin or customer) to an existing, active tenant; idempotent.
 
     An email already registered in the tenant is returned as it is (`created=False`): its
-    role and password are not changed. The password must pass Django's validators.
+    role and password are not changed. A new user is checked as `user_create` checks it.
     """
-    if role not in ROLES:
-        raise ApplicationError(CommonError.VALIDATION, details={"role": [f"One of: {', '.join(ROLES)}."]})
     tenant_require_active(tenant_id=tenant_id)
-    try:
-        validate_email(normalize_email(email))
-    except ValidationError as exc:
-        raise ApplicationError(CommonError.VALIDATION, details={"email": exc.messages}) from exc
-    existing = user_find_by_email(tenant_id=tenant_id, email=normalize_email(email))
+    existing = user_find_by_email(tenant_id=tenant_id, email=_checked_email(email))
     if existing is not None:
         return UserAdded(user=existing, created=False)
-    try:
-        validate_password(password)
-    except ValidationError as exc:
-        raise ApplicationError(CommonError.VALIDATION, details={"password": exc.messages}) from exc
     try:
         user = user_create(
             tenant_id=tenant_id, email=email, password=password, role=role, first_name=first_name, last_name=last_name
@@ -100,6 +112,16 @@ def user_register(*, tenant_id: str, email: str, password: str, first_name: str 
     return user_create(tenant_id=tenant_id, email=email, password=password, first_name=first_name, last_name=last_name)
 
 
+def _checked_email(email: str) -> str:
+    """The email normalised (`normalize_email`), or a validation error naming the field."""
+    email = normalize_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError(CommonError.VALIDATION, details={"email": exc.messages}) from exc
+    return email
+
+
 def user_create(
     *,
     tenant_id: str,
@@ -108,9 +130,23 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     role: str = ROLE_CUSTOMER,
+    new_tenant: Tenant | None = None,
 ) -> User:
-    """Register a user; the email's uniqueness claim is written in the same transaction."""
-    email = normalize_email(email)
+    """Write a new user: every path that creates a user comes here, and here it is checked.
+
+    The email is normalised and validated, the role must be one of ROLES, and the password
+    must pass the configured AUTH_PASSWORD_VALIDATORS; any failure is one validation error
+    naming its fields, and nothing is written. The user and its email's uniqueness claim are
+    written in one transaction. `new_tenant`, a registry item from `tenant_new`, joins that
+    transaction (a tenant and its first admin), failing with `tenant_exists` if the tenant does.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        email = _checked_email(email)
+    except ApplicationError as exc:
+        errors.update(exc.details)
+    if role not in ROLES:
+        errors["role"] = [f"One of: {', '.join(ROLES)}."]
     user_id = str(uuid.uuid4())
     user = User(
         pk=User.key(tenant_id, user_id),
@@ -119,19 +155,33 @@ def user_create(
         tenant_id=tenant_id,
         user_id=user_id,
         email=email,
-        password=make_password(password),
         first_name=first_name,
         last_name=last_name,
         role=role,
         preferences=Preferences(categories=[], language=None),
         created_at=now(),
     )
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ApplicationError(CommonError.VALIDATION, details=errors)
+    user.password = make_password(password)
     claim = UniqueKey(key=UniqueKey.key_for(tenant_id=tenant_id, kind="EMAIL", value=email), owner_id=user_id)
     tx = LabelledTransaction()
+    if new_tenant is not None:
+        tx.put("tenant", new_tenant, condition=Tenant.pk.does_not_exist())
     tx.put("email", claim, condition=UniqueKey.key.does_not_exist())
     tx.put("user", user, condition=User.pk.does_not_exist())
-    tx.commit(on_cancel=_email_taken)
+    tx.commit(on_cancel=_user_refused)
     return user
+
+
+def _user_refused(failures) -> ApplicationError | None:
+    if failed_condition(failures, "tenant"):
+        return ApplicationError(TenancyError.TENANT_EXISTS)
+    return _email_taken(failures)
 
 
 def _email_taken(failures) -> ApplicationError | None:
