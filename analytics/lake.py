@@ -17,14 +17,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from analytics.lake_schema import (
-    CANCELLED,
-    COLUMN_NAMES,
-    PURCHASED,
-    ROW_KEY,
-    purchase_partition_path,
-    purchase_row_schema,
-)
+from analytics.lake_schema import COLUMN_NAMES, ROW_KEY, purchase_partition_path, purchase_row_schema
+from orders.sale_events import PURCHASED, sale_event
 
 STORAGE_ALIAS = "analytics"
 CENT = Decimal("0.01")
@@ -72,15 +66,19 @@ def purchase_rows(image: dict[str, Any], *, event_type: str, event_time: datetim
 def rows_for_change(
     *, event_name: str, new: dict | None, old: dict | None, approximate_time: datetime
 ) -> list[dict[str, Any]]:
-    """The rows a purchase change produces: purchased rows on INSERT, cancelled rows on a cancel."""
-    if event_name == "INSERT" and new is not None:
-        return purchase_rows(new, event_type=PURCHASED, event_time=parse_time(new["created_at"]))
-    if event_name == "MODIFY" and new is not None and new.get("status") == CANCELLED:
-        if old is not None and old.get("status") == CANCELLED:
-            return []
+    """The rows a purchase change produces: one per item for its sale event (`orders.sale_events`), if it is one.
+
+    A purchase's rows are timed at its creation; a cancellation's at `cancelled_at`, or at
+    the record's approximate time for a purchase cancelled without one.
+    """
+    event = sale_event(event_name=event_name, new=new, old=old)
+    if event is None:
+        return []
+    if event.event_type == PURCHASED:
+        when = parse_time(new["created_at"])
+    else:
         when = parse_time(new["cancelled_at"]) if new.get("cancelled_at") else approximate_time
-        return purchase_rows(new, event_type=CANCELLED, event_time=when)
-    return []
+    return purchase_rows(new, event_type=event.event_type, event_time=when)
 
 
 def _unique(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -2,15 +2,13 @@
 
 One row per purchase item and event: (purchase_id, line, event_type) identifies a row, so
 reports and the daily compaction count each once whatever the stream redelivered.
-`PURCHASE_ROW_SCHEMA` is built on first use: pyarrow never loads at Django start-up.
+`event_type` is a sale event name from `orders.sale_events`. The schema is built on first
+use (`purchase_row_schema`): pyarrow never loads at Django start-up.
 """
 
 from datetime import datetime
 from functools import cache
 
-PURCHASED = "purchased"
-CANCELLED = "cancelled"
-EVENT_TYPES = (PURCHASED, CANCELLED)
 ROW_KEY = ("purchase_id", "line", "event_type")
 
 # Column name → pyarrow type spec; money is decimal128(12, 2), never float; times are UTC.
@@ -53,10 +51,3 @@ def purchase_row_schema():
         "timestamp": pa.timestamp("us", tz="UTC"),
     }
     return pa.schema([pa.field(name, types[kind], nullable=False) for name, kind in PURCHASE_COLUMNS])
-
-
-def __getattr__(name: str):
-    # `from analytics.lake_schema import PURCHASE_ROW_SCHEMA` builds the schema then, not at import.
-    if name == "PURCHASE_ROW_SCHEMA":
-        return purchase_row_schema()
-    raise AttributeError(name)
