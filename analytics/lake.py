@@ -14,14 +14,13 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from analytics.lake_schema import COLUMN_NAMES, ROW_KEY, purchase_partition_path, purchase_row_schema
+from bookstore.money import to_cents
 from orders.sale_events import PURCHASED, sale_event
 
 STORAGE_ALIAS = "analytics"
-CENT = Decimal("0.01")
 PYNAMODB_DATETIME = "%Y-%m-%dT%H:%M:%S.%f%z"
 
 
@@ -52,9 +51,9 @@ def purchase_rows(image: dict[str, Any], *, event_type: str, event_time: datetim
                 "category": item["category"],
                 "author": item["author"],
                 "quantity": int(item["quantity"]),
-                "unit_price": Decimal(item["unit_price"]).quantize(CENT),
-                "subtotal": Decimal(item["subtotal"]).quantize(CENT),
-                "total_amount": Decimal(image["total_amount"]).quantize(CENT),
+                "unit_price": to_cents(item["unit_price"]),
+                "subtotal": to_cents(item["subtotal"]),
+                "total_amount": to_cents(image["total_amount"]),
                 "payment_method": image["payment_method"],
                 "status": image["status"],
                 "created_at": created_at,

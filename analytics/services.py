@@ -18,6 +18,7 @@ from analytics.lake_access import delete_files, partition_files, read_parquet, w
 from analytics.lake_schema import ROW_KEY
 from analytics.tables import DAILY_SUMMARY_TABLE, PURCHASES_TABLE
 from bookstore.dynamodb.clock import now
+from bookstore.money import ZERO
 from orders.sale_events import CANCELLED, PURCHASED
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def _summarise(*, tenant_id: str, day: date, rows: list[dict]) -> DailySummary:
         day=day,
         orders=len({r["purchase_id"] for r in sold}),
         units=sum(int(r["quantity"]) for r in sold),
-        revenue=sum((r["subtotal"] for r in sold), Decimal("0.00")),
+        revenue=sum((r["subtotal"] for r in sold), ZERO),
         customers=len({r["user_id"] for r in sold}),
         cancelled_orders=len(cancelled),
     )
