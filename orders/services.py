@@ -20,7 +20,9 @@ from catalog.stock import reserve_stock, stock_label
 from orders.errors import OrdersError
 from orders.models import (
     COMPLETED,
+    MAX_QUANTITY,
     PENDING,
+    SETTLED_AT_CHECKOUT,
     CartLine,
     IdempotencyRecord,
     Purchase,
@@ -30,9 +32,6 @@ from orders.models import (
 from orders.selectors import Cart, CartEntry, cart_get, cart_lines, purchase_get
 from orders.tallies import TOTAL_LABEL, tally_placed
 
-MAX_QUANTITY = 99
-# Card and PayPal are settled at checkout; a transfer or cash on delivery is settled later.
-SETTLED_AT_CHECKOUT = {"card", "paypal"}
 CART_WRITE_ATTEMPTS = 3
 
 
