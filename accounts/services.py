@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 
 from accounts.emails import normalize_email
 from accounts.errors import AccountsError
-from accounts.models import Favorite, Preferences, User, WishlistItem
+from accounts.models import WISHLIST_PRIORITY_DEFAULT, Favorite, Preferences, User, WishlistItem
 from accounts.selectors import ListedBook, user_find_by_email, user_get
 from bookstore.authentication import ROLE_ADMIN, ROLE_CUSTOMER, ROLES
 from bookstore.dynamodb.clock import now
@@ -269,7 +269,9 @@ def favorite_remove(*, tenant_id: str, user_id: str, book_id: str) -> None:
         Favorite(Favorite.key(tenant_id, user_id), Favorite.sort_key(book_id)).delete()
 
 
-def wishlist_add(*, tenant_id: str, user_id: str, book_id: str, priority: int = 3) -> tuple[ListedBook, bool]:
+def wishlist_add(
+    *, tenant_id: str, user_id: str, book_id: str, priority: int = WISHLIST_PRIORITY_DEFAULT
+) -> tuple[ListedBook, bool]:
     """Put an active book on the wishlist; an entry already there is kept as it is (PATCH changes it)."""
     book = book_get(tenant_id=tenant_id, book_id=book_id)
     added_at = now()

@@ -16,6 +16,15 @@ from bookstore.dynamodb.base import NEW_AND_OLD_IMAGES, BaseModel, TableMeta, ta
 from bookstore.dynamodb.registry import register
 from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, TenantOwned
 
+# What a book may hold: an admin's input is checked against these.
+TITLE_MAX_LENGTH = 300
+NAME_MAX_LENGTH = 200  # an author's or a publisher's
+CATEGORY_MAX_LENGTH = 100
+DESCRIPTION_MAX_LENGTH = 5000
+FIRST_PRINTED_YEAR = 1450  # Gutenberg: no printed book is older
+MAX_STOCK = 1_000_000
+MAX_PAGES = 100_000
+
 # Every listing index projects the whole book, so one Query returns a full page.
 
 
