@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from analytics.lake_schema import COLUMN_NAMES, ROW_KEY, purchase_partition_path, purchase_row_schema
+from analytics.lake_schema import COLUMN_NAMES, ROW_KEY, purchase_row_schema
+from analytics.tables import PURCHASES_TABLE
 from bookstore.money import to_cents
 from orders.sale_events import PURCHASED, sale_event
 
@@ -107,14 +108,14 @@ def write_rows(rows: list[dict[str, Any]], *, first_record_id: str) -> list[str]
     storage = storages[STORAGE_ALIAS]
     partitions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in _unique(rows):
-        partitions[purchase_partition_path(row["tenant_id"], row["created_at"])].append(row)
+        partitions[PURCHASES_TABLE.partition_prefix(tenant_id=row["tenant_id"], day=row["created_at"])].append(row)
     schema = purchase_row_schema()
     names = []
     for path, partition_rows in sorted(partitions.items()):
         table = pa.Table.from_pydict({c: [r[c] for r in partition_rows] for c in COLUMN_NAMES}, schema=schema)
         buffer = io.BytesIO()
         pq.write_table(table, buffer, compression="snappy")
-        name = f"{path}/{batch_file_name(first_record_id)}"
+        name = f"{path}{batch_file_name(first_record_id)}"
         if storage.exists(name):
             storage.delete(name)  # S3 overwrites anyway; a local folder must not rename
         names.append(storage.save(name, ContentFile(buffer.getvalue())))

@@ -1,4 +1,4 @@
-"""The data lake's purchase rows: their columns, their Parquet schema and their partition path.
+"""The data lake's purchase rows: their columns and their Parquet schema (analytics/tables.py: their folders).
 
 One row per purchase item and event: (purchase_id, line, event_type) identifies a row, so
 reports and the daily compaction count each once whatever the stream redelivered.
@@ -6,7 +6,6 @@ reports and the daily compaction count each once whatever the stream redelivered
 use (`purchase_row_schema`): pyarrow never loads at Django start-up.
 """
 
-from datetime import datetime
 from functools import cache
 
 ROW_KEY = ("purchase_id", "line", "event_type")
@@ -32,11 +31,6 @@ PURCHASE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("created_at", "timestamp"),
 )
 COLUMN_NAMES = tuple(name for name, _ in PURCHASE_COLUMNS)
-
-
-def purchase_partition_path(tenant_id: str, created_at: datetime) -> str:
-    """`{tenant}/purchases/year=YYYY/month=MM/day=DD`: by the purchase's creation day (UTC)."""
-    return f"{tenant_id}/purchases/year={created_at:%Y}/month={created_at:%m}/day={created_at:%d}"
 
 
 @cache
