@@ -131,8 +131,8 @@ class AuthorTitleIndex(GlobalSecondaryIndex):
 class Book(BaseModel):
     """A book of one tenant's catalogue.
 
-    PK `{tenant}#{book_id}`, SK `BOOK`. The design card had SK `BOOK#{isbn}`; a constant
-    SK makes a book's whole key derivable from its id, which the cart, favourites and
+    PK `{tenant}#{book_id}`, SK `BOOK`. The SK is a constant, not the ISBN: it makes a
+    book's whole key derivable from its id, which the cart, favourites and
     checkout need for BatchGetItem and transaction conditions, and lets an ISBN be
     corrected without moving the item. The ISBN is unique per tenant through a
     `UniqueKey` `{tenant}#ISBN#{isbn13}` written in the same transaction as the book
