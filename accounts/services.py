@@ -122,6 +122,15 @@ def _checked_email(email: str) -> str:
     return email
 
 
+def _password_problems(password: str, *, user: User, field: str) -> dict[str, list[str]]:
+    """`{field: messages}` if the password fails the configured AUTH_PASSWORD_VALIDATORS, else `{}`."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        return {field: exc.messages}
+    return {}
+
+
 def user_create(
     *,
     tenant_id: str,
@@ -161,10 +170,7 @@ def user_create(
         preferences=Preferences(categories=[], language=None),
         created_at=now(),
     )
-    try:
-        validate_password(password, user=user)
-    except ValidationError as exc:
-        errors["password"] = exc.messages
+    errors.update(_password_problems(password, user=user, field="password"))
     if errors:
         raise ApplicationError(CommonError.VALIDATION, details=errors)
     user.password = make_password(password)
@@ -232,12 +238,18 @@ def profile_update(
 
 
 def password_change(*, tenant_id: str, user_id: str, current_password: str, new_password: str) -> None:
-    """Replace the password after checking the current one; earlier refresh tokens stop working."""
+    """Replace the password after checking the current one and the new one (as `user_create` does).
+
+    Refresh tokens issued before the change stop working.
+    """
     user = user_get(tenant_id=tenant_id, user_id=user_id)
     if not check_password(current_password, user.password):
         raise ApplicationError(
             AccountsError.WRONG_PASSWORD, details={"current_password": [AccountsError.WRONG_PASSWORD.message]}
         )
+    problems = _password_problems(new_password, user=user, field="new_password")
+    if problems:
+        raise ApplicationError(CommonError.VALIDATION, details=problems)
     changed_at = now()
     user.update(
         actions=[
