@@ -100,8 +100,8 @@ def book_get_stocked(
 def books_get_many_stocked(*, tenant_id: str, book_ids: list[str], consistent: bool = False) -> dict[str, StockedBook]:
     """`books_get_many` with each book's stock item, in the same BatchGetItem (both keys of each book).
 
-    One BatchGetItem per 50 distinct books (a cart holds at most CART_MAX_LINES = 32);
-    unprocessed keys are sent again.
+    One BatchGetItem per BATCH_GET_KEYS keys, two per book, so a whole cart (at most
+    CART_MAX_LINES books) is one call; unprocessed keys are sent again.
     """
     ids = sorted({canonical for canonical in map(canonical_id, book_ids) if canonical})
     wanted = [
@@ -331,7 +331,7 @@ def bestsellers_list(
 
 
 def co_purchases_top(*, tenant_id: str, book_id: str, limit: int = CO_PURCHASE_TOP) -> list[tuple[str, int]]:
-    """The books most often bought with `book_id`, as (book_id, times), at most 20: one Query."""
+    """The books most often bought with `book_id`, as (book_id, times), at most CO_PURCHASE_TOP: one Query."""
     results = CoPurchase.times_index.query(
         f"{tenant_id}#{book_id}",
         range_key_condition=CoPurchase.times > 0,

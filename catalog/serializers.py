@@ -8,15 +8,21 @@ from rest_framework import serializers
 from bookstore.dynamodb.clock import now
 from bookstore.errors import ApplicationError
 from bookstore.iso_codes import LANGUAGES
+from bookstore.models import TENANT_ID_MAX_LENGTH
 from bookstore.pagination import PageParams
 from bookstore.serializers import InputSerializer
 from catalog.isbn import clean_isbn
+from catalog.models import (
+    CATEGORY_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    FIRST_PRINTED_YEAR,
+    MAX_PAGES,
+    MAX_STOCK,
+    NAME_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 from catalog.search.queries import SEARCH_SORTS
 from catalog.selectors import SORTS
-
-FIRST_PRINTED_YEAR = 1450  # Gutenberg: no printed book is older
-MAX_STOCK = 1_000_000
-MAX_PAGES = 100_000
 
 
 class BookOutputSerializer(serializers.Serializer):
@@ -74,15 +80,18 @@ class BookInputSerializer(InputSerializer):
     """A book as an admin writes it (POST, and PUT where omitted optional fields return to their defaults)."""
 
     tenant_id = serializers.CharField(
-        max_length=40, required=False, write_only=True, help_text="Optional; must be the tenant of your token."
+        max_length=TENANT_ID_MAX_LENGTH,
+        required=False,
+        write_only=True,
+        help_text="Optional; must be the tenant of your token.",
     )
     isbn = serializers.CharField(max_length=20, help_text="ISBN-10 or ISBN-13; hyphens and spaces are removed.")
-    title = serializers.CharField(max_length=300)
-    author = serializers.CharField(max_length=200)
-    editorial = serializers.CharField(max_length=200, allow_blank=True, default="")
-    category = serializers.CharField(max_length=100)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    author = serializers.CharField(max_length=NAME_MAX_LENGTH)
+    editorial = serializers.CharField(max_length=NAME_MAX_LENGTH, allow_blank=True, default="")
+    category = serializers.CharField(max_length=CATEGORY_MAX_LENGTH)
     price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
-    description = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH, allow_blank=True, default="")
     cover_image_url = serializers.URLField(max_length=500, allow_null=True, default=None)
     stock_quantity = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, default=0)
     publication_year = serializers.IntegerField(min_value=FIRST_PRINTED_YEAR, allow_null=True, default=None)
@@ -136,8 +145,8 @@ class BookVersionParams(serializers.Serializer):
 class BookFilterParams(PageParams):
     """The filters `GET books` and `GET books/search` share, and the page; each adds its own sort."""
 
-    category = serializers.CharField(max_length=100, required=False)
-    author = serializers.CharField(max_length=200, required=False)
+    category = serializers.CharField(max_length=CATEGORY_MAX_LENGTH, required=False)
+    author = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False)
     min_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
     max_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
     language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False)

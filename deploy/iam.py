@@ -16,7 +16,6 @@ from pathlib import Path
 from string import Template
 
 POLICY_TEMPLATE = Path(__file__).resolve().parent / "iam" / "lambda-role-policy.json"
-TRUST_POLICY = Path(__file__).resolve().parent / "iam" / "lambda-trust-policy.json"
 STAGE_PATTERN = re.compile(r"^[a-z][a-z0-9]{0,15}$")
 
 

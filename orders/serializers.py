@@ -5,8 +5,7 @@ from rest_framework import serializers
 from bookstore.iso_codes import COUNTRIES
 from bookstore.pagination import PageParams
 from bookstore.serializers import InputSerializer
-from orders.models import STATUSES
-from orders.services import MAX_QUANTITY
+from orders.models import MAX_QUANTITY, PAYMENT_METHODS, STATUSES
 
 # Wide enough for any total the API can compute (prices up to 99,999,999.99, carts, lifetime spend).
 MONEY = {"max_digits": 20, "decimal_places": 2, "coerce_to_string": True}
@@ -54,7 +53,7 @@ class ShippingAddressSerializer(InputSerializer):
 
 
 class CheckoutInputSerializer(InputSerializer):
-    payment_method = serializers.ChoiceField(choices=["card", "paypal", "transfer", "cash_on_delivery"])
+    payment_method = serializers.ChoiceField(choices=PAYMENT_METHODS)
     shipping_address = ShippingAddressSerializer()
 
 
