@@ -42,7 +42,7 @@ def client(service_name: str, **options: Any) -> "BaseClient":
 
     endpoint_url = settings.DYNAMODB_ENDPOINT_URL if service_name == "dynamodb" else settings.AWS_ENDPOINT_URL
     keys = static_keys()
-    key = (service_name, endpoint_url, settings.AWS_REGION, keys, json.dumps(options, sort_keys=True))
+    key = (service_name, endpoint_url, settings.AWS_REGION, keys, json.dumps(options, sort_keys=True, default=repr))
     with _clients_lock:
         if key not in _clients:
             _clients[key] = client_build(

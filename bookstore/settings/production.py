@@ -2,6 +2,8 @@
 
 zappa_settings.json gives each stage its environment (stage, domain, endpoints, origins);
 the secrets are read from SSM Parameter Store once per container (bookstore/secret_store.py).
+No AWS keys are set here: every client takes botocore's default credential chain, which on
+Lambda is the role's key, secret and session token (bookstore/aws.py).
 """
 
 from django.core.exceptions import ImproperlyConfigured
