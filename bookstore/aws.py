@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
 
 # Every client gives up early enough for a request behind API Gateway's 29 s, and retries
-# throttling and transient errors with jittered backoff (botocore's "standard" mode).
+# throttling and transient errors with jittered backoff (botocore's "standard" mode). A caller
+# that long-polls (SQS WaitTimeSeconds) passes a read_timeout longer than its wait.
 DEFAULT_OPTIONS: dict[str, Any] = {
     "connect_timeout": 5,
     "read_timeout": 20,
