@@ -633,7 +633,9 @@ def render(header, rows, markdown: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for docs/architecture/scaling.md)")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print Markdown tables (for docs/architecture/scaling.md)"
+    )
     markdown = parser.parse_args().markdown
 
     with emulated_stack() as counter:

@@ -10,8 +10,8 @@ changed between the read and the write (an admin edit, or a sale by a one-item r
 still serving) fails its version and is left for a re-run. This code never writes a book's
 `stock_quantity`, so what is copied is exact; once it is gone from the book, a one-item
 release cannot sell it either (its condition `stock_quantity >= :q` fails on the missing
-attribute), so the migration can never let a copy be sold twice. docs/architecture/decisions/sale-state-split.md says why
-there is no read fallback.
+attribute), so the migration can never let a copy be sold twice.
+docs/architecture/decisions/sale-state-split.md says why there is no read fallback.
 """
 
 from collections.abc import Callable, Iterator
