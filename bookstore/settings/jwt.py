@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from .env import env, env_bool, env_int
+from .env import env, env_int
 from .security import SECRET_KEY
 
 SIMPLE_JWT = {
@@ -22,4 +22,4 @@ SIMPLE_JWT = {
 # refresh token in another one that only the logout URL receives (so logout can revoke it).
 JWT_COOKIE_NAME = "bookstore_access"
 JWT_REFRESH_COOKIE_NAME = "bookstore_refresh"
-JWT_COOKIE_SECURE = env_bool("JWT_COOKIE_SECURE", True)
+JWT_COOKIE_SECURE = True  # HTTPS-only; the local settings turn it off for plain http on loopback

@@ -48,7 +48,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-JWT_COOKIE_SECURE = True
 SILENCED_SYSTEM_CHECKS = [
     *(["security.W008"] if not SECURE_SSL_REDIRECT else []),  # HTTPS is enforced in front (above)
     *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),  # a choice of the domain's owner (above)
