@@ -232,8 +232,8 @@ class BookStock(Model):
     PK `{tenant}#{book_id}` (the book's own partition key), SK `STOCK`, in the books table,
     next to the book item (SK `BOOK`): one BatchGetItem of both keys reads a book with its
     stock (`GET books/{id}`, the cart, checkout). It carries no index key, so it is in no
-    GSI, and at ~200 bytes a sale writes 1 item (2 WCU in a transaction) instead of
-    the book and its nine ALL-projection copies (docs/architecture/decisions/sale-state-split.md).
+    GSI: at ~200 bytes a sale writes 1 item (2 WCU in a transaction) and none of the book's
+    nine ALL-projection index copies (docs/architecture/decisions/sale-state-split.md).
 
     Checkout decrements `stock_quantity` on condition `stock_quantity >= :q AND price =
     :charged AND is_active = true`; a cancellation ADDs it back; neither touches the book,

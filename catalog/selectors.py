@@ -85,8 +85,8 @@ def book_get_stocked(
     from it, whose conditions would otherwise fail on a stale read). A Query on the book's
     partition key would return both items too, for half the read units (0.5 RCU instead of
     1), but the local emulator serves a table Query by scanning the whole table (a second
-    per book page at 10,000 books), and the difference is $0.0006 per 1,000 orders at the
-    sale-day mix (docs/architecture/scaling.md).
+    per book page at 10,000 books), and the book page is a small share of the sale-day
+    cost (docs/architecture/scaling.md).
     """
     canonical = canonical_id(book_id)
     if canonical is None:
