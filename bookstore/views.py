@@ -79,7 +79,7 @@ class HealthView(PublicAPIView):
     @extend_schema(
         responses={
             200: inline_serializer(
-                "Health",
+                "HealthOutput",
                 {
                     "status": serializers.CharField(),
                     "services": serializers.DictField(child=serializers.ChoiceField(choices=["ok", "unavailable"])),

@@ -1,4 +1,4 @@
-"""The OpenAPI schema as a reference (bookstore/openapi.py): tags, summaries, inputs and error codes of every operation."""
+"""The OpenAPI schema as a reference (bookstore/openapi.py): tags, summaries, inputs and error codes."""
 
 import re
 
@@ -69,7 +69,8 @@ def test_paths_are_tagged_by_domain(schema, path, tag):
 def test_every_operation_has_a_one_line_summary(schema):
     for path, method, operation in _operations(schema):
         summary = operation.get("summary", "")
-        assert summary.strip() and "\n" not in summary, f"{method.upper()} {path} has no summary"
+        assert summary.strip(), f"{method.upper()} {path} has no summary"
+        assert "\n" not in summary
     summaries = [op["summary"] for p, _, op in _operations(schema) if p == "/api/v1/users/wishlist/{book_id}"]
     assert len(set(summaries)) == 3, "each method of a view says what it does"
 
@@ -125,7 +126,7 @@ def test_request_bodies_and_query_parameters_come_from_the_declared_serializers(
 
 def test_component_names_follow_the_serializer_names(schema):
     names = set(schema["components"]["schemas"])
-    for name in names - {"Health", "ErrorOutput", "ErrorDetailOutput"}:
+    for name in names:
         assert re.search(r"(Output|InputRequest|Enum)$", name), name
 
 
