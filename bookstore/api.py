@@ -16,9 +16,10 @@ The same declarations drive the rest: the browsable API draws each write method'
 from `input_serializer` and a GET's filter form from `query_serializer`, and the OpenAPI
 schema (`bookstore.openapi`) documents them as the request body and the query parameters.
 `error_codes` (one tuple, or one per method) names the codes a view's handlers raise; the
-schema adds those its base raises (`access_error_codes`: tenancy, credentials, permissions,
-rate limits) and lists them all on the operation. `idempotent_form` makes the POST form carry
-a fresh Idempotency-Key, which `idempotency_key()` reads when the header is absent.
+schema adds those its base raises (`access_error_codes`: tenancy, credentials, rate limits, and
+the permissions' refusals, `refusal_error_codes`) and lists them all on the operation.
+`idempotent_form` makes the POST form carry a fresh Idempotency-Key, which `idempotency_key()`
+reads when the header is absent.
 """
 
 from collections.abc import Mapping
