@@ -24,9 +24,13 @@ def _check_password_strength(value: str) -> str:
     return value
 
 
-class PreferencesSerializer(InputSerializer):
+class PreferencesOutputSerializer(serializers.Serializer):
     categories = serializers.ListField(child=serializers.CharField(max_length=60), max_length=20, required=False)
     language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False, allow_null=True)
+
+
+class PreferencesInputSerializer(InputSerializer, PreferencesOutputSerializer):
+    """The preferences as a profile change sends them: the same fields, and an unknown one is refused."""
 
 
 class UserOutputSerializer(serializers.Serializer):
@@ -36,7 +40,7 @@ class UserOutputSerializer(serializers.Serializer):
     first_name = serializers.CharField()
     last_name = serializers.CharField()
     role = serializers.CharField()
-    preferences = PreferencesSerializer()
+    preferences = PreferencesOutputSerializer()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField(allow_null=True)
 
@@ -84,7 +88,7 @@ class AccessTokenOutputSerializer(serializers.Serializer):
 class ProfileInputSerializer(InputSerializer):
     first_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
     last_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    preferences = PreferencesSerializer(required=False)
+    preferences = PreferencesInputSerializer(required=False)
 
     def validate(self, attrs):
         if not attrs:

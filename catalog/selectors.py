@@ -152,7 +152,7 @@ def book_get_by_isbn(*, tenant_id: str, isbn: str, include_inactive: bool = Fals
 
 @dataclass(frozen=True)
 class BookFilterFields:
-    """The filters the listing and search share (`BookFilterParams` validates them as input)."""
+    """The filters the listing and search share (`BookFilterQuerySerializer` validates them as input)."""
 
     category: str | None = None
     author: str | None = None

@@ -9,7 +9,7 @@ from bookstore.dynamodb.clock import now
 from bookstore.errors import ApplicationError
 from bookstore.iso_codes import LANGUAGES
 from bookstore.models import TENANT_ID_MAX_LENGTH
-from bookstore.pagination import PageParams
+from bookstore.pagination import PageQuerySerializer
 from bookstore.serializers import InputSerializer
 from catalog.isbn import clean_isbn
 from catalog.models import (
@@ -136,13 +136,13 @@ class BookUpdateInputSerializer(BookInputSerializer):
         return attrs
 
 
-class BookVersionParams(serializers.Serializer):
+class BookVersionQuerySerializer(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, required=False, help_text="The version you read; a newer one on the server gives 409."
     )
 
 
-class BookFilterParams(PageParams):
+class BookFilterQuerySerializer(PageQuerySerializer):
     """The filters `GET books` and `GET books/search` share, and the page; each adds its own sort."""
 
     category = serializers.CharField(max_length=CATEGORY_MAX_LENGTH, required=False)
@@ -160,7 +160,7 @@ class BookFilterParams(PageParams):
         return attrs
 
 
-class BookListParams(BookFilterParams):
+class BookListQuerySerializer(BookFilterQuerySerializer):
     """`GET books` filters, sort and page."""
 
     sort = serializers.ChoiceField(choices=SORTS, default="newest")
@@ -177,13 +177,13 @@ class CategoryListOutputSerializer(serializers.Serializer):
     results = FacetOutputSerializer(many=True)
 
 
-class AuthorListParams(PageParams):
+class AuthorListQuerySerializer(PageQuerySerializer):
     prefix = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default="", help_text="Case- and accent-insensitive."
     )
 
 
-class BestsellerListParams(PageParams):
+class BestsellerListQuerySerializer(PageQuerySerializer):
     category = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Only this category.")
 
 
@@ -197,14 +197,14 @@ class BestsellerOutputSerializer(serializers.Serializer):
 # --- Search -------------------------------------------------------------------------------------
 
 
-class BookSearchParams(BookFilterParams):
+class BookSearchQuerySerializer(BookFilterQuerySerializer):
     """`GET books/search`: text, filters, sort and page."""
 
     q = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     sort = serializers.ChoiceField(choices=SEARCH_SORTS, default="relevance")
 
 
-class BookHitSerializer(serializers.Serializer):
+class BookHitOutputSerializer(serializers.Serializer):
     """A book as the search index holds it; money and ratings are decimal strings."""
 
     book_id = serializers.CharField()
@@ -223,35 +223,35 @@ class BookHitSerializer(serializers.Serializer):
     listed_at = serializers.DateTimeField()
 
 
-class FacetCountSerializer(serializers.Serializer):
+class FacetCountOutputSerializer(serializers.Serializer):
     value = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class SearchFacetsSerializer(serializers.Serializer):
-    category = FacetCountSerializer(many=True)
-    language = FacetCountSerializer(many=True)
+class SearchFacetsOutputSerializer(serializers.Serializer):
+    category = FacetCountOutputSerializer(many=True)
+    language = FacetCountOutputSerializer(many=True)
 
 
-class SearchResultsSerializer(serializers.Serializer):
+class SearchResultsOutputSerializer(serializers.Serializer):
     """`{results, total, facets: {category, language}, next}`."""
 
-    results = BookHitSerializer(many=True)
+    results = BookHitOutputSerializer(many=True)
     total = serializers.IntegerField()
-    facets = SearchFacetsSerializer()
+    facets = SearchFacetsOutputSerializer()
     next = serializers.CharField(source="next_cursor", allow_null=True)
 
 
-class SuggestParams(serializers.Serializer):
+class SuggestQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=100, help_text="The start of a title or author; typos are tolerated.")
 
 
-class SuggestionSerializer(serializers.Serializer):
+class SuggestionOutputSerializer(serializers.Serializer):
     book_id = serializers.CharField()
     title = serializers.CharField()
     author = serializers.CharField()
     text = serializers.CharField(help_text="The title or author that matched.")
 
 
-class SuggestionListSerializer(serializers.Serializer):
-    results = SuggestionSerializer(many=True)
+class SuggestionListOutputSerializer(serializers.Serializer):
+    results = SuggestionOutputSerializer(many=True)

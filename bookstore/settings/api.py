@@ -12,7 +12,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "bookstore.browsable.BookstoreBrowsableAPIRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bookstore.openapi.BookstoreAutoSchema",
     "EXCEPTION_HANDLER": "bookstore.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_PARSER_CLASSES": [
@@ -27,10 +27,29 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bookstore API",
-    "DESCRIPTION": "Multi-tenant online bookstore: accounts, catalogue, cart, checkout and analytics.",
+    "DESCRIPTION": (
+        "Multi-tenant online bookstore: accounts, catalogue and search, cart, checkout, purchases and analytics.\n\n"
+        "Each operation lists the error codes it can answer with; every error has the body "
+        '`{"error": {"code", "message", "details"}}`. The guides, in the repository:\n\n'
+        "- `docs/README.md`: where to start\n"
+        "- `docs/api/errors.md`: the error shape and every code\n"
+        "- `docs/api/tenancy-and-auth.md`: naming the tenant, tokens, roles\n"
+        "- `docs/api/pagination-and-caching.md`: cursors, ETags and cache headers"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's sections, in this order; bookstore/openapi.py (TAGS_BY_PATH) puts each operation in one.
+    "TAGS": [
+        {"name": "accounts", "description": "Register, log in, tokens, the profile, favourites and the wishlist."},
+        {"name": "catalogue", "description": "Books, categories, authors, best-sellers and recommendations."},
+        {"name": "search", "description": "Full-text search and autocomplete (the search engine)."},
+        {"name": "cart", "description": "The caller's cart, priced from current prices."},
+        {"name": "purchases", "description": "Checkout, the caller's purchases and their summary."},
+        {"name": "analytics", "description": "The tenant admins' sales reports, from the data lake."},
+        {"name": "admin", "description": "The tenant admins' view of every purchase."},
+        {"name": "project", "description": "The API root and the health check."},
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
