@@ -14,6 +14,8 @@ from pynamodb.attributes import UTCDateTimeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
+from bookstore.aws import static_keys
+
 PAY_PER_REQUEST = "PAY_PER_REQUEST"
 NEW_AND_OLD_IMAGES = "NEW_AND_OLD_IMAGES"
 
@@ -28,8 +30,8 @@ class TableMeta:
 
     host = settings.DYNAMODB_ENDPOINT_URL
     region = settings.AWS_REGION
-    aws_access_key_id = settings.AWS_ACCESS_KEY_ID  # None on AWS: the default credential chain
-    aws_secret_access_key = settings.AWS_SECRET_ACCESS_KEY
+    # The emulator's keys locally; none on AWS, where the default chain brings key, secret and token.
+    aws_access_key_id, aws_secret_access_key = static_keys() or (None, None)
     aws_session_token = None  # static keys (the emulator's) have no token; the chain brings its own
     billing_mode = PAY_PER_REQUEST
     max_retry_attempts = settings.DYNAMODB_MAX_RETRY_ATTEMPTS
