@@ -168,3 +168,20 @@ def test_a_cart_without_a_header_is_counted_from_its_lines(
     assert customer_client.delete(CART).status_code == 204
     assert lines_of(customer) == []
     header_is_true(customer)
+
+
+def test_a_full_cart_of_distinct_categories_checks_out_in_one_transaction_of_100_actions(
+    customer, customer_client, book_factory, cart_with, http_checkout, header_is_true, dynamodb_calls, settings
+):
+    # 32 lines of 32 categories: 32 stock items, 32 lines, 32 category tallies, the purchase, the
+    # idempotency record, the total tally and the cart's header; DynamoDB refuses more than 100.
+    for n in range(settings.CART_MAX_LINES):
+        cart_with(customer, book_factory(category=f"Category {n}"), 1)
+    dynamodb_calls.clear()
+
+    response = http_checkout(customer_client)
+
+    assert response.status_code == 201, response.json()
+    assert len(response.json()["items"]) == settings.CART_MAX_LINES
+    assert dynamodb_calls["TransactWriteItems"] == 1
+    header_is_true(customer)
