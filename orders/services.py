@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
 
@@ -41,6 +42,7 @@ from orders.selectors import Cart, CartEntry, cart_get, cart_items, purchase_get
 from orders.tallies import TOTAL_LABEL, tally_placed
 
 CART_WRITE_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 def _insufficient_stock(shortages: list[dict]) -> ApplicationError:
@@ -84,7 +86,7 @@ def _commit_cart_write(tx: LabelledTransaction, *, lines: int, amount: Decimal) 
     tx.commit(on_cancel=explain)
 
 
-def _with_cart_retries(write: Callable[[], Cart | None]) -> Cart | None:
+def _with_cart_retries(write: Callable[[], T]) -> T:
     """Run `write` (read, decide, write) again while a concurrent change to the cart cancels it."""
     for _ in range(CART_WRITE_ATTEMPTS):
         try:
