@@ -13,10 +13,11 @@ the price each line was last set at never exceeds MAX_ORDER_TOTAL. The cart's to
 current prices can drift from it when prices change; checkout charges current prices and
 checks them again, in a transaction conditioned on each of those prices.
 
-A cart without a header (empty, or written before headers existed) is counted from its lines
-as read, and the header is created on condition that it still does not exist. Every line
-write moves the header, so of two writers that both found none, one creates it and the other
-is cancelled and reads again; the count can never be taken from lines that changed meanwhile.
+A cart without a header (an empty cart, or lines from a snapshot or an import that holds no
+header) is counted from its lines as read, and the header is created on condition that it
+still does not exist. Every line write moves the header, so of two writers that both found
+none, one creates it and the other is cancelled and reads again; the count can never be taken
+from lines that changed meanwhile.
 """
 
 from decimal import Decimal
@@ -44,7 +45,7 @@ def order_total_too_large(total: Decimal) -> ApplicationError:
 
 
 def priced_amount(line: CartLine) -> Decimal:
-    """What a line adds to the header's total (0 for a line written before it had one)."""
+    """What a line adds to the header's total (0 for a line stored without a priced amount)."""
     return line.priced_amount if line.priced_amount is not None else ZERO
 
 

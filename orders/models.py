@@ -42,7 +42,7 @@ class CartLine(UserPartitionKeys, BaseModel):
     cart, its header (CartHeader, SK `CART`) first, then the lines (at most CART_MAX_LINES),
     and a line is addressed directly by its book. `priced_amount` is the quantity times the
     book's price when the quantity was set: what the line adds to the header's `priced_total`.
-    A line written before headers existed has none, and counts as 0 there.
+    A line stored without one (from an old snapshot or import) counts as 0 there.
     """
 
     class Meta(TableMeta):

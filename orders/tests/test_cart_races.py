@@ -147,7 +147,7 @@ def test_every_line_write_keeps_the_header_true(
 def test_a_cart_without_a_header_is_counted_from_its_lines(
     customer, customer_client, book_factory, header_of, lines_of, header_is_true, settings
 ):
-    # Lines as they were stored before carts had a header: no header item, no priced amount.
+    # Lines as an old local snapshot holds them: no header item, no priced amount.
     books = [book_factory() for _ in range(settings.CART_MAX_LINES)]
     key = CartLine.key(customer.tenant_id, customer.user_id)
     for book in books[:-1]:
