@@ -1,7 +1,7 @@
 """Throttles that hold (accounts/throttling.py, bookstore/ratelimit.py).
 
-The address is REMOTE_ADDR, never the client-supplied X-Forwarded-For; the account counter
-is keyed on the normalised tenant and email, exactly as login compares them.
+The address is REMOTE_ADDR, never the client-supplied X-Forwarded-For; the login counters
+are keyed on the normalised tenant and email, exactly as login compares them.
 """
 
 import pytest
@@ -28,10 +28,10 @@ def test_varying_x_forwarded_for_does_not_reset_the_address_limit(api_client, te
     assert codes == [401] * 5 + [429] * 3
 
 
-def test_padding_the_tenant_or_changing_the_email_case_does_not_reset_the_account_limit(
+def test_padding_the_tenant_or_changing_the_email_case_does_not_reset_the_pair_limit(
     api_client, customer, settings, password
 ):
-    settings.LOGIN_THROTTLE_PER_ACCOUNT = (3, 300)
+    settings.LOGIN_THROTTLE_PER_PAIR = (3, 300)
     variants = [("tenant1", customer.email), (" tenant1", customer.email.upper()), ("tenant1 ", f" {customer.email} ")]
     codes = [login(api_client, email=email, tenant_id=tenant_id).status_code for tenant_id, email in variants]
     assert codes == [401, 401, 401]
