@@ -1,4 +1,4 @@
-"""Login limits (accounts/login_limits.py): failures are counted, never attempts, so a stranger cannot lock the owner out.
+"""Login limits (accounts/login_limits.py): failures are counted, not attempts, so a stranger cannot lock out the owner.
 
 The address is REMOTE_ADDR (set per request here, as API Gateway's source IP sets it on a stage).
 """

@@ -1,4 +1,4 @@
-"""Tests of bookstore/caching.py: ETag, 304 and who may cache the catalogue's reads; no-store on tokens and personal data."""
+"""Tests of bookstore/caching.py: ETag, 304 and who may cache a read; no-store on tokens and personal data."""
 
 import time
 
