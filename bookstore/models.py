@@ -99,7 +99,7 @@ class RateLimitCounter(Model):
     class Meta(TableMeta):
         table_name = table_name("rate_limits")
 
-    TENANCY = StageOwned("login throttling windows of a few minutes; a moved tenant starts with fresh ones")
+    TENANCY = StageOwned("rate-limit windows and known login addresses; a moved tenant starts with fresh ones")
 
     key = UnicodeAttribute(hash_key=True)
     hits = NumberAttribute(default=0)

@@ -39,9 +39,14 @@ MAX_SUBJECT_LENGTH = 300
 MEMO_SIZE = 4096
 
 
+# The address of a request that came with none (a WSGI caller that sets no REMOTE_ADDR): such
+# requests share one count rather than escaping every limit.
+UNKNOWN_ADDRESS = "unknown"
+
+
 def client_address(request) -> str:
     """The caller's address as the platform vouches for it (never a header the client controls)."""
-    return BaseThrottle().get_ident(request)
+    return BaseThrottle().get_ident(request) or UNKNOWN_ADDRESS
 
 
 def _bounded(subject: str) -> str:

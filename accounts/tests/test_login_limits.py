@@ -143,3 +143,8 @@ def test_the_browser_login_obeys_the_same_limits(login, customer, password):
     )
     assert response.status_code == 429
     assert "Retry-After" in response
+
+
+def test_requests_without_an_address_share_one_count(login, password):
+    codes = [login(f"guess-{n}", "").status_code for n in range(11)]
+    assert codes == [401] * 10 + [429]
