@@ -49,10 +49,14 @@ def _empty(model) -> None:
 
 @pytest.fixture(autouse=True)
 def clean_tables(emulator):
+    from bookstore.ratelimit import over_limit
+    from bookstore.tenancy import unknown_tenant_buckets
     from bookstore.tenants import tenant_cache
 
     yield
     tenant_cache.clear()
+    over_limit.clear()
+    unknown_tenant_buckets.clear()
     for model in registered_models():
         _empty(model)
 

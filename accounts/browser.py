@@ -3,7 +3,9 @@
 The URLs are registered under DRF's `rest_framework` namespace, so the browsable API's
 own "Log in" and "Log out" links lead here. No session or database is involved. The refresh
 token waits in a second HttpOnly cookie that only the logout URL receives, so that logging
-out revokes it.
+out revokes it. Logging out is a POST with the CSRF token (the navbar's button); a GET of the
+logout URL only shows a page with that button, so no link or image can log a person out.
+Both pages are `no-store`: they carry a CSRF token, and the login's answer sets the tokens.
 """
 
 from contextlib import suppress
@@ -20,11 +22,12 @@ from rest_framework.renderers import TemplateHTMLRenderer
 from rest_framework.response import Response
 
 from accounts.serializers import LoginInputSerializer
-from accounts.services import user_authenticate
-from accounts.throttling import LoginAccountThrottle, LoginAddressThrottle
+from accounts.services import user_login
+from accounts.throttling import LogoutAddressThrottle
 from accounts.tokens import token_revoke, tokens_for_user
 from bookstore.api import PublicAPIView
 from bookstore.errors import ApplicationError
+from bookstore.ratelimit import client_address
 from bookstore.tenancy import picked_tenant
 
 DEFAULT_NEXT = "/api/v1/users/profile"
@@ -41,8 +44,8 @@ def _safe_next(request, value: str | None) -> str:
 class BrowserLoginView(PublicAPIView):
     renderer_classes = [TemplateHTMLRenderer]
     parser_classes = [FormParser]
-    throttle_classes = [LoginAddressThrottle, LoginAccountThrottle]
     template_name = "accounts/browser_login.html"
+    personal_data = True
 
     def get(self, request):
         # The shop picked in the navbar is the likely one to log in to.
@@ -56,9 +59,10 @@ class BrowserLoginView(PublicAPIView):
         if not form.is_valid():
             return Response({"next": next_url, "errors": form.errors, "values": request.data}, status=400)
         try:
-            user = user_authenticate(**form.validated_data)
+            user = user_login(**form.validated_data, address=client_address(request))
         except ApplicationError as exc:
-            return Response({"next": next_url, "message": exc.message, "values": request.data}, status=401)
+            page = {"next": next_url, "message": exc.message, "values": request.data}
+            return Response(page, status=exc.code.http_status, headers=exc.headers)
         tokens = tokens_for_user(user)
         response = HttpResponseRedirect(next_url)
         response.set_cookie(
@@ -84,14 +88,28 @@ class BrowserLoginView(PublicAPIView):
 @extend_schema(exclude=True)
 @method_decorator(csrf_protect, name="dispatch")
 class BrowserLogoutView(PublicAPIView):
+    renderer_classes = [TemplateHTMLRenderer]
+    parser_classes = [FormParser]
+    throttle_classes = [LogoutAddressThrottle]
+    template_name = "accounts/browser_logout.html"
+    personal_data = True
+
+    def get_throttles(self):
+        # Showing the page changes nothing; only the POST revokes (and writes).
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    def get(self, request):
+        """A page with the logout button: nothing is revoked until it is pressed."""
+        return Response({"next": _safe_next(request, request.query_params.get("next"))})
+
     def post(self, request):
         refresh = request.COOKIES.get(settings.JWT_REFRESH_COOKIE_NAME)
         if refresh:
             with suppress(ApplicationError):  # an expired or tampered cookie has nothing left to revoke
                 token_revoke(refresh=refresh)
-        response = HttpResponseRedirect(_safe_next(request, request.query_params.get("next")))
+        # The page's form posts `next`; the navbar's button names it in the query string.
+        next_url = request.data.get("next") or request.query_params.get("next")
+        response = HttpResponseRedirect(_safe_next(request, next_url))
         response.delete_cookie(settings.JWT_COOKIE_NAME)
         response.delete_cookie(settings.JWT_REFRESH_COOKIE_NAME, path=reverse("rest_framework:logout"))
         return response
-
-    get = post

@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 
 from accounts.emails import normalize_email
 from accounts.errors import AccountsError
+from accounts.login_limits import login_admit, login_failed, login_succeeded
 from accounts.models import WISHLIST_PRIORITY_DEFAULT, Favorite, Preferences, User, WishlistItem
 from accounts.selectors import ListedBook, user_find_by_email, user_get
 from bookstore.authentication import ROLE_ADMIN, ROLE_CUSTOMER, ROLES
@@ -212,6 +213,26 @@ def user_authenticate(*, tenant_id: str, email: str, password: str) -> User:
         raise ApplicationError(AccountsError.INVALID_CREDENTIALS)
     if not check_password(password, user.password):
         raise ApplicationError(AccountsError.INVALID_CREDENTIALS)
+    return user
+
+
+def user_login(*, tenant_id: str, email: str, password: str, address: str) -> User:
+    """`user_authenticate` behind the login limits of `accounts.login_limits`, for a caller at `address`.
+
+    A refused attempt is `429 throttled` and checks no password; a failure is counted, a
+    success clears the (account, address) pair's failures. DynamoDB calls: one BatchGetItem
+    for the limits, `user_authenticate`'s GetItem of the tenant (cached) and Query of the
+    email index, then 3 UpdateItems on a failure or 0-2 writes on a success (the budget is in
+    `accounts.login_limits`).
+    """
+    attempt = login_admit(tenant_id=tenant_id, email=email, address=address)
+    try:
+        user = user_authenticate(tenant_id=tenant_id, email=email, password=password)
+    except ApplicationError as exc:
+        if exc.code == AccountsError.INVALID_CREDENTIALS:
+            login_failed(attempt)
+        raise
+    login_succeeded(attempt)
     return user
 
 

@@ -13,22 +13,18 @@ from accounts.services import (
     favorite_remove,
     password_change,
     profile_update,
-    user_authenticate,
+    user_login,
     user_register,
     wishlist_add,
     wishlist_remove,
     wishlist_set_priority,
 )
-from accounts.throttling import (
-    LoginAccountThrottle,
-    LoginAddressThrottle,
-    RefreshAddressThrottle,
-    RegisterAddressThrottle,
-)
+from accounts.throttling import LogoutAddressThrottle, RefreshAddressThrottle, RegisterAddressThrottle
 from accounts.tokens import token_refresh, token_revoke, tokens_for_user
 from bookstore.api import PublicAPIView, UserAPIView, page_response
 from bookstore.errors import CommonError
 from bookstore.pagination import PageQuerySerializer, paginated
+from bookstore.ratelimit import client_address
 from bookstore.tenants import TenancyError
 from catalog.errors import CatalogError
 
@@ -39,6 +35,7 @@ REFRESH_TOKEN_ERROR_CODES = (CommonError.INVALID_TOKEN, CommonError.TOKEN_EXPIRE
 class RegisterView(PublicAPIView):
     """Create a customer account in a tenant (named in the body); the password is checked for strength."""
 
+    personal_data = True
     input_serializer = s.RegisterInputSerializer
     error_codes = (AccountsError.EMAIL_TAKEN, TenancyError.TENANT_NOT_FOUND, CommonError.CONFLICT)
     throttle_classes = [RegisterAddressThrottle]
@@ -52,13 +49,13 @@ class RegisterView(PublicAPIView):
 class LoginView(PublicAPIView):
     """Exchange an email and password (in a tenant named in the body) for an access and a refresh token."""
 
+    personal_data = True
     input_serializer = s.LoginInputSerializer
-    error_codes = (AccountsError.INVALID_CREDENTIALS,)
-    throttle_classes = [LoginAddressThrottle, LoginAccountThrottle]
+    error_codes = (AccountsError.INVALID_CREDENTIALS, CommonError.THROTTLED)
 
     @extend_schema(responses={200: s.TokenPairOutputSerializer})
     def post(self, request):
-        user = user_authenticate(**self.validated_body())
+        user = user_login(**self.validated_body(), address=client_address(request))
         body = {**tokens_for_user(user), "user": s.UserOutputSerializer(user).data}
         return Response(s.TokenPairOutputSerializer(body).data)
 
@@ -66,6 +63,7 @@ class LoginView(PublicAPIView):
 class TokenRefreshView(PublicAPIView):
     """A new access token for a refresh token that is valid and not revoked."""
 
+    personal_data = True
     input_serializer = s.RefreshInputSerializer
     error_codes = REFRESH_TOKEN_ERROR_CODES
     throttle_classes = [RefreshAddressThrottle]
@@ -78,8 +76,10 @@ class TokenRefreshView(PublicAPIView):
 class LogoutView(PublicAPIView):
     """Revoke a refresh token (and forget the browser's token cookie)."""
 
+    personal_data = True
     input_serializer = s.RefreshInputSerializer
     error_codes = REFRESH_TOKEN_ERROR_CODES
+    throttle_classes = [LogoutAddressThrottle]
 
     @extend_schema(responses={204: None})
     def post(self, request):

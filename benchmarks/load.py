@@ -31,7 +31,6 @@ TENANT = "bench-load"
 ADMIN = ("admin@bench-load.example.com", "bench-load-admin-pass")
 ENV = {
     "DJANGO_DEBUG": "false",
-    "LOGIN_THROTTLE_IP_ATTEMPTS": "100000",
     "REGISTER_THROTTLE_IP_ATTEMPTS": "100000",
     "STREAMS_POLL_INTERVAL_SECONDS": "0.5",
 }

@@ -2,8 +2,8 @@
 
 Pick the narrowest base that fits: `PublicAPIView` reads no credentials (register, login);
 `TenantAPIView` resolves `self.tenant_id` for public reads within a tenant;
-`UserAPIView` is about the caller's own data (`self.user_scope`); `AdminAPIView` is for
-the tenant's staff.
+`UserAPIView` is about the caller's own data (`self.user_scope`; its responses are never
+stored by a cache, `personal_data`); `AdminAPIView` is for the tenant's staff.
 
 A view names each of its serializers once, as a declaration, and a handler reads its input
 through the base: `self.validated_body()` validates the body with `input_serializer` (one
@@ -32,7 +32,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from bookstore.caching import add_cache_headers
+from bookstore.caching import add_cache_headers, mark_no_store
 from bookstore.errors import CommonError, ErrorCode
 from bookstore.pagination import Page, PageQuerySerializer, PaginationError
 from bookstore.permissions import IsTenantAdmin
@@ -66,6 +66,8 @@ class BookstoreAPIView(APIView):
     query_serializer: SerializerDeclaration = None
     error_codes: ErrorCodesDeclaration = ()
     idempotent_form = False
+    # Responses carry tokens or personal data: `Cache-Control: private, no-store` (bookstore.caching).
+    personal_data = False
 
     def input_serializer_class(self, method: str) -> type[Serializer] | None:
         """The serializer that validates a `method` request's body, as declared on the view."""
@@ -132,6 +134,12 @@ class BookstoreAPIView(APIView):
         codes += self.access_error_codes(method)
         codes += _for_method(self.error_codes, method) or ()
         return sorted(set(codes), key=lambda code: (code.http_status, code.value))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.personal_data:
+            mark_no_store(response)
+        return response
 
     def get_serializer(self, *args, **kwargs) -> Serializer:
         """DRF's hook for the browsable API: the form of the current method (no fields if it takes no body).
@@ -205,7 +213,8 @@ class TenantAPIView(BookstoreAPIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        add_cache_headers(request, response)
+        if not self.personal_data:
+            add_cache_headers(request, response)
         return response
 
     def caller_is_admin(self) -> bool:
@@ -217,6 +226,7 @@ class UserAPIView(TenantAPIView):
     """An endpoint about the caller's own data: authenticated, scoped to the token's user."""
 
     permission_classes = [IsAuthenticated]
+    personal_data = True
 
     def refusal_error_codes(self, method: str) -> tuple[ErrorCode, ...]:
         return (CommonError.NOT_AUTHENTICATED,)

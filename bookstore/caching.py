@@ -14,6 +14,11 @@ into a 304 with no body. The Cache-Control header says who may keep it:
   browser keeps it, and revalidates it with the ETag;
 - anything other than a 200 is `no-store`, so an error is never cached.
 
+A view that declares `personal_data` (tokens, a profile, a cart, purchases: the caller's own
+data, and customers' data that admins read) is `private, no-store` on every response, any
+method, with no ETag: no cache, not even the caller's browser, keeps a copy
+(`mark_no_store`, from `BookstoreAPIView`).
+
 `Vary` names what selects the response besides the URL: the tenant header, the credentials
 and the content type.
 """
@@ -71,3 +76,8 @@ def add_cache_headers(request, response) -> None:
         and getattr(getattr(request, "accepted_renderer", None), "format", None) == "json"
     )
     response.add_post_render_callback(partial(_validate, request, public=public))
+
+
+def mark_no_store(response) -> None:
+    """Nothing may keep a copy: for responses that carry tokens or personal data."""
+    patch_cache_control(response, private=True, no_store=True)

@@ -89,15 +89,19 @@ class UniqueKey(Model):
 class RateLimitCounter(Model):
     """A fixed-window request counter, shared by every Lambda container.
 
-    PK `key`: `{scope}#{subject}#{window_start}`, e.g. `login-account#tenant1#ana@example.com#1764270000`.
-    One atomic `ADD hits 1` per attempt; the TTL removes the item once its window has passed.
+    PK `key`: `{scope}#{subject}#{window_start}`, e.g. `login-pair#tenant1#ana@example.com#203.0.113.9#1764270000`.
+    One atomic `ADD hits 1` per counted request; the TTL removes the item once its window has passed.
+    `next_attempt_at` (epoch seconds) is the account-wide login delay's next free slot
+    (`accounts/login_limits.py`); a `login-known#...` item, without a window, marks an address
+    the account has logged in from.
     """
 
     class Meta(TableMeta):
         table_name = table_name("rate_limits")
 
-    TENANCY = StageOwned("login throttling windows of a few minutes; a moved tenant starts with fresh ones")
+    TENANCY = StageOwned("rate-limit windows and known login addresses; a moved tenant starts with fresh ones")
 
     key = UnicodeAttribute(hash_key=True)
     hits = NumberAttribute(default=0)
+    next_attempt_at = NumberAttribute(null=True)
     expires_at = TTLAttribute()

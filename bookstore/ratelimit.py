@@ -11,24 +11,42 @@ Per-tenant plan limits: a plan allows `rate` requests per second with bursts of 
 One fixed window of `burst / rate` seconds (at least 1) admitting `burst` requests gives
 exactly that: the average never exceeds `rate`, a burst never exceeds `burst` within a
 window (a fixed window lets two bursts meet at its edge, the usual trade for one counter).
+
+Requests naming a tenant that does not exist have no plan to count against. They are limited
+per address in process memory instead (`TokenBuckets`, UNKNOWN_TENANT_THROTTLE_PER_IP): what
+they cost is one GetItem of the registry each, and a DynamoDB counter would add a write to
+every one of them, more than the read it guards. The limit is per container, which is what
+bounds the cost: an address that keeps naming unknown shops is refused before any read.
 """
 
 import hashlib
+import math
+from collections import OrderedDict
 from datetime import UTC, datetime
+from threading import Lock
+from typing import NamedTuple
 
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
 from bookstore.dynamodb.clock import now
+from bookstore.errors import ApplicationError, CommonError
 from bookstore.models import RateLimitCounter
 
 # Longer subjects are hashed, so a counter's key stays far below DynamoDB's 2,048-byte limit.
 MAX_SUBJECT_LENGTH = 300
+# Per-process memories (counters over their limit, token buckets) keep at most this many keys.
+MEMO_SIZE = 4096
+
+
+# The address of a request that came with none (a WSGI caller that sets no REMOTE_ADDR): such
+# requests share one count rather than escaping every limit.
+UNKNOWN_ADDRESS = "unknown"
 
 
 def client_address(request) -> str:
     """The caller's address as the platform vouches for it (never a header the client controls)."""
-    return BaseThrottle().get_ident(request)
+    return BaseThrottle().get_ident(request) or UNKNOWN_ADDRESS
 
 
 def _bounded(subject: str) -> str:
@@ -37,24 +55,130 @@ def _bounded(subject: str) -> str:
     return "sha256:" + hashlib.sha256(subject.encode()).hexdigest()
 
 
-def rate_limit_hit(*, scope: str, subject: str, limit: int, window_seconds: int) -> int | None:
-    """Count one hit; return the seconds until the window resets if the limit is exceeded, else None.
+class Window(NamedTuple):
+    """The fixed window a moment falls in (epoch seconds)."""
 
-    One atomic UpdateItem (`ADD hits 1`) per hit, so concurrent hits are all counted.
-    """
+    moment: int
+    start: int
+    end: int
+
+    @property
+    def remaining(self) -> int:
+        """Seconds until the window ends (at least 1: a Retry-After of 0 invites a tight loop)."""
+        return max(1, self.end - self.moment)
+
+
+def current_window(window_seconds: int) -> Window:
     moment = int(now().timestamp())
-    window_start = moment - moment % window_seconds
-    window_end = window_start + window_seconds
-    counter = RateLimitCounter(f"{scope}#{_bounded(subject)}#{window_start}")
+    start = moment - moment % window_seconds
+    return Window(moment=moment, start=start, end=start + window_seconds)
+
+
+def counter_key(*, scope: str, subject: str, window: Window | None = None) -> str:
+    """The rate_limits key of `subject`'s counter in `scope` (in `window`, for a windowed counter)."""
+    key = f"{scope}#{_bounded(subject)}"
+    return f"{key}#{window.start}" if window is not None else key
+
+
+def counter_add(*, key: str, expires_at: int) -> int:
+    """`ADD hits 1` to a counter (one atomic UpdateItem, so concurrent hits all count); the new count."""
+    counter = RateLimitCounter(key)
     counter.update(
         actions=[
             RateLimitCounter.hits.add(1),
-            RateLimitCounter.expires_at.set(datetime.fromtimestamp(window_end, tz=UTC)),
+            RateLimitCounter.expires_at.set(datetime.fromtimestamp(expires_at, tz=UTC)),
         ]
     )
-    if counter.hits > limit:
-        return max(1, window_end - moment)
+    return counter.hits
+
+
+def throttled(wait: int) -> ApplicationError:
+    """`429 throttled` with Retry-After, as DRF's throttles answer it."""
+    return ApplicationError(CommonError.THROTTLED, details={"retry_after": wait}, headers={"Retry-After": str(wait)})
+
+
+class _BoundedMemo:
+    """A per-process map with at most `size` entries, the least recently used out; thread-safe."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+# Counters this process has seen over their limit: counter key → the window's end. Counts only
+# grow within a window, so a further hit is refused here without a write (a storm of refused
+# requests costs one write per container, not one per request).
+over_limit = _BoundedMemo(MEMO_SIZE)
+
+
+def rate_limit_hit(*, scope: str, subject: str, limit: int, window_seconds: int) -> int | None:
+    """Count one hit; return the seconds until the window resets if the limit is exceeded, else None.
+
+    One atomic UpdateItem (`ADD hits 1`) per hit, so concurrent hits are all counted; none once
+    this process has seen the counter over its limit in the current window.
+    """
+    window = current_window(window_seconds)
+    key = counter_key(scope=scope, subject=subject, window=window)
+    if over_limit.get(key) == window.end:
+        return window.remaining
+    if counter_add(key=key, expires_at=window.end) > limit:
+        over_limit.put(key, window.end)
+        return window.remaining
     return None
+
+
+class TokenBuckets:
+    """Per-process token buckets, one per key (a client address), for limits that must cost no I/O.
+
+    A bucket holds up to `capacity` tokens and refills at `capacity / window_seconds` per
+    second. At most MEMO_SIZE keys are kept, the least recently used out (a forgotten key
+    starts full again, which only ever errs towards admitting).
+    """
+
+    def __init__(self):
+        self._buckets = _BoundedMemo(MEMO_SIZE)
+
+    def _level(self, key: str, capacity: int, window_seconds: int) -> tuple[float, float]:
+        moment = now().timestamp()
+        tokens, since = self._buckets.get(key) or (float(capacity), moment)
+        return min(float(capacity), tokens + (moment - since) * capacity / window_seconds), moment
+
+    def wait(self, key: str, *, capacity: int, window_seconds: int) -> int | None:
+        """Seconds until `key`'s bucket holds a token again, or None if it holds one now."""
+        tokens, _ = self._level(key, capacity, window_seconds)
+        if tokens >= 1:
+            return None
+        return max(1, math.ceil((1 - tokens) * window_seconds / capacity))
+
+    def take(self, key: str, *, capacity: int, window_seconds: int) -> None:
+        """Spend one of `key`'s tokens (none left stays at none)."""
+        tokens, moment = self._level(key, capacity, window_seconds)
+        self._buckets.put(key, (max(0.0, tokens - 1), moment))
+
+    def clear(self) -> None:
+        self._buckets.clear()
 
 
 class CountedThrottle(BaseThrottle):

@@ -5,7 +5,8 @@ query string, the `X-Tenant-ID` header or the body is refused with 403. Anonymou
 name their tenant in `X-Tenant-ID` or `?tenant_id=`; when they name none, the shop picked
 in the browsable API (the TENANT_COOKIE_NAME cookie) is the default. The cookie is never
 read for an authenticated request. Either way the tenant must exist and be active: an
-anonymous request naming an unknown or inactive tenant gets 404 `tenant_not_found`; a
+anonymous request naming an unknown or inactive tenant gets 404 `tenant_not_found` (an address
+that keeps naming them gets 429, see `bookstore.ratelimit`); a
 token whose tenant was deleted or deactivated is no longer a valid credential, and gets
 401 `invalid_token`, as its refresh does.
 """
@@ -13,7 +14,11 @@ token whose tenant was deleted or deactivated is no longer a valid credential, a
 from django.conf import settings
 
 from bookstore.errors import ApplicationError, CommonError
-from bookstore.tenants import TenancyError, normalize_tenant_id, tenant_is_active, tenant_require_active
+from bookstore.ratelimit import TokenBuckets, client_address, throttled
+from bookstore.tenants import TenancyError, normalize_tenant_id, tenant_cache, tenant_is_active
+
+# Per address: the `tenant_not_found` answers this process gives (UNKNOWN_TENANT_THROTTLE_PER_IP).
+unknown_tenant_buckets = TokenBuckets()
 
 TOKEN_TENANT_GONE = "The token's tenant no longer exists or is inactive."
 
@@ -55,5 +60,22 @@ def resolve_tenant(request) -> str:
         tenant_id = picked
     else:
         raise ApplicationError(TenancyError.TENANT_REQUIRED)
-    tenant_require_active(tenant_id=tenant_id)
+    _require_active_for_address(tenant_id, client_address(request))
     return tenant_id
+
+
+def _require_active_for_address(tenant_id: str, address: str) -> None:
+    """`tenant_require_active`, with each `tenant_not_found` spending one of the address's tokens.
+
+    An address out of tokens gets 429 before any read, unless this process already knows the
+    tenant is active (a shop's own visitors behind the same address keep being served).
+    """
+    capacity, window = settings.UNKNOWN_TENANT_THROTTLE_PER_IP
+    cached = tenant_cache.get(tenant_id)
+    if not (cached and cached.active):
+        wait = unknown_tenant_buckets.wait(address, capacity=capacity, window_seconds=window)
+        if wait is not None:
+            raise throttled(wait)
+    if not tenant_is_active(tenant_id=tenant_id):
+        unknown_tenant_buckets.take(address, capacity=capacity, window_seconds=window)
+        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)

@@ -158,6 +158,7 @@ class PurchaseSummaryView(UserAPIView):
 class TenantPurchaseListView(AdminAPIView):
     """Every purchase of the tenant, newest first, by status and date range (admins)."""
 
+    personal_data = True
     query_serializer = s.TenantPurchaseListQuerySerializer
 
     @extend_schema(responses={200: paginated(s.PurchaseOutputSerializer)})
@@ -176,6 +177,7 @@ class TenantPurchaseListView(AdminAPIView):
 class AdminPurchaseCancelView(AdminAPIView):
     """Cancel a customer's purchase and restock it, paid or not (admins); a paid one records `refund_due`."""
 
+    personal_data = True
     error_codes = PURCHASE_CHANGE_ERROR_CODES
 
     @extend_schema(responses={200: s.PurchaseOutputSerializer})
@@ -189,6 +191,7 @@ class AdminPurchaseCancelView(AdminAPIView):
 class AdminPurchaseMarkPaidView(AdminAPIView):
     """Record the payment of an unpaid purchase: it becomes `completed` (admins)."""
 
+    personal_data = True
     error_codes = (*PURCHASE_CHANGE_ERROR_CODES, OrdersError.NOT_PENDING)
 
     @extend_schema(responses={200: s.PurchaseOutputSerializer})

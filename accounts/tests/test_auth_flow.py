@@ -209,8 +209,10 @@ def test_tenant_in_request_must_match_token(customer_client, other_tenant):
     assert customer_client.get(PROFILE, {"tenant_id": "tenant1"}).status_code == 200
 
 
-def test_login_is_throttled_per_account_with_retry_after(api_client, customer, settings, password):
-    settings.LOGIN_THROTTLE_PER_ACCOUNT = (3, 300)
+def test_login_failures_are_throttled_per_account_and_address_with_retry_after(
+    api_client, customer, settings, password
+):
+    settings.LOGIN_THROTTLE_PER_PAIR = (3, 300)
     codes = [login(api_client, email=customer.email, password="wrong-password").status_code for _ in range(3)]
     assert codes == [401, 401, 401]
     blocked = login(api_client, email=customer.email, password=password)

@@ -116,3 +116,63 @@ def test_browser_logout_revokes_the_refresh_token(tenant, customer, password):
         token_refresh(refresh=refresh.value)
     assert exc.value.code == "token_revoked"
     assert client.get("/api/v1/users/profile").status_code == 401
+
+
+LOGOUT_PAGE = "/api/auth/logout/"
+
+
+def _logged_in_browser(customer, password) -> APIClient:
+    client = browser()
+    client.get(LOGIN_PAGE)
+    csrf = client.cookies["csrftoken"].value
+    client.post(
+        LOGIN_PAGE, {"tenant_id": "tenant1", "email": customer.email, "password": password, "csrfmiddlewaretoken": csrf}
+    )
+    return client
+
+
+def test_a_get_of_the_logout_url_only_shows_the_logout_button(customer, password):
+    client = _logged_in_browser(customer, password)
+    refresh = client.cookies[settings.JWT_REFRESH_COOKIE_NAME].value
+
+    page = client.get(LOGOUT_PAGE, {"next": "/api/v1/"})
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    assert b'method="post"' in page.content
+    assert b'name="csrfmiddlewaretoken"' in page.content
+    assert b'id="logout-confirm"' in page.content
+    assert "no-store" in page["Cache-Control"]
+    assert not page.cookies.get(settings.JWT_COOKIE_NAME)  # no cookie cleared
+    token_refresh(refresh=refresh)  # not revoked
+    assert client.get(PROFILE).status_code == 200
+
+
+def test_a_logout_post_without_the_csrf_token_is_refused(customer, password):
+    client = _logged_in_browser(customer, password)
+    refresh = client.cookies[settings.JWT_REFRESH_COOKIE_NAME].value
+
+    response = client.post(LOGOUT_PAGE, {})
+    assert response.status_code == 403
+    token_refresh(refresh=refresh)  # not revoked
+    assert client.get(PROFILE).status_code == 200
+
+
+def test_the_logout_pages_button_logs_out_and_goes_to_next(customer, password):
+    client = _logged_in_browser(customer, password)
+    refresh = client.cookies[settings.JWT_REFRESH_COOKIE_NAME].value
+
+    response = client.post(LOGOUT_PAGE, {"csrfmiddlewaretoken": client.cookies["csrftoken"].value, "next": "/api/v1/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/api/v1/"
+    with pytest.raises(ApplicationError) as exc:
+        token_refresh(refresh=refresh)
+    assert exc.value.code == "token_revoked"
+    assert client.get(PROFILE).status_code == 401
+
+
+def test_the_navbar_logs_out_with_a_post_form(customer, password):
+    client = _logged_in_browser(customer, password)
+    html = client.get(PROFILE, HTTP_ACCEPT="text/html").content.decode()
+    form = html[html.index('action="/api/auth/logout/') - 200 : html.index('id="logout"')]
+    assert 'method="post"' in form
+    assert 'name="csrfmiddlewaretoken"' in form

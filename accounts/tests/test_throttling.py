@@ -1,7 +1,7 @@
 """Throttles that hold (accounts/throttling.py, bookstore/ratelimit.py).
 
-The address is REMOTE_ADDR, never the client-supplied X-Forwarded-For; the account counter
-is keyed on the normalised tenant and email, exactly as login compares them.
+The address is REMOTE_ADDR, never the client-supplied X-Forwarded-For; the login counters
+are keyed on the normalised tenant and email, exactly as login compares them.
 """
 
 import pytest
@@ -12,6 +12,7 @@ from bookstore.authentication import ROLE_ADMIN, ROLE_CUSTOMER
 LOGIN = "/api/v1/users/login"
 REGISTER = "/api/v1/users/register"
 REFRESH = "/api/v1/users/token/refresh"
+LOGOUT = "/api/v1/users/logout"
 
 
 def login(client, *, email, tenant_id="tenant1", password="wrong-password", **headers):
@@ -28,10 +29,10 @@ def test_varying_x_forwarded_for_does_not_reset_the_address_limit(api_client, te
     assert codes == [401] * 5 + [429] * 3
 
 
-def test_padding_the_tenant_or_changing_the_email_case_does_not_reset_the_account_limit(
+def test_padding_the_tenant_or_changing_the_email_case_does_not_reset_the_pair_limit(
     api_client, customer, settings, password
 ):
-    settings.LOGIN_THROTTLE_PER_ACCOUNT = (3, 300)
+    settings.LOGIN_THROTTLE_PER_PAIR = (3, 300)
     variants = [("tenant1", customer.email), (" tenant1", customer.email.upper()), ("tenant1 ", f" {customer.email} ")]
     codes = [login(api_client, email=email, tenant_id=tenant_id).status_code for tenant_id, email in variants]
     assert codes == [401, 401, 401]
@@ -82,3 +83,32 @@ def test_a_refresh_carries_the_role_the_user_has_now(api_client, tenant, user_fa
     assert refreshed.status_code == 200
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {refreshed.json()['access']}")
     assert api_client.get("/api/v1/admin/purchases").status_code == 403
+
+
+def test_logout_is_limited_per_address_and_a_refused_one_writes_nothing(
+    api_client, customer, password, settings, dynamodb_calls
+):
+    settings.LOGOUT_THROTTLE_PER_IP = (2, 300)
+    refresh = login(api_client, email=customer.email, password=password).json()["refresh"]
+    codes = [api_client.post(LOGOUT, {"refresh": refresh}, format="json").status_code for _ in range(3)]
+    assert codes == [204, 204, 429]
+
+    dynamodb_calls.clear()
+    refused = api_client.post(LOGOUT, {"refresh": refresh}, format="json")
+    assert refused.status_code == 429
+    assert "Retry-After" in refused
+    assert sum(dynamodb_calls.values()) == 0  # this process already knows the window is spent
+    # Another address has its own count.
+    assert api_client.post(LOGOUT, {"refresh": refresh}, format="json", REMOTE_ADDR="192.0.2.7").status_code == 204
+
+
+def test_the_browser_logout_is_limited_too(customer, password, settings):
+    from rest_framework.test import APIClient
+
+    settings.LOGOUT_THROTTLE_PER_IP = (1, 300)
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.get("/api/auth/logout/")
+    form = {"csrfmiddlewaretoken": browser.cookies["csrftoken"].value}
+    assert browser.post("/api/auth/logout/", form).status_code == 302
+    assert browser.get("/api/auth/logout/").status_code == 200  # the page itself is not counted
+    assert browser.post("/api/auth/logout/", form).status_code == 429

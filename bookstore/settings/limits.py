@@ -14,12 +14,26 @@ TENANT_PLANS = {
 }
 DEFAULT_TENANT_PLAN = "standard"
 
-# Login throttling: (attempts, window seconds), counted in DynamoDB so it holds across containers.
-LOGIN_THROTTLE_PER_ACCOUNT = (env_int("LOGIN_THROTTLE_ACCOUNT_ATTEMPTS", 10), env_int("LOGIN_THROTTLE_WINDOW", 300))
-LOGIN_THROTTLE_PER_IP = (env_int("LOGIN_THROTTLE_IP_ATTEMPTS", 100), env_int("LOGIN_THROTTLE_WINDOW", 300))
-# Registrations and token refreshes per client address: (requests, window seconds).
+# Login limits: (failed logins, window seconds), counted in DynamoDB so they hold across
+# containers; failures only, so a stranger cannot spend the owner's logins (accounts/login_limits.py).
+LOGIN_THROTTLE_PER_PAIR = (env_int("LOGIN_THROTTLE_PAIR_FAILURES", 10), env_int("LOGIN_THROTTLE_WINDOW", 300))
+LOGIN_THROTTLE_PER_IP = (env_int("LOGIN_THROTTLE_IP_FAILURES", 100), env_int("LOGIN_THROTTLE_WINDOW", 300))
+# Past this many failures on one account, addresses it has not logged in from get a growing delay.
+LOGIN_THROTTLE_PER_ACCOUNT = (
+    env_int("LOGIN_THROTTLE_ACCOUNT_FAILURES", 100),
+    env_int("LOGIN_THROTTLE_ACCOUNT_WINDOW", 86400),
+)
+LOGIN_THROTTLE_MAX_DELAY = env_int("LOGIN_THROTTLE_MAX_DELAY", 900)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30)
+# Registrations, token refreshes and logouts per client address: (requests, window seconds).
 REGISTER_THROTTLE_PER_IP = (env_int("REGISTER_THROTTLE_IP_ATTEMPTS", 20), env_int("REGISTER_THROTTLE_WINDOW", 3600))
 REFRESH_THROTTLE_PER_IP = (env_int("REFRESH_THROTTLE_IP_ATTEMPTS", 120), env_int("REFRESH_THROTTLE_WINDOW", 300))
+LOGOUT_THROTTLE_PER_IP = (env_int("LOGOUT_THROTTLE_IP_ATTEMPTS", 60), env_int("LOGOUT_THROTTLE_WINDOW", 300))
+# `tenant_not_found` answers per client address, per process: (answers, window seconds).
+UNKNOWN_TENANT_THROTTLE_PER_IP = (
+    env_int("UNKNOWN_TENANT_THROTTLE_IP_ATTEMPTS", 60),
+    env_int("UNKNOWN_TENANT_THROTTLE_WINDOW", 60),
+)
 
 # The largest request body accepted (bytes); anything bigger is 413 before it is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024)

@@ -8,8 +8,15 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-local-key-change-me-in-every-dep
 ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.BCryptSHA256PasswordHasher"]
+# Every path that sets a password runs these with the user (accounts/services.py: user_create,
+# password_change), so the similarity check sees the email and the names.
 AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "accounts.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "first_name", "last_name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.password_validation.NotOnlyWhitespaceValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

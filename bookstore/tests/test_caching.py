@@ -1,4 +1,4 @@
-"""Tests of bookstore/caching.py through the catalogue's public reads: ETag, 304, and who may cache."""
+"""Tests of bookstore/caching.py: ETag, 304 and who may cache a read; no-store on tokens and personal data."""
 
 import time
 
@@ -132,3 +132,52 @@ def test_a_page_with_a_next_cursor_keeps_its_etag_from_one_second_to_the_next(ap
         "/api/v1/books", {"limit": 2}, HTTP_X_TENANT_ID=tenant.tenant_id, HTTP_IF_NONE_MATCH=first["ETag"]
     )
     assert again.status_code == 304
+
+
+def _login(api_client, customer, password):
+    body = {"email": customer.email, "password": password, "tenant_id": "tenant1"}
+    return api_client.post("/api/v1/users/login", body, format="json")
+
+
+def test_responses_with_tokens_are_never_stored(api_client, customer, password):
+    login = _login(api_client, customer, password)
+    refresh = api_client.post("/api/v1/users/token/refresh", {"refresh": login.json()["refresh"]}, format="json")
+    register = api_client.post(
+        "/api/v1/users/register",
+        {"email": "new@example.com", "password": "a-long-password", "tenant_id": "tenant1"},
+        format="json",
+    )
+    logout = api_client.post("/api/v1/users/logout", {"refresh": login.json()["refresh"]}, format="json")
+    failed = api_client.post("/api/v1/users/login", {"email": "x@example.com", "password": "nope"}, format="json")
+    for response, status in ((login, 200), (refresh, 200), (register, 201), (logout, 204), (failed, 400)):
+        assert response.status_code == status
+        assert {"no-store", "private"} <= _directives(response), response.request["PATH_INFO"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/users/profile", "/api/v1/users/favorites", "/api/v1/users/wishlist", "/api/v1/cart"]
+)
+def test_the_users_own_data_is_never_stored(customer_client, path):
+    response = customer_client.get(path)
+    assert response.status_code == 200
+    assert {"no-store", "private"} <= _directives(response)
+    assert "no-cache" not in _directives(response)
+    assert "ETag" not in response
+
+
+def test_a_profile_change_is_never_stored(customer_client):
+    response = customer_client.patch("/api/v1/users/profile", {"first_name": "Ana"}, format="json")
+    assert response.status_code == 200
+    assert "no-store" in _directives(response)
+
+
+def test_the_browser_login_answer_is_never_stored(customer, password):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    page = client.get("/api/auth/login/")
+    assert "no-store" in _directives(page)
+    form = {"tenant_id": "tenant1", "email": customer.email, "password": password}
+    response = client.post("/api/auth/login/", {**form, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    assert response.status_code == 302
+    assert "no-store" in _directives(response)
