@@ -4,19 +4,13 @@ The session fixtures in conftest.py start moto on EMULATOR_PORT before any table
 and noida-db on SEARCH_PORT before any index is.
 """
 
-import socket
 import tempfile
 from pathlib import Path
 
+from local_stack.processes import free_port as _free_port
+
 from .local import *  # noqa: F403
 from .local import env
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 DEBUG = False
 STAGE = "test"
