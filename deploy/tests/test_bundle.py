@@ -12,7 +12,8 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from deploy.bundle import DEV_ONLY_PACKAGES, LAMBDA_UNZIPPED_LIMIT, bundle_build
+from deploy.bundle import DEV_ONLY_PACKAGES, LAMBDA_UNZIPPED_LIMIT, bundle_build, bundle_measure
+from testing.shared_builds import built_once
 
 pytestmark = pytest.mark.bundle
 
@@ -42,9 +43,11 @@ print(ds.dataset(folder, format="parquet", partitioning="hive").to_table()["quan
 """
 
 
-@pytest.fixture(scope="module")
-def bundle():
-    return bundle_build("dev")
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory):
+    """The dev bundle, built once for the run: every worker reads that one zip, which nothing rewrites."""
+    path = built_once(tmp_path_factory, "bookstore-dev.zip", lambda output: bundle_build("dev", output=output))
+    return bundle_measure(path)
 
 
 @pytest.fixture(scope="module")
