@@ -1,6 +1,5 @@
 """Search operations against noida-db: rebuild with an alias swap, engine outages, per-tenant clusters, health."""
 
-import socket
 import threading
 from decimal import Decimal
 
@@ -108,12 +107,10 @@ def test_a_stopped_engine_makes_the_indexer_raise_so_records_are_retried(book_fa
 @pytest.fixture
 def second_cluster(tmp_path):
     """Another noida-db, standing in for a tenant's own Elasticsearch cluster."""
+    from local_stack.processes import free_port
     from local_stack.search_engine import start_search_engine
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    engine = start_search_engine(port=port, data_dir=tmp_path / "second")
+    engine = start_search_engine(port=free_port(), data_dir=tmp_path / "second")
     yield engine
     engine.stop()
 
