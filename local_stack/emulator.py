@@ -5,6 +5,7 @@ they all run the same, patched emulator.
 """
 
 import logging
+import socket
 
 from moto.server import ThreadedMotoServer
 
@@ -13,8 +14,19 @@ from local_stack import dynamodb_transactions, lambda_mappings
 DEFAULT_HOST = "127.0.0.1"
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail at once on a taken port: moto's server binds in its own thread and would wait forever."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no owner
+        try:
+            sock.bind((host, port))
+        except OSError as error:
+            raise RuntimeError(f"the emulator cannot listen on {host}:{port}: {error.strerror}") from None
+
+
 def start_emulator(*, port: int, host: str = DEFAULT_HOST) -> ThreadedMotoServer:
     """Install the fixes, then serve DynamoDB, Streams, S3 and Glue on http://host:port."""
+    _check_port_free(host, port)
     dynamodb_transactions.install()
     lambda_mappings.install()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator call drowns the API's log

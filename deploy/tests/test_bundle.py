@@ -1,7 +1,8 @@
 """The Lambda bundle (deploy/bundle.py): `zappa package dev` offline, measured, inspected and run.
 
 Marked `bundle`: building it takes about two minutes (most of it compressing pyarrow), so
-`-m "not bundle"` leaves it out while developing; `make test` runs it.
+`-m "not bundle"` leaves it out while developing; `make test` runs it. The zip is built once
+per test run, in the run's temporary folder, and every xdist worker reads that same file.
 """
 
 import json
