@@ -85,7 +85,7 @@ def test_the_apps_are_inside_without_tests_or_local_code(bundle):
     assert {"handler.py", "zappa_settings.py", "django_zappa_app.py"} <= set(names)
     for app in APPS:
         assert f"{app}/__init__.py" in names, app
-    never = ("local_stack/", "testing/", "benchmarks/", "deploy/", "e2e/", "resilience/")
+    never = ("local_stack/", "testing/", "benchmarks/", "deploy/", "e2e/", "resilience/", ".coverage")
     assert not [n for n in names if n.startswith(never)]
     assert not [n for n in names if n.split("/")[0] in APPS and "/tests/" in n]
     assert "conftest.py" not in names
