@@ -29,7 +29,7 @@ START_TIMEOUT_SECONDS = 60.0
 # Ports below the kernel's ephemeral range: the kernel never gives one of them to an outgoing
 # connection or to a bind on port 0, so a port chosen here stays free until its server binds it,
 # unless another process picks the same one at random in the meantime.
-PORTS_BELOW = 32768  # Linux's default ip_local_port_range starts here
+DEFAULT_FIRST_EPHEMERAL_PORT = 32768  # where Linux's default ip_local_port_range starts
 LOWEST_PORT = 10000
 EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 
@@ -38,7 +38,7 @@ def _first_ephemeral_port() -> int:
     try:
         return int(EPHEMERAL_RANGE.read_text().split()[0])
     except (OSError, ValueError, IndexError):
-        return PORTS_BELOW
+        return DEFAULT_FIRST_EPHEMERAL_PORT
 
 
 def free_port() -> int:
