@@ -1,7 +1,9 @@
 """Settings for pytest: the emulator and the search server run on free loopback ports chosen here.
 
-The session fixtures in conftest.py start moto on EMULATOR_PORT before any table is touched,
-and noida-db on SEARCH_PORT before any index is.
+The session fixtures of `testing.fixtures` start moto on EMULATOR_PORT before any table is
+touched, and noida-db on SEARCH_PORT before any index is. Each pytest-xdist worker loads these
+settings in its own process, so each picks its own ports (below the ephemeral range, where no
+outgoing connection takes them before the servers bind them).
 """
 
 import tempfile
