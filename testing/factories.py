@@ -11,8 +11,12 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import cache
 
+import boto3
 from boto3.dynamodb.types import TypeDeserializer
+from botocore.config import Config
+from django.conf import settings
 from rest_framework.test import APIClient
 
 from accounts.services import user_create
@@ -158,13 +162,40 @@ def bought_together(tenant_id: str, book_id: str, partner_id: str) -> int:
 
 # --- Whole tables, as ground truth ---------------------------------------------------------
 
+# Whole-table reads and deletes: up to a few thousand items, each Scan page costing the emulator
+# a pass over the table. On a loaded machine one page can take longer than the app's 10 s read
+# timeout, so these go through a client of their own that waits (and retries) far longer.
+GROUND_TRUTH_READ_TIMEOUT_SECONDS = 300
+BATCH_WRITE_MAX = 25  # DynamoDB's limit per BatchWriteItem
+
+
+@cache
+def ground_truth_client():
+    """A DynamoDB client of the emulator for test-side Scans and deletes of whole tables."""
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
+        region_name=settings.AWS_REGION,
+        aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
+        aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
+        config=Config(
+            connect_timeout=10,
+            read_timeout=GROUND_TRUTH_READ_TIMEOUT_SECONDS,
+            retries={"mode": "standard", "max_attempts": 5},
+        ),
+    )
+
+
+def _key_names(model) -> list[str]:
+    return [model._hash_keyname] + ([model._range_keyname] if model._range_keyname else [])
+
 
 def stored_items(*, tenant_data_only: bool = False) -> dict[str, list[str]]:
     """Every item of every table, as sorted canonical lines (consistent Scans: test-only ground truth).
 
     `tenant_data_only` keeps the tables whose items belong to a tenant.
     """
-    client = connection().client
+    client = ground_truth_client()
     items = {}
     for model in registered_models():
         if tenant_data_only and not isinstance(tenancy_of(model), TenantOwned):
@@ -174,22 +205,30 @@ def stored_items(*, tenant_data_only: bool = False) -> dict[str, list[str]]:
     return items
 
 
+def empty_table(model) -> None:
+    """Delete every item of one model's table: its keys first (a keys-only Scan), then batch deletes."""
+    client, table = ground_truth_client(), model.Meta.table_name
+    names = {f"#k{n}": name for n, name in enumerate(_key_names(model))}
+    pages = client.get_paginator("scan").paginate(
+        TableName=table, ProjectionExpression=", ".join(names), ExpressionAttributeNames=names
+    )
+    keys = [item for page in pages for item in page["Items"]]
+    for start in range(0, len(keys), BATCH_WRITE_MAX):
+        requests = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + BATCH_WRITE_MAX]]
+        while requests:
+            unprocessed = client.batch_write_item(RequestItems={table: requests}).get("UnprocessedItems", {})
+            requests = unprocessed.get(table, [])
+
+
 def empty_tables() -> None:
     """Delete every item of every table, item by item, and check they are empty."""
-    client = connection().client
+    client = ground_truth_client()
     for model in registered_models():
-        keys = [model._hash_keyname] + ([model._range_keyname] if model._range_keyname else [])
+        keys = _key_names(model)
         for page in client.get_paginator("scan").paginate(TableName=model.Meta.table_name):
             for item in page["Items"]:
                 client.delete_item(TableName=model.Meta.table_name, Key={k: item[k] for k in keys})
     assert not any(stored_items().values())
-
-
-def empty_table(model) -> None:
-    """Delete every item of one model's table (a batch write per page of a Scan)."""
-    with model.batch_write() as batch:
-        for item in model.scan():
-            batch.delete(item)
 
 
 # --- The clock and the DynamoDB calls -------------------------------------------------------
