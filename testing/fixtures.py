@@ -61,7 +61,7 @@ def clean_search_indexes(search_engine):
     yield
     if not search_engine.is_running():  # a test stopped it; the fixture that did restarts it
         return
-    client = Elasticsearch(search_engine.url)
+    client = Elasticsearch(search_engine.url, request_timeout=120)  # a loaded machine answers slowly
     for name in client.indices.get(index="bookstore-test-books-*"):
         client.indices.delete(index=name)
     forget_known_indexes()

@@ -26,6 +26,9 @@ TENANT_CACHE_SECONDS = 0
 SEARCH_PORT = int(env("SEARCH_PORT") or _free_port())
 ELASTICSEARCH_URL = f"http://127.0.0.1:{SEARCH_PORT}"
 ELASTICSEARCH_URLS: dict[str, str] = {}
+# On a loaded machine (CI with the other core busy) a large bulk index can outlast the default 5 s
+# and turn into a 503. The outage tests stop the engine: a refused connection fails at once anyway.
+ELASTICSEARCH_TIMEOUT_SECONDS = int(env("ELASTICSEARCH_TIMEOUT_SECONDS") or 60)
 PASSWORD_HASHERS = ["local_stack.hashers.LowCostBCryptSHA256PasswordHasher"]
 # Retries of failing stream records happen at once; tests count attempts, never wait for them.
 # (A poller the resilience suites run in another process sets a real backoff through the environment.)
