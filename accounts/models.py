@@ -125,6 +125,13 @@ class Favorite(UserPartitionKeys, Model):
     by_date = FavoritesByDate()
 
 
+# A wishlist priority runs from 1 (most wanted) to WISHLIST_PRIORITY_MAX. It leads `rank`, a
+# string, so it must stay one digit to sort as a number.
+WISHLIST_PRIORITY_MIN = 1
+WISHLIST_PRIORITY_MAX = 5
+WISHLIST_PRIORITY_DEFAULT = 3
+
+
 class WishlistByPriority(LocalSecondaryIndex):
     """LSI `priority-index`: a user's wishlist by priority (1 first), then by when it was added."""
 
@@ -138,7 +145,7 @@ class WishlistByPriority(LocalSecondaryIndex):
 
 @register
 class WishlistItem(UserPartitionKeys, Model):
-    """A book on a user's wishlist, with a priority from 1 (most wanted) to 5.
+    """A book on a user's wishlist, with a priority from 1 (most wanted) to WISHLIST_PRIORITY_MAX.
 
     PK `{tenant}#{user_id}`, SK `WISHLIST#{book_id}`. LSI `priority-index` sorts on `rank`
     = `{priority}#{added_at}#{book_id}`, so one Query per page returns the list in order;

@@ -4,8 +4,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from accounts.models import WISHLIST_PRIORITY_DEFAULT, WISHLIST_PRIORITY_MAX, WISHLIST_PRIORITY_MIN
 from accounts.tokens import token_refresh
 from bookstore.iso_codes import LANGUAGES
+from bookstore.models import TENANT_ID_MAX_LENGTH
 from bookstore.serializers import InputSerializer
 from catalog.serializers import BookOutputSerializer
 
@@ -22,9 +24,13 @@ def _check_password_strength(value: str) -> str:
     return value
 
 
-class PreferencesSerializer(InputSerializer):
+class PreferencesOutputSerializer(serializers.Serializer):
     categories = serializers.ListField(child=serializers.CharField(max_length=60), max_length=20, required=False)
     language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False, allow_null=True)
+
+
+class PreferencesInputSerializer(InputSerializer, PreferencesOutputSerializer):
+    """The preferences as a profile change sends them: the same fields, and an unknown one is refused."""
 
 
 class UserOutputSerializer(serializers.Serializer):
@@ -34,7 +40,7 @@ class UserOutputSerializer(serializers.Serializer):
     first_name = serializers.CharField()
     last_name = serializers.CharField()
     role = serializers.CharField()
-    preferences = PreferencesSerializer()
+    preferences = PreferencesOutputSerializer()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField(allow_null=True)
 
@@ -44,7 +50,7 @@ class RegisterInputSerializer(InputSerializer):
     password = _password_field()
     first_name = serializers.CharField(max_length=100, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=100, allow_blank=True, default="")
-    tenant_id = serializers.CharField(max_length=40)
+    tenant_id = serializers.CharField(max_length=TENANT_ID_MAX_LENGTH)
 
     def validate_password(self, value):
         return _check_password_strength(value)
@@ -53,7 +59,7 @@ class RegisterInputSerializer(InputSerializer):
 class LoginInputSerializer(InputSerializer):
     email = serializers.CharField(max_length=254)
     password = _password_field()
-    tenant_id = serializers.CharField(max_length=40)
+    tenant_id = serializers.CharField(max_length=TENANT_ID_MAX_LENGTH)
 
 
 class TokenPairOutputSerializer(serializers.Serializer):
@@ -82,7 +88,7 @@ class AccessTokenOutputSerializer(serializers.Serializer):
 class ProfileInputSerializer(InputSerializer):
     first_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
     last_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    preferences = PreferencesSerializer(required=False)
+    preferences = PreferencesInputSerializer(required=False)
 
     def validate(self, attrs):
         if not attrs:
@@ -109,8 +115,13 @@ class WishlistOutputSerializer(FavoriteOutputSerializer):
 
 
 class WishlistInputSerializer(InputSerializer):
-    priority = serializers.IntegerField(min_value=1, max_value=5, default=3, help_text="1 = most wanted.")
+    priority = serializers.IntegerField(
+        min_value=WISHLIST_PRIORITY_MIN,
+        max_value=WISHLIST_PRIORITY_MAX,
+        default=WISHLIST_PRIORITY_DEFAULT,
+        help_text=f"{WISHLIST_PRIORITY_MIN} = most wanted.",
+    )
 
 
 class WishlistPriorityInputSerializer(InputSerializer):
-    priority = serializers.IntegerField(min_value=1, max_value=5)
+    priority = serializers.IntegerField(min_value=WISHLIST_PRIORITY_MIN, max_value=WISHLIST_PRIORITY_MAX)

@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 
 from accounts.emails import normalize_email
 from accounts.errors import AccountsError
-from accounts.models import Favorite, Preferences, User, WishlistItem
+from accounts.models import WISHLIST_PRIORITY_DEFAULT, Favorite, Preferences, User, WishlistItem
 from accounts.selectors import ListedBook, user_find_by_email, user_get
 from bookstore.authentication import ROLE_ADMIN, ROLE_CUSTOMER, ROLES
 from bookstore.dynamodb.clock import now
@@ -20,7 +20,14 @@ from bookstore.dynamodb.transactions import LabelledTransaction, failed_conditio
 from bookstore.errors import ApplicationError, CommonError
 from bookstore.ids import canonical_id
 from bookstore.models import Tenant, UniqueKey
-from bookstore.tenants import tenant_create, tenant_is_active, tenant_require_active
+from bookstore.tenants import (
+    TenancyError,
+    tenant_create,
+    tenant_get,
+    tenant_is_active,
+    tenant_new,
+    tenant_require_active,
+)
 from catalog.selectors import book_get
 
 
@@ -41,17 +48,32 @@ def tenant_create_with_admin(
 ) -> TenantOpened:
     """Create a tenant (on `plan`, else the default plan) and, optionally, its first admin.
 
+    The admin is written in the tenant's own transaction, so a refused admin (an invalid
+    email, a weak password) leaves no tenant behind and a corrected re-run creates both.
     An existing tenant is left unchanged.
     """
-    result = tenant_create(tenant_id=tenant_id, name=name, plan=plan)
-    if not result.created:
-        return TenantOpened(tenant=result.tenant, created=False)
-    admin = None
-    if admin_email and admin_password:
+    if not (admin_email and admin_password):
+        result = tenant_create(tenant_id=tenant_id, name=name, plan=plan)
+        return TenantOpened(tenant=result.tenant, created=result.created)
+    tenant = tenant_new(tenant_id=tenant_id, name=name, plan=plan)
+    existing = tenant_get(tenant_id=tenant_id)
+    if existing is not None:
+        return TenantOpened(tenant=existing, created=False)
+    try:
         admin = user_create(
-            tenant_id=tenant_id, email=admin_email, password=admin_password, role=ROLE_ADMIN, first_name="Admin"
+            tenant_id=tenant_id,
+            email=admin_email,
+            password=admin_password,
+            role=ROLE_ADMIN,
+            first_name="Admin",
+            new_tenant=tenant,
         )
-    return TenantOpened(tenant=result.tenant, created=True, admin=admin)
+    except ApplicationError as exc:
+        if exc.code != TenancyError.TENANT_EXISTS:
+            raise
+        # Created by someone else between the read and the write.
+        return TenantOpened(tenant=tenant_get(tenant_id=tenant_id), created=False)
+    return TenantOpened(tenant=tenant, created=True, admin=admin)
 
 
 @dataclass(frozen=True)
@@ -66,22 +88,12 @@ def user_add(
     """An operator adds a user (admin or customer) to an existing, active tenant; idempotent.
 
     An email already registered in the tenant is returned as it is (`created=False`): its
-    role and password are not changed. The password must pass Django's validators.
+    role and password are not changed. A new user is checked as `user_create` checks it.
     """
-    if role not in ROLES:
-        raise ApplicationError(CommonError.VALIDATION, details={"role": [f"One of: {', '.join(ROLES)}."]})
     tenant_require_active(tenant_id=tenant_id)
-    try:
-        validate_email(normalize_email(email))
-    except ValidationError as exc:
-        raise ApplicationError(CommonError.VALIDATION, details={"email": exc.messages}) from exc
-    existing = user_find_by_email(tenant_id=tenant_id, email=normalize_email(email))
+    existing = user_find_by_email(tenant_id=tenant_id, email=_checked_email(email))
     if existing is not None:
         return UserAdded(user=existing, created=False)
-    try:
-        validate_password(password)
-    except ValidationError as exc:
-        raise ApplicationError(CommonError.VALIDATION, details={"password": exc.messages}) from exc
     try:
         user = user_create(
             tenant_id=tenant_id, email=email, password=password, role=role, first_name=first_name, last_name=last_name
@@ -100,6 +112,25 @@ def user_register(*, tenant_id: str, email: str, password: str, first_name: str 
     return user_create(tenant_id=tenant_id, email=email, password=password, first_name=first_name, last_name=last_name)
 
 
+def _checked_email(email: str) -> str:
+    """The email normalised (`normalize_email`), or a validation error naming the field."""
+    email = normalize_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError(CommonError.VALIDATION, details={"email": exc.messages}) from exc
+    return email
+
+
+def _password_problems(password: str, *, user: User, field: str) -> dict[str, list[str]]:
+    """`{field: messages}` if the password fails the configured AUTH_PASSWORD_VALIDATORS, else `{}`."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        return {field: exc.messages}
+    return {}
+
+
 def user_create(
     *,
     tenant_id: str,
@@ -108,9 +139,23 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     role: str = ROLE_CUSTOMER,
+    new_tenant: Tenant | None = None,
 ) -> User:
-    """Register a user; the email's uniqueness claim is written in the same transaction."""
-    email = normalize_email(email)
+    """Write a new user: every path that creates a user comes here, and here it is checked.
+
+    The email is normalised and validated, the role must be one of ROLES, and the password
+    must pass the configured AUTH_PASSWORD_VALIDATORS; any failure is one validation error
+    naming its fields, and nothing is written. The user and its email's uniqueness claim are
+    written in one transaction. `new_tenant`, a registry item from `tenant_new`, joins that
+    transaction (a tenant and its first admin), failing with `tenant_exists` if the tenant does.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        email = _checked_email(email)
+    except ApplicationError as exc:
+        errors.update(exc.details)
+    if role not in ROLES:
+        errors["role"] = [f"One of: {', '.join(ROLES)}."]
     user_id = str(uuid.uuid4())
     user = User(
         pk=User.key(tenant_id, user_id),
@@ -119,19 +164,30 @@ def user_create(
         tenant_id=tenant_id,
         user_id=user_id,
         email=email,
-        password=make_password(password),
         first_name=first_name,
         last_name=last_name,
         role=role,
         preferences=Preferences(categories=[], language=None),
         created_at=now(),
     )
+    errors.update(_password_problems(password, user=user, field="password"))
+    if errors:
+        raise ApplicationError(CommonError.VALIDATION, details=errors)
+    user.password = make_password(password)
     claim = UniqueKey(key=UniqueKey.key_for(tenant_id=tenant_id, kind="EMAIL", value=email), owner_id=user_id)
     tx = LabelledTransaction()
+    if new_tenant is not None:
+        tx.put("tenant", new_tenant, condition=Tenant.pk.does_not_exist())
     tx.put("email", claim, condition=UniqueKey.key.does_not_exist())
     tx.put("user", user, condition=User.pk.does_not_exist())
-    tx.commit(on_cancel=_email_taken)
+    tx.commit(on_cancel=_user_refused)
     return user
+
+
+def _user_refused(failures) -> ApplicationError | None:
+    if failed_condition(failures, "tenant"):
+        return ApplicationError(TenancyError.TENANT_EXISTS)
+    return _email_taken(failures)
 
 
 def _email_taken(failures) -> ApplicationError | None:
@@ -182,12 +238,18 @@ def profile_update(
 
 
 def password_change(*, tenant_id: str, user_id: str, current_password: str, new_password: str) -> None:
-    """Replace the password after checking the current one; earlier refresh tokens stop working."""
+    """Replace the password after checking the current one and the new one (as `user_create` does).
+
+    Refresh tokens issued before the change stop working.
+    """
     user = user_get(tenant_id=tenant_id, user_id=user_id)
     if not check_password(current_password, user.password):
         raise ApplicationError(
             AccountsError.WRONG_PASSWORD, details={"current_password": [AccountsError.WRONG_PASSWORD.message]}
         )
+    problems = _password_problems(new_password, user=user, field="new_password")
+    if problems:
+        raise ApplicationError(CommonError.VALIDATION, details=problems)
     changed_at = now()
     user.update(
         actions=[
@@ -219,7 +281,9 @@ def favorite_remove(*, tenant_id: str, user_id: str, book_id: str) -> None:
         Favorite(Favorite.key(tenant_id, user_id), Favorite.sort_key(book_id)).delete()
 
 
-def wishlist_add(*, tenant_id: str, user_id: str, book_id: str, priority: int = 3) -> tuple[ListedBook, bool]:
+def wishlist_add(
+    *, tenant_id: str, user_id: str, book_id: str, priority: int = WISHLIST_PRIORITY_DEFAULT
+) -> tuple[ListedBook, bool]:
     """Put an active book on the wishlist; an entry already there is kept as it is (PATCH changes it)."""
     book = book_get(tenant_id=tenant_id, book_id=book_id)
     added_at = now()

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from analytics.aws import aws_client
 from analytics.tables import TABLES, LakeTable
+from bookstore.aws import client
 
 PROJECTED_YEARS = "2020,2100"
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
@@ -152,9 +152,9 @@ def _workgroup(athena, report: CatalogSetup) -> None:
 def analytics_catalog_setup() -> CatalogSetup:
     """Create what is missing and update what differs; running it twice changes nothing."""
     report = CatalogSetup()
-    glue = aws_client("glue")
+    glue = client("glue")
     database = _database(glue, report)
     for table in TABLES:
         _table(glue, database, table, report)
-    _workgroup(aws_client("athena"), report)
+    _workgroup(client("athena"), report)
     return report

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from analytics.charts import Bar, daily_bars_svg, horizontal_bars_svg
 from analytics.selectors import Dashboard, report_dashboard
-from analytics.serializers import ReportRangeParams
+from analytics.serializers import ReportRangeQuerySerializer
 from bookstore.api import AdminAPIView
 from bookstore.errors import ApplicationError
 
@@ -47,11 +47,11 @@ def _charts(dashboard: Dashboard, date_from, date_to) -> dict:
 class DashboardView(AdminAPIView):
     renderer_classes = [TemplateHTMLRenderer]
     template_name = TEMPLATE
+    query_serializer = ReportRangeQuerySerializer
 
     def get(self, request):
-        form = ReportRangeParams(data=request.query_params)
-        form.is_valid(raise_exception=True)
-        date_from, date_to = form.validated_data["date_from"], form.validated_data["date_to"]
+        params = self.validated_query()
+        date_from, date_to = params["date_from"], params["date_to"]
         dashboard = report_dashboard(tenant_id=self.tenant_id, date_from=date_from, date_to=date_to)
         return Response(
             {

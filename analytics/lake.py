@@ -14,20 +14,14 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
-from analytics.lake_schema import (
-    CANCELLED,
-    COLUMN_NAMES,
-    PURCHASED,
-    ROW_KEY,
-    purchase_partition_path,
-    purchase_row_schema,
-)
+from analytics.lake_schema import COLUMN_NAMES, ROW_KEY, purchase_row_schema
+from analytics.tables import PURCHASES_TABLE
+from bookstore.money import to_cents
+from orders.sale_events import PURCHASED, sale_event
 
 STORAGE_ALIAS = "analytics"
-CENT = Decimal("0.01")
 PYNAMODB_DATETIME = "%Y-%m-%dT%H:%M:%S.%f%z"
 
 
@@ -58,9 +52,9 @@ def purchase_rows(image: dict[str, Any], *, event_type: str, event_time: datetim
                 "category": item["category"],
                 "author": item["author"],
                 "quantity": int(item["quantity"]),
-                "unit_price": Decimal(item["unit_price"]).quantize(CENT),
-                "subtotal": Decimal(item["subtotal"]).quantize(CENT),
-                "total_amount": Decimal(image["total_amount"]).quantize(CENT),
+                "unit_price": to_cents(item["unit_price"]),
+                "subtotal": to_cents(item["subtotal"]),
+                "total_amount": to_cents(image["total_amount"]),
                 "payment_method": image["payment_method"],
                 "status": image["status"],
                 "created_at": created_at,
@@ -72,15 +66,19 @@ def purchase_rows(image: dict[str, Any], *, event_type: str, event_time: datetim
 def rows_for_change(
     *, event_name: str, new: dict | None, old: dict | None, approximate_time: datetime
 ) -> list[dict[str, Any]]:
-    """The rows a purchase change produces: purchased rows on INSERT, cancelled rows on a cancel."""
-    if event_name == "INSERT" and new is not None:
-        return purchase_rows(new, event_type=PURCHASED, event_time=parse_time(new["created_at"]))
-    if event_name == "MODIFY" and new is not None and new.get("status") == CANCELLED:
-        if old is not None and old.get("status") == CANCELLED:
-            return []
+    """The rows a purchase change produces: one per item for its sale event (`orders.sale_events`), if it is one.
+
+    A purchase's rows are timed at its creation; a cancellation's at `cancelled_at`, or at
+    the record's approximate time for a purchase cancelled without one.
+    """
+    event = sale_event(event_name=event_name, new=new, old=old)
+    if event is None:
+        return []
+    if event.event_type == PURCHASED:
+        when = parse_time(new["created_at"])
+    else:
         when = parse_time(new["cancelled_at"]) if new.get("cancelled_at") else approximate_time
-        return purchase_rows(new, event_type=CANCELLED, event_time=when)
-    return []
+    return purchase_rows(new, event_type=event.event_type, event_time=when)
 
 
 def _unique(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -110,14 +108,14 @@ def write_rows(rows: list[dict[str, Any]], *, first_record_id: str) -> list[str]
     storage = storages[STORAGE_ALIAS]
     partitions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in _unique(rows):
-        partitions[purchase_partition_path(row["tenant_id"], row["created_at"])].append(row)
+        partitions[PURCHASES_TABLE.partition_prefix(tenant_id=row["tenant_id"], day=row["created_at"])].append(row)
     schema = purchase_row_schema()
     names = []
     for path, partition_rows in sorted(partitions.items()):
         table = pa.Table.from_pydict({c: [r[c] for r in partition_rows] for c in COLUMN_NAMES}, schema=schema)
         buffer = io.BytesIO()
         pq.write_table(table, buffer, compression="snappy")
-        name = f"{path}/{batch_file_name(first_record_id)}"
+        name = f"{path}{batch_file_name(first_record_id)}"
         if storage.exists(name):
             storage.delete(name)  # S3 overwrites anyway; a local folder must not rename
         names.append(storage.save(name, ContentFile(buffer.getvalue())))

@@ -1,16 +1,13 @@
-"""The data lake's purchase rows: their columns, their Parquet schema and their partition path.
+"""The data lake's purchase rows: their columns and their Parquet schema (analytics/tables.py: their folders).
 
 One row per purchase item and event: (purchase_id, line, event_type) identifies a row, so
 reports and the daily compaction count each once whatever the stream redelivered.
-`PURCHASE_ROW_SCHEMA` is built on first use: pyarrow never loads at Django start-up.
+`event_type` is a sale event name from `orders.sale_events`. The schema is built on first
+use (`purchase_row_schema`): pyarrow never loads at Django start-up.
 """
 
-from datetime import datetime
 from functools import cache
 
-PURCHASED = "purchased"
-CANCELLED = "cancelled"
-EVENT_TYPES = (PURCHASED, CANCELLED)
 ROW_KEY = ("purchase_id", "line", "event_type")
 
 # Column name → pyarrow type spec; money is decimal128(12, 2), never float; times are UTC.
@@ -36,11 +33,6 @@ PURCHASE_COLUMNS: tuple[tuple[str, str], ...] = (
 COLUMN_NAMES = tuple(name for name, _ in PURCHASE_COLUMNS)
 
 
-def purchase_partition_path(tenant_id: str, created_at: datetime) -> str:
-    """`{tenant}/purchases/year=YYYY/month=MM/day=DD`: by the purchase's creation day (UTC)."""
-    return f"{tenant_id}/purchases/year={created_at:%Y}/month={created_at:%m}/day={created_at:%d}"
-
-
 @cache
 def purchase_row_schema():
     """The pyarrow schema of a purchase row (imports pyarrow)."""
@@ -53,10 +45,3 @@ def purchase_row_schema():
         "timestamp": pa.timestamp("us", tz="UTC"),
     }
     return pa.schema([pa.field(name, types[kind], nullable=False) for name, kind in PURCHASE_COLUMNS])
-
-
-def __getattr__(name: str):
-    # `from analytics.lake_schema import PURCHASE_ROW_SCHEMA` builds the schema then, not at import.
-    if name == "PURCHASE_ROW_SCHEMA":
-        return purchase_row_schema()
-    raise AttributeError(name)

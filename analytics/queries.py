@@ -17,15 +17,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from analytics.runners import QueryParam
+from orders.sale_events import CANCELLED, PURCHASED
 
-_COMMON = """
+_COMMON = f"""
 WITH lines AS (
     SELECT purchase_id, line,
            arbitrary(user_id) AS user_id, arbitrary(book_id) AS book_id, arbitrary(title) AS title,
            arbitrary(category) AS category, arbitrary(quantity) AS quantity, arbitrary(subtotal) AS subtotal,
            arbitrary(year * 10000 + month * 100 + day) AS day_key,
-           MAX(CASE WHEN event_type = 'purchased' THEN 1 ELSE 0 END) AS purchased,
-           MAX(CASE WHEN event_type = 'cancelled' THEN 1 ELSE 0 END) AS cancelled
+           MAX(CASE WHEN event_type = '{PURCHASED}' THEN 1 ELSE 0 END) AS purchased,
+           MAX(CASE WHEN event_type = '{CANCELLED}' THEN 1 ELSE 0 END) AS cancelled
     FROM purchases
     WHERE tenant = ?
       AND year BETWEEN ? AND ?

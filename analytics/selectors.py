@@ -7,15 +7,13 @@ purchases earn nothing; they are counted apart in the summary.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from analytics import queries
 from analytics.models import ReportCacheEntry
 from analytics.report_cache import cached_rows
 from analytics.runners import QueryParam, Row, query_runner
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
+from bookstore.money import average_amount, to_cents
 
 TOP_BOOKS = "top-books"
 REVENUE_BY_CATEGORY = "revenue-by-category"
@@ -61,11 +59,8 @@ class SalesSummary:
 
 
 def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT)
-
-
-def _average(revenue: Decimal, orders: int) -> Decimal:
-    return (revenue / orders).quantize(CENT, rounding=ROUND_HALF_UP) if orders else ZERO
+    """A sum from the SQL (NULL for no rows) in cents."""
+    return to_cents(value or 0)
 
 
 def _run(
@@ -138,7 +133,7 @@ def report_sales_by_day(*, tenant_id: str, date_from: date, date_to: date) -> li
                 orders=orders,
                 units=int(r["units"]),
                 revenue=revenue,
-                average_order_value=_average(revenue, orders),
+                average_order_value=average_amount(revenue, orders),
             )
         )
     return days
@@ -156,7 +151,7 @@ def report_summary(*, tenant_id: str, date_from: date, date_to: date) -> SalesSu
         revenue=revenue,
         orders=orders,
         customers=int(row["customers"] or 0),
-        average_order_value=_average(revenue, orders),
+        average_order_value=average_amount(revenue, orders),
         cancelled_orders=int(row["cancelled_orders"] or 0),
     )
 

@@ -12,7 +12,7 @@ from bookstore.errors import ApplicationError
 MONEY = {"max_digits": 20, "decimal_places": 2}
 
 
-class ReportRangeParams(serializers.Serializer):
+class ReportRangeQuerySerializer(serializers.Serializer):
     """`from` and `to` (inclusive ISO dates); by default the last ANALYTICS_DEFAULT_RANGE_DAYS days."""
 
     def get_fields(self):
@@ -36,7 +36,7 @@ class ReportRangeParams(serializers.Serializer):
         return {"date_from": date_from, "date_to": date_to}
 
 
-class TopBooksParams(ReportRangeParams):
+class TopBooksQuerySerializer(ReportRangeQuerySerializer):
     def get_fields(self):
         return {
             **super().get_fields(),
@@ -47,7 +47,7 @@ class TopBooksParams(ReportRangeParams):
         return {**super().validate(attrs), "limit": attrs["limit"]}
 
 
-class _RangeOutput(serializers.Serializer):
+class _RangeOutputSerializer(serializers.Serializer):
     def get_fields(self):
         return {
             "from": serializers.DateField(source="date_from"),
@@ -56,7 +56,7 @@ class _RangeOutput(serializers.Serializer):
         }
 
 
-class TopBookOutput(serializers.Serializer):
+class TopBookOutputSerializer(serializers.Serializer):
     book_id = serializers.CharField()
     title = serializers.CharField()
     category = serializers.CharField()
@@ -64,14 +64,14 @@ class TopBookOutput(serializers.Serializer):
     revenue = serializers.DecimalField(**MONEY)
 
 
-class CategoryRevenueOutput(serializers.Serializer):
+class CategoryRevenueOutputSerializer(serializers.Serializer):
     category = serializers.CharField()
     orders = serializers.IntegerField()
     units = serializers.IntegerField()
     revenue = serializers.DecimalField(**MONEY)
 
 
-class DaySalesOutput(serializers.Serializer):
+class DaySalesOutputSerializer(serializers.Serializer):
     day = serializers.DateField()
     orders = serializers.IntegerField()
     units = serializers.IntegerField()
@@ -79,19 +79,19 @@ class DaySalesOutput(serializers.Serializer):
     average_order_value = serializers.DecimalField(**MONEY)
 
 
-class TopBooksOutput(_RangeOutput):
-    results = TopBookOutput(many=True)
+class TopBooksOutputSerializer(_RangeOutputSerializer):
+    results = TopBookOutputSerializer(many=True)
 
 
-class RevenueByCategoryOutput(_RangeOutput):
-    results = CategoryRevenueOutput(many=True)
+class RevenueByCategoryOutputSerializer(_RangeOutputSerializer):
+    results = CategoryRevenueOutputSerializer(many=True)
 
 
-class SalesByDayOutput(_RangeOutput):
-    results = DaySalesOutput(many=True)
+class SalesByDayOutputSerializer(_RangeOutputSerializer):
+    results = DaySalesOutputSerializer(many=True)
 
 
-class SummaryOutput(_RangeOutput):
+class SummaryOutputSerializer(_RangeOutputSerializer):
     revenue = serializers.DecimalField(**MONEY)
     orders = serializers.IntegerField()
     customers = serializers.IntegerField()

@@ -15,12 +15,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from analytics.lake_access import delete_files, partition_files, read_parquet, write_parquet
+from analytics.lake_schema import ROW_KEY
 from analytics.tables import DAILY_SUMMARY_TABLE, PURCHASES_TABLE
 from bookstore.dynamodb.clock import now
+from bookstore.money import ZERO
+from orders.sale_events import CANCELLED, PURCHASED
 
 logger = logging.getLogger(__name__)
 
-DEDUPE_KEY = ("purchase_id", "line", "event_type")
 COMPACTED_PREFIX = "compacted-"
 SUMMARY_FILE = "summary.parquet"
 
@@ -53,22 +55,22 @@ def _unique_rows(tables):
     import pyarrow as pa
 
     table = pa.concat_tables(tables, promote_options="permissive")
-    table = table.sort_by([*((key, "ascending") for key in DEDUPE_KEY), ("event_time", "ascending")])
+    table = table.sort_by([*((key, "ascending") for key in ROW_KEY), ("event_time", "ascending")])
     positions = pa.array(range(table.num_rows), type=pa.int64())
-    first = table.append_column("_position", positions).group_by(list(DEDUPE_KEY), use_threads=False)
+    first = table.append_column("_position", positions).group_by(list(ROW_KEY), use_threads=False)
     keep = first.aggregate([("_position", "min")]).column("_position_min")
     return table.take(keep).sort_by([("created_at", "ascending"), ("purchase_id", "ascending"), ("line", "ascending")])
 
 
 def _summarise(*, tenant_id: str, day: date, rows: list[dict]) -> DailySummary:
-    cancelled = {r["purchase_id"] for r in rows if r["event_type"] == "cancelled"}
-    sold = [r for r in rows if r["event_type"] == "purchased" and r["purchase_id"] not in cancelled]
+    cancelled = {r["purchase_id"] for r in rows if r["event_type"] == CANCELLED}
+    sold = [r for r in rows if r["event_type"] == PURCHASED and r["purchase_id"] not in cancelled]
     return DailySummary(
         tenant_id=tenant_id,
         day=day,
         orders=len({r["purchase_id"] for r in sold}),
         units=sum(int(r["quantity"]) for r in sold),
-        revenue=sum((r["subtotal"] for r in sold), Decimal("0.00")),
+        revenue=sum((r["subtotal"] for r in sold), ZERO),
         customers=len({r["user_id"] for r in sold}),
         cancelled_orders=len(cancelled),
     )

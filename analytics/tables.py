@@ -11,10 +11,6 @@ from datetime import date
 PURCHASES = "purchases"
 DAILY_SUMMARY = "daily_summary"
 
-# Partition keys, in folder order. `tenant` is the folder before the dataset name; year,
-# month and day are hive-style `key=value` folders (month and day two digits).
-PARTITION_KEYS = ("tenant", "year", "month", "day")
-
 
 @dataclass(frozen=True)
 class Column:
@@ -35,7 +31,11 @@ class LakeTable:
     description: str
 
     def partition_prefix(self, *, tenant_id: str, day: date) -> str:
-        """The folder of one tenant's day, relative to the lake's root."""
+        """The folder of one tenant's day, relative to the lake's root: `{tenant}/{table}/year=YYYY/month=MM/day=DD/`.
+
+        The tenant is the folder before the table's name; year, month and day are hive-style
+        `key=value` folders (month and day two digits), which both engines read as partitions.
+        """
         return f"{tenant_id}/{self.name}/year={day:%Y}/month={day:%m}/day={day:%d}/"
 
     def tenant_prefix(self, *, tenant_id: str) -> str:

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from analytics import serializers as s
+from analytics.errors import AnalyticsError
 from analytics.selectors import report_revenue_by_category, report_sales_by_day, report_summary, report_top_books
 from bookstore.api import AdminAPIView
 
@@ -18,46 +19,55 @@ class RangedResults:
     results: list
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+class ReportAPIView(AdminAPIView):
+    """A report over a date range (by default the last ANALYTICS_DEFAULT_RANGE_DAYS days), from the data lake."""
+
+    query_serializer = s.ReportRangeQuerySerializer
+    error_codes = (
+        AnalyticsError.RANGE_REVERSED,
+        AnalyticsError.RANGE_TOO_LONG,
+        AnalyticsError.QUERY_FAILED,
+        AnalyticsError.QUERY_TIMEOUT,
+        AnalyticsError.UNAVAILABLE,
+    )
 
 
-class TopBooksView(AdminAPIView):
+class TopBooksView(ReportAPIView):
     """The best-selling books of the range by units, then revenue (cancelled purchases excluded)."""
 
-    @extend_schema(parameters=[s.TopBooksParams], responses={200: s.TopBooksOutput})
+    query_serializer = s.TopBooksQuerySerializer
+
+    @extend_schema(responses={200: s.TopBooksOutputSerializer})
     def get(self, request):
-        params = _valid(s.TopBooksParams, request.query_params)
+        params = self.validated_query()
         books = report_top_books(tenant_id=self.tenant_id, **params)
-        return Response(s.TopBooksOutput(RangedResults(params["date_from"], params["date_to"], books)).data)
+        return Response(s.TopBooksOutputSerializer(RangedResults(params["date_from"], params["date_to"], books)).data)
 
 
-class RevenueByCategoryView(AdminAPIView):
+class RevenueByCategoryView(ReportAPIView):
     """Revenue, orders and units per category over the range, highest revenue first."""
 
-    @extend_schema(parameters=[s.ReportRangeParams], responses={200: s.RevenueByCategoryOutput})
+    @extend_schema(responses={200: s.RevenueByCategoryOutputSerializer})
     def get(self, request):
-        params = _valid(s.ReportRangeParams, request.query_params)
+        params = self.validated_query()
         categories = report_revenue_by_category(tenant_id=self.tenant_id, **params)
-        return Response(s.RevenueByCategoryOutput(RangedResults(**params, results=categories)).data)
+        return Response(s.RevenueByCategoryOutputSerializer(RangedResults(**params, results=categories)).data)
 
 
-class SalesByDayView(AdminAPIView):
+class SalesByDayView(ReportAPIView):
     """Orders, units, revenue and average order value of each day with sales in the range."""
 
-    @extend_schema(parameters=[s.ReportRangeParams], responses={200: s.SalesByDayOutput})
+    @extend_schema(responses={200: s.SalesByDayOutputSerializer})
     def get(self, request):
-        params = _valid(s.ReportRangeParams, request.query_params)
+        params = self.validated_query()
         days = report_sales_by_day(tenant_id=self.tenant_id, **params)
-        return Response(s.SalesByDayOutput(RangedResults(**params, results=days)).data)
+        return Response(s.SalesByDayOutputSerializer(RangedResults(**params, results=days)).data)
 
 
-class SummaryView(AdminAPIView):
+class SummaryView(ReportAPIView):
     """Revenue, orders, customers and average order value of the range, and its cancelled orders."""
 
-    @extend_schema(parameters=[s.ReportRangeParams], responses={200: s.SummaryOutput})
+    @extend_schema(responses={200: s.SummaryOutputSerializer})
     def get(self, request):
-        params = _valid(s.ReportRangeParams, request.query_params)
-        return Response(s.SummaryOutput(report_summary(tenant_id=self.tenant_id, **params)).data)
+        summary = report_summary(tenant_id=self.tenant_id, **self.validated_query())
+        return Response(s.SummaryOutputSerializer(summary).data)

@@ -36,7 +36,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def machine() -> dict:
-    """Cores, memory and Python of this machine, for the README's Performance section."""
+    """Cores, memory and Python of this machine, for the dated results pages (docs/performance/results/)."""
     memory_kb = next(
         (
             int(line.split()[1])

@@ -15,11 +15,9 @@ Nothing here is timed. The model multiplies three things:
 It prints, per access pattern: the DynamoDB calls (counted through botocore events), the
 partition keys touched and whether one is shared by the whole tenant, the RCU/WCU per
 request, the per-partition ceiling in requests/s, and the cost per 1,000 orders at the
-sale-day mix. "now" is the code as it is, measured: since the sale-state split (docs/SCALING.md)
-a sale writes the book's small stock item (`BookStock`), never the book. "before the split" is
-modelled from the same measured items as the code was: each sold line rewrote the book item
-(with its `stock_quantity` and `version`) and so its copy in every listing index, reindexed
-it in search, and moved the version an admin's edit is conditioned on.
+sale-day mix. A sale writes the book's small stock item (`BookStock`), never the book, so
+it touches no listing index and no search document (the sale-state decision in
+docs/architecture/decisions/sale-state-split.md); `measure` fails loudly if a checkout ever writes a book item.
 """
 
 import argparse
@@ -61,7 +59,7 @@ LAMBDA_MEMORY_GB = Decimal("0.5")  # zappa_settings.json memory_size 512
 ATHENA_PRICE_PER_TB = Decimal("5")
 ATHENA_MINIMUM_BYTES = 10 * 1024**2
 
-# --- The traffic of a large tenant on a sale day (issue 18) -------------------------------
+# --- The traffic of a large tenant on a sale day -----------------------------------------
 PAGE_VIEWS_PER_SECOND = 2_000
 SEARCHES_PER_SECOND = 200
 CART_WRITES_PER_SECOND = 300
@@ -69,12 +67,9 @@ CHECKOUTS_PER_SECOND = 100
 LINES_PER_CHECKOUT = 3
 LISTING_PAGE = 20
 # Assumptions, not published figures: how the page views split, how long requests take on
-# Lambda, how concentrated sales are, how long an admin's edit form stays open.
+# Lambda, how large the report lake grows.
 LISTING_SHARE_OF_PAGE_VIEWS = Decimal("0.5")  # the rest are book detail pages
 REQUEST_SECONDS = {"listing": 0.05, "detail": 0.03, "search": 0.08, "cart": 0.06, "checkout": 0.15}
-TOP_BOOK_SHARE_OF_SALES = Decimal("0.05")  # the hottest book of the sale: 1 line in 20
-SERVER_EDIT_WINDOW_SECONDS = 0.02  # PATCH without `version`: read, then conditional write
-FORM_EDIT_WINDOW_SECONDS = 60.0  # PATCH/DELETE with the `version` the admin's form read
 ORDERS_PER_YEAR = 50_000_000  # a large tenant: the lake one report scans at one year
 CATALOGUE_BOOKS = 200  # seeded to measure book sizes (curated + synthetic descriptions)
 
@@ -323,6 +318,7 @@ def measure(counter) -> Measured:
     from catalog.sales import SaleLine, sales_count_event
     from catalog.services import catalog_seed
     from orders.models import CartLine, IdempotencyRecord, Purchase, PurchaseTally
+    from orders.sale_events import PURCHASED
     from orders.services import cart_add, checkout
 
     tenant_id = "capacity-shop"
@@ -357,11 +353,9 @@ def measure(counter) -> Measured:
     purchase = Purchase.from_raw_data(next(new for model, _, new in checkout_writes if model is Purchase))
     lines = [SaleLine(book_id=i.book_id, category=i.category, quantity=int(i.quantity)) for i in purchase.items]
     # The first sale of a book creates its counters; the model prices a repeat sale (an update).
-    sales_count_event(tenant_id=tenant_id, purchase_id="warm-up", event_type="purchased", lines=lines, sign=1)
+    sales_count_event(tenant_id=tenant_id, purchase_id="warm-up", event_type=PURCHASED, lines=lines, sign=1)
     before = {model: raw_items(model) for model in counters}
-    sales_count_event(
-        tenant_id=tenant_id, purchase_id=purchase.purchase_id, event_type="purchased", lines=lines, sign=1
-    )
+    sales_count_event(tenant_id=tenant_id, purchase_id=purchase.purchase_id, event_type=PURCHASED, lines=lines, sign=1)
     counter_writes = diff(counters, before, {model: raw_items(model) for model in counters})
 
     # The stock item as checkout left it (the checkout's own write, read back from the table).
@@ -401,30 +395,7 @@ class Pattern:
     note: str = ""
 
 
-def legacy_book(book: dict, stock_quantity: int, version: int) -> dict:
-    """A book item as the code before the split wrote it: the stock on it, no `in_stock` flag."""
-    item = {name: value for name, value in book.items() if name not in ("in_stock", "in_stock_at")}
-    return {**item, "stock_quantity": {"N": str(stock_quantity)}, "version": {"N": str(version)}}
-
-
-def sale_writes(m: Measured, *, split: bool) -> list[tuple[object, dict | None, dict | None]]:
-    """The checkout's writes: as measured (split), or with each stock item write made a book write (before)."""
-    from catalog.models import Book
-
-    if split:
-        return m.checkout_writes
-    writes = []
-    for model, old, new in m.checkout_writes:
-        if model is Book:
-            book = m.books[old["pk"]["S"]]
-            version = int(book["version"]["N"])
-            old_quantity, new_quantity = int(old["stock_quantity"]["N"]), int(new["stock_quantity"]["N"])
-            old, new = legacy_book(book, old_quantity, version), legacy_book(book, new_quantity, version + 1)
-        writes.append((model, old, new))
-    return writes
-
-
-def patterns(m: Measured, *, split: bool) -> list[Pattern]:
+def patterns(m: Measured) -> list[Pattern]:
     from catalog.models import Book
 
     t = m.tenant_id
@@ -442,11 +413,8 @@ def patterns(m: Measured, *, split: bool) -> list[Pattern]:
     read(category, "books/category-index", "{t}#CATEGORY#{name}", [book] * LISTING_PAGE, consistent=False)
     found.append(Pattern("GET books?category= (page of 20)", Decimal(0), category, "not in the mix; per category"))
 
-    detail = Load(calls="BatchGetItem books (book + stock item)" if split else "GetItem books")
-    if split:
-        read(detail, "books", None, [book, stock], consistent=False)
-    else:
-        read(detail, "books", None, [book], consistent=False)
+    detail = Load(calls="BatchGetItem books (book + stock item)")
+    read(detail, "books", None, [book, stock], consistent=False)
     found.append(Pattern("GET books/{id}", PAGE_VIEWS_PER_SECOND - listing_rate, detail))
 
     categories = Load(calls="Query book_facets")
@@ -462,31 +430,23 @@ def patterns(m: Measured, *, split: bool) -> list[Pattern]:
     found.append(Pattern("GET books/search", Decimal(SEARCHES_PER_SECOND), search, "no DynamoDB read"))
 
     user_key = item_key()
-    if split:
-        cart = Load(calls="BatchGetItem books, Query shopping_cart, BatchGetItem books, PutItem shopping_cart")
-        read(cart, "books", None, [book, stock], consistent=False)
-        read(cart, "shopping_cart", user_key, [m.cart_line_size] * 2, consistent=True)
-        read(cart, "books", None, [book, stock] * 2, consistent=False)
-    else:
-        cart = Load(calls="GetItem books, Query shopping_cart, BatchGetItem books, PutItem shopping_cart")
-        read(cart, "books", None, [book], consistent=False)
-        read(cart, "shopping_cart", user_key, [m.cart_line_size] * 2, consistent=True)
-        read(cart, "books", None, [book] * 2, consistent=False)
+    cart = Load(calls="BatchGetItem books, Query shopping_cart, BatchGetItem books, PutItem shopping_cart")
+    read(cart, "books", None, [book, stock], consistent=False)
+    read(cart, "shopping_cart", user_key, [m.cart_line_size] * 2, consistent=True)
+    read(cart, "books", None, [book, stock] * 2, consistent=False)
     cart.wcu[("shopping_cart", user_key)] += units(m.cart_line_size, WRITE_UNIT_BYTES)
     found.append(Pattern("POST cart/add (cart of 2)", Decimal(CART_WRITES_PER_SECOND), cart))
 
     checkout = Load(calls=m.checkout_calls)
     read(checkout, "idempotency_keys", None, [m.idempotency_size], consistent=True)
     read(checkout, "shopping_cart", item_key(), [m.cart_line_size] * lines, consistent=True)
-    for model, old, new in sale_writes(m, split=split):
-        if model is Book and split:  # the BatchGetItem reads the book and its stock item
+    for model, old, new in m.checkout_writes:
+        if model is Book:  # the BatchGetItem reads the book and its stock item
             read(checkout, "books", None, [item_size(m.books[old["pk"]["S"]]), item_size(old)], consistent=False)
-        elif model is Book:
-            read(checkout, "books", None, [item_size(old)], consistent=False)
         write(checkout, model, old, new, tenant_id=t, transactional=True)
-    # Before the split the books stream reindexed each sold book; now only a book whose stock
-    # crosses zero is written (its `in_stock`), which the sale-day mix leaves out.
-    checkout.search_writes = 0 if split else lines
+    # No search document moves: only a book whose stock crosses zero is reindexed (its
+    # `in_stock`), which the sale-day mix leaves out.
+    checkout.search_writes = 0
     found.append(Pattern(f"POST purchases/checkout ({lines} lines)", Decimal(CHECKOUTS_PER_SECOND), checkout))
 
     counters = Load(calls="TransactWriteItems book_sales+co_purchases+sales_markers")
@@ -494,15 +454,9 @@ def patterns(m: Measured, *, split: bool) -> list[Pattern]:
         write(counters, model, old, new, tenant_id=t, transactional=True)
     found.append(Pattern("stream: sales counters per order", Decimal(CHECKOUTS_PER_SECOND), counters))
 
-    edit_calls = "BatchGetItem books (consistent)" if split else "GetItem books"
-    edit = Load(calls=f"{edit_calls}, TransactWriteItems books")
-    if split:
-        read(edit, "books", None, [book, stock], consistent=True)
-    else:
-        read(edit, "books", None, [book], consistent=False)
-    sample = next(old for model, old, _ in sale_writes(m, split=False) if model is Book)
-    if split:
-        sample = m.books[sample["pk"]["S"]]
+    edit = Load(calls="BatchGetItem books (consistent), TransactWriteItems books")
+    read(edit, "books", None, [book, stock], consistent=True)
+    sample = m.books[next(old for model, old, _ in m.checkout_writes if model is Book)["pk"]["S"]]
     edited = dict(sample, description={"S": sample.get("description", {"S": ""})["S"] + " (edited)"})
     write(edit, Book, sample, edited, tenant_id=t, transactional=True)
     edit.search_writes = 1
@@ -510,12 +464,12 @@ def patterns(m: Measured, *, split: bool) -> list[Pattern]:
     return found
 
 
-def checkout_line_cost(m: Measured, *, split: bool) -> tuple[Decimal, int]:
-    """WCU of the book-side writes of one sold line, and how many items/index copies that is."""
+def checkout_line_cost(m: Measured) -> tuple[Decimal, int]:
+    """WCU of the book-side write of one sold line (its stock item), and how many items/index copies that is."""
     from catalog.models import Book
 
     load = Load()
-    old, new = next((old, new) for model, old, new in sale_writes(m, split=split) if model is Book)
+    old, new = next((old, new) for model, old, new in m.checkout_writes if model is Book)
     write(load, Book, old, new, tenant_id=m.tenant_id, transactional=True)
     return load.total_wcu, len(load.wcu)
 
@@ -592,26 +546,7 @@ def partition_rows(found: list[Pattern]) -> list[tuple[str, ...]]:
     return rows
 
 
-def collision_rows(m: Measured, *, split: bool) -> list[tuple[str, ...]]:
-    """How often an admin edit of a selling book gets 409: P = 1 - exp(-sales rate x window).
-
-    Since the split a sale never writes the book, so it never moves the version an edit holds
-    (only an admin's own stock change can meet a sale, on the stock it read).
-    """
-    lines_per_second = CHECKOUTS_PER_SECOND * LINES_PER_CHECKOUT
-    rows = []
-    for label, share in (("the top book", TOP_BOOK_SHARE_OF_SALES), ("an average book", Decimal(1) / CATALOGUE_BOOKS)):
-        rate = float(lines_per_second * share)
-        for window_label, window in (
-            ("server read→write", SERVER_EDIT_WINDOW_SECONDS),
-            ("version from a form", FORM_EDIT_WINDOW_SECONDS),
-        ):
-            p = 0.0 if split else 1 - math.exp(-rate * window)
-            rows.append((label, f"{rate:,.2f}", window_label, f"{window:g} s", f"{p:.1%}"))
-    return rows
-
-
-def lambda_rows(before: list[Pattern], after: list[Pattern]) -> list[tuple[str, ...]]:
+def lambda_rows(found: list[Pattern]) -> list[tuple[str, ...]]:
     api_rate = PAGE_VIEWS_PER_SECOND + SEARCHES_PER_SECOND + CART_WRITES_PER_SECOND + CHECKOUTS_PER_SECOND
     concurrency = (
         PAGE_VIEWS_PER_SECOND * float(LISTING_SHARE_OF_PAGE_VIEWS) * REQUEST_SECONDS["listing"]
@@ -623,14 +558,12 @@ def lambda_rows(before: list[Pattern], after: list[Pattern]) -> list[tuple[str, 
     gb_seconds = Decimal(str(concurrency)) * LAMBDA_MEMORY_GB
     per_second = gb_seconds * LAMBDA_PRICE_PER_GB_SECOND + api_rate * LAMBDA_PRICE_PER_MILLION_REQUESTS / 1_000_000
     per_order = per_second / CHECKOUTS_PER_SECOND * 1000
-    es_before = sum(p.load.search_writes * p.per_second for p in before)
-    es_after = sum(p.load.search_writes * p.per_second for p in after)
+    reindexed = sum(p.load.search_writes * p.per_second for p in found)
     return [
         ("API requests/s", f"{api_rate:,}"),
         ("API Lambda concurrency (rate x duration)", f"{concurrency:,.0f} of {LAMBDA_DEFAULT_CONCURRENCY:,}"),
         ("API Lambda $ per 1,000 orders", f"${per_order:.4f}"),
-        ("search documents reindexed/s by sales, before the split", f"{es_before:,.0f}"),
-        ("search documents reindexed/s by sales, now", f"{es_after:,.0f}"),
+        ("search documents reindexed/s by sales", f"{reindexed:,.0f}"),
     ]
 
 
@@ -643,6 +576,7 @@ def athena_rows() -> list[tuple[str, ...]]:
     import pyarrow.parquet as pq
 
     from analytics.lake_schema import COLUMN_NAMES, purchase_row_schema
+    from orders.sale_events import PURCHASED
 
     rows = 10_000
     now = datetime.now(UTC)
@@ -650,7 +584,7 @@ def athena_rows() -> list[tuple[str, ...]]:
         "tenant_id": ["capacity-shop"] * rows,
         "purchase_id": [str(uuid.uuid4()) for _ in range(rows)],
         "line": [i % 3 for i in range(rows)],
-        "event_type": ["purchased"] * rows,
+        "event_type": [PURCHASED] * rows,
         "event_time": [now] * rows,
         "user_id": [str(uuid.uuid4()) for _ in range(rows)],
         "book_id": [str(uuid.UUID(int=i % 5000)) for i in range(rows)],
@@ -699,12 +633,14 @@ def render(header, rows, markdown: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for docs/SCALING.md)")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print Markdown tables (for docs/architecture/scaling.md)"
+    )
     markdown = parser.parse_args().markdown
 
     with emulated_stack() as counter:
         m = measure(counter)
-        before, after = patterns(m, split=False), patterns(m, split=True)
+        found = patterns(m)
         sizes = m.book_sizes
 
         def section(title: str) -> None:
@@ -723,29 +659,24 @@ def main() -> None:
             ],
             markdown,
         )
-        section("Before the split (modelled): per access pattern")
-        render(PATTERN_HEADER, pattern_rows(before), markdown)
-        section("Now (sale-state split, measured): per access pattern")
-        render(PATTERN_HEADER, pattern_rows(after), markdown)
-        for label, found in (("before the split", before), ("now", after)):
-            section(f"Shared partition keys at the sale-day mix, {label}")
-            render(
-                ("partition key", "table/index", "RCU/s", "WCU/s", "of the partition limit"),
-                partition_rows(found),
-                markdown,
-            )
+        section("Per access pattern")
+        render(PATTERN_HEADER, pattern_rows(found), markdown)
+        section("Shared partition keys at the sale-day mix")
+        render(
+            ("partition key", "table/index", "RCU/s", "WCU/s", "of the partition limit"),
+            partition_rows(found),
+            markdown,
+        )
         section("One sold line: the book-side write")
-        line_rows = []
-        for label, split in (("before the split: book item + its index copies", False), ("now: stock item", True)):
-            wcu, targets = checkout_line_cost(m, split=split)
-            dollars = wcu * PRICE_PER_MILLION_WRITE_UNITS / 1_000_000 * 1_000_000
-            line_rows.append((label, str(targets), f"{wcu:g}", f"${dollars:.2f}"))
-        render(("write", "items written", "WCU", "$ per million lines"), line_rows, markdown)
-        for label, split in (("before the split", False), ("now", True)):
-            section(f"Admin edit refused with 409 while the book sells, {label}")
-            render(("book", "lines/s", "window", "length", "P(409)"), collision_rows(m, split=split), markdown)
+        wcu, targets = checkout_line_cost(m)
+        dollars = wcu * PRICE_PER_MILLION_WRITE_UNITS
+        render(
+            ("write", "items written", "WCU", "$ per million lines"),
+            [("the book's stock item", str(targets), f"{wcu:g}", f"${dollars:.2f}")],
+            markdown,
+        )
         section("Lambda and Elasticsearch at the sale-day mix")
-        render(("quantity", "value"), lambda_rows(before, after), markdown)
+        render(("quantity", "value"), lambda_rows(found), markdown)
         section(f"Athena per report at one year ({ORDERS_PER_YEAR:,} orders)")
         render(("report", "rows", "scanned", "$ per run"), athena_rows(), markdown)
 

@@ -110,20 +110,13 @@ def _stage_environment(settings) -> dict:
     return env
 
 
-def _seed(settings) -> None:
-    import boto3
-
+def _seed() -> None:
+    from bookstore.aws import client
     from bookstore.tenants import tenant_create
     from catalog.isbn import isbn13_check_digit
     from catalog.services import book_create
 
-    ssm = boto3.client(
-        "ssm",
-        endpoint_url=settings.AWS_ENDPOINT_URL,
-        region_name=settings.AWS_REGION,
-        aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
-        aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
-    )
+    ssm = client("ssm")
     for name in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"):
         ssm.put_parameter(Name=f"/bookstore/dev/{name}", Value=f"benchmark-{name}-" + "x" * 50, Type="SecureString")
     tenant_create(tenant_id=TENANT, name="Cold start benchmark")
@@ -165,7 +158,7 @@ def main() -> None:
     with emulated_stack(), tempfile.TemporaryDirectory() as folder:
         from django.conf import settings
 
-        _seed(settings)
+        _seed()
         settings_dir = str(_zappa_settings(Path(folder), settings))
         env = _stage_environment(settings)
         shipped = _unpack(archive, Path(folder) / "shipped", bytecode=True)

@@ -112,7 +112,7 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
 
 
 def format_value(value) -> str:
-    """One figure's value as a table cell (the combined table, the README)."""
+    """One figure's value as a table cell (the combined table, docs/performance/results/)."""
     if isinstance(value, dict) and "grows" in value:  # harness.record_round_trips
         note = f" ({value['note']})" if value.get("note") else ""
         return f"{value['small']} → {value['large']} calls, grows? {'YES' if value['grows'] else 'no'}{note}"

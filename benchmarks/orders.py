@@ -2,8 +2,8 @@
 
     python -m benchmarks.orders
 
-Cart and checkout at 1 line and at CART_MAX_LINES (32: the issue asks for 40, above our cap,
-which refuses a 33rd line with 400 `cart_full`). A cart is 1 Query + 1 BatchGetItem, a
+Cart and checkout at 1 line and at CART_MAX_LINES, the most a cart holds (a line more is
+refused with 400 `cart_full`). A cart is 1 Query + 1 BatchGetItem, a
 checkout at most 3 reads + 1 TransactWriteItems, whatever the lines.
 
 The purchase reads at 1 and at 500 purchases: one customer of a tenant of their own has

@@ -1,4 +1,4 @@
-"""A saved `make bench` run as Markdown, for the README's Performance section.
+"""A saved `make bench` run as Markdown, for a dated page of docs/performance/results/.
 
     python -m benchmarks.report                       # benchmarks/results/reference.json
     python -m benchmarks.report benchmarks/results/bench-20261128T030000Z.json

@@ -70,7 +70,7 @@ def main() -> None:
         from catalog.search.index import alias_name
         from catalog.search.queries import SearchQuery, search_request
         from catalog.search.rebuild import search_index_rebuild
-        from catalog.serializers import BookSearchParams
+        from catalog.serializers import BookSearchQuerySerializer
         from catalog.services import catalog_seed
         from local_stack.search_engine import start_search_engine
 
@@ -95,7 +95,9 @@ def main() -> None:
             rows = []
             for query in QUERIES:
                 url = f"/api/v1/books/search?{query}"
-                params = BookSearchParams(data=dict(p.split("=", 1) for p in query.replace("%20", " ").split("&")))
+                params = BookSearchQuerySerializer(
+                    data=dict(p.split("=", 1) for p in query.replace("%20", " ").split("&"))
+                )
                 params.is_valid(raise_exception=True)
                 data = dict(params.validated_data)
                 limit = data.pop("limit")

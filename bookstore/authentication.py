@@ -36,7 +36,7 @@ class TenantUser(TokenUser):
 
     @cached_property
     def email(self) -> str:
-        """Shown in the browsable API's navbar; tokens issued before the claim existed have none."""
+        """Shown in the browsable API's navbar; empty for a token without the `email` claim."""
         return self.token.get("email", "")
 
     @property

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from rest_framework import serializers
 from rest_framework.renderers import BrowsableAPIRenderer, HTMLFormRenderer
 
+from bookstore.serializers import IDEMPOTENCY_FORM_FIELD
+
 BRAND = "Bookstore"
 # The admins' pages, by URL name (or path, for pages that may not exist yet): shown when they resolve.
 ADMIN_LINKS = (
@@ -52,16 +54,24 @@ class BookstoreBrowsableAPIRenderer(BrowsableAPIRenderer):
         form = super().get_rendered_html_form(data, view, method, request)
         if isinstance(form, str) and method == "POST" and getattr(view, "idempotent_form", False):
             # One key per rendered form: a double-clicked submit replays the first order.
-            form = form + format_html('<input type="hidden" name="_idempotency_key" value="{}">', uuid.uuid4())
+            form = form + format_html(
+                '<input type="hidden" name="{}" value="{}">', IDEMPOTENCY_FORM_FIELD, uuid.uuid4()
+            )
         return form
 
     def get_filter_form(self, data, view, request):
-        """The list's query parameters as a form (DRF's Filters dialog), from the view's `filter_serializer`."""
-        filter_class = getattr(view, "filter_serializer", None)
+        """A GET's query parameters as a form (DRF's Filters dialog), from the view's `query_serializer`."""
+        query_serializer_class = getattr(view, "query_serializer_class", None)
+        filter_class = query_serializer_class(request.method) if query_serializer_class else None
         if filter_class is None or request.method != "GET":
             return None
+        from bookstore.errors import ApplicationError  # see get_context
+
         params = filter_class(data=request.query_params)
-        params.is_valid()
+        try:
+            params.is_valid()
+        except ApplicationError:  # a rule across fields (a reversed report range) refused them: start afresh
+            params = filter_class()
         if "cursor" in params.fields:
             del params.fields["cursor"]  # new filters start from the first page
         for field in params.fields.values():

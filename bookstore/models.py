@@ -9,6 +9,9 @@ from bookstore.dynamodb.registry import register
 from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, StageOwned, TenantOwned
 
 DIRECTORY = "TENANTS"
+# A tenant id is a slug of this many characters: it starts every key of the tenant's items.
+TENANT_ID_MIN_LENGTH = 3
+TENANT_ID_MAX_LENGTH = 40
 
 
 class TenantDirectoryIndex(GlobalSecondaryIndex):

@@ -61,8 +61,8 @@ def decode_cursor(cursor: str | None, *, scope: str) -> dict[str, Any] | None:
     return position
 
 
-class PageParams(serializers.Serializer):
-    """The query parameters every list accepts: `limit` (1..100, default 20) and `cursor`."""
+class PageQuerySerializer(serializers.Serializer):
+    """The query parameters every list accepts: `limit` (1 to MAX_LIMIT, default DEFAULT_LIMIT) and `cursor`."""
 
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
     cursor = serializers.CharField(required=False, allow_blank=True, max_length=4096)

@@ -8,13 +8,27 @@ WSGI environ) it changes nothing: runserver's REMOTE_ADDR is the socket's peer.
 
 `RequestLogMiddleware` logs one line per request: the request id (API Gateway's, else the
 Lambda invocation's), tenant, user, method, path, status and latency. Never headers,
-bodies or query strings.
+bodies or query strings. The tenant is the one the view resolved: `note_request_tenant` keeps
+it in the request's WSGI environ (`META`, which DRF's Request shares with Django's), under a
+namespaced key as WSGI intends for server and middleware data, so no private attribute is set.
 """
 
 import logging
 import time
 
 request_logger = logging.getLogger("bookstore.request")
+
+TENANT_ENVIRON_KEY = "bookstore.tenant_id"
+
+
+def note_request_tenant(request, tenant_id: str) -> None:
+    """Remember the tenant a view resolved for this request, for the request log."""
+    request.META[TENANT_ENVIRON_KEY] = tenant_id
+
+
+def noted_request_tenant(request) -> str | None:
+    """The tenant a view resolved for this request, if one did."""
+    return request.META.get(TENANT_ENVIRON_KEY)
 
 
 def lambda_event(request) -> dict:
@@ -69,7 +83,7 @@ class RequestLogMiddleware:
             response.status_code,
             extra={
                 "request_id": request_id(request),
-                "tenant": getattr(request, "bookstore_tenant_id", None) or getattr(user, "tenant_id", None),
+                "tenant": noted_request_tenant(request) or getattr(user, "tenant_id", None),
                 "user": getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None,
                 "method": request.method,
                 "path": request.path,

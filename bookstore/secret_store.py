@@ -2,9 +2,10 @@
 
 Settings load once per Lambda container, so each container makes one GetParameters call at
 start and none afterwards. The parameters are named per stage (`/bookstore/{stage}/NAME`)
-and never appear in zappa_settings.json or in the Lambda's environment. The endpoint,
-region and credentials follow botocore's usual chain (the Lambda role on AWS; the
-`AWS_ENDPOINT_URL_SSM` variable points a test or benchmark at the emulator).
+and never appear in zappa_settings.json or in the Lambda's environment. The settings are
+not loaded yet, so the client is built from the region alone (bookstore/aws.py): the
+credentials follow botocore's default chain (the Lambda role's key, secret and token on
+AWS), and the `AWS_ENDPOINT_URL_SSM` variable points a test or benchmark at the emulator.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,9 +21,9 @@ def secrets_load(*, prefix: str, names: list[str], region: str) -> dict[str, str
 
     One GetParameters call (at most 10 names, which is plenty for a stage's secrets).
     """
-    import botocore.session
+    from bookstore.aws import client_build
 
-    client = botocore.session.get_session().create_client("ssm", region_name=region)
+    client = client_build("ssm", region_name=region)
     full_names = {ssm_parameter_name(prefix=prefix, name=name): name for name in names}
     response = client.get_parameters(Names=list(full_names), WithDecryption=True)
     if response["InvalidParameters"]:

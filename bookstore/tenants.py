@@ -19,9 +19,10 @@ from django.conf import settings
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import put_if_absent
 from bookstore.errors import ApplicationError, ErrorCode
-from bookstore.models import DIRECTORY, Tenant
+from bookstore.models import DIRECTORY, TENANT_ID_MAX_LENGTH, TENANT_ID_MIN_LENGTH, Tenant
 
-TENANT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
+# Lowercase letters, digits and inner hyphens.
+TENANT_ID_PATTERN = re.compile(rf"^[a-z0-9][a-z0-9-]{{{TENANT_ID_MIN_LENGTH - 2},{TENANT_ID_MAX_LENGTH - 2}}}[a-z0-9]$")
 TENANT_CACHE_SIZE = 1024
 # The tenant picker shows at most this many shops (one Query page of the directory index).
 TENANT_DIRECTORY_LIMIT = 200
@@ -31,8 +32,13 @@ class TenancyError(ErrorCode):
     TENANT_REQUIRED = ("tenant_required", 400, "Name the tenant in the X-Tenant-ID header or the tenant_id parameter.")
     TENANT_MISMATCH = ("tenant_mismatch", 403, "The tenant named in the request is not the tenant of your token.")
     TENANT_NOT_FOUND = ("tenant_not_found", 404, "Tenant not found.")
-    INVALID_TENANT_ID = ("invalid_tenant_id", 400, "A tenant id is 3-40 lowercase letters, digits or hyphens.")
+    INVALID_TENANT_ID = (
+        "invalid_tenant_id",
+        400,
+        f"A tenant id is {TENANT_ID_MIN_LENGTH}-{TENANT_ID_MAX_LENGTH} lowercase letters, digits or hyphens.",
+    )
     UNKNOWN_PLAN = ("unknown_plan", 400, "No such plan: the plans are the keys of the TENANT_PLANS setting.")
+    TENANT_EXISTS = ("tenant_exists", 409, "A tenant with this id already exists.")
 
 
 def normalize_tenant_id(raw: str) -> str:
@@ -170,14 +176,23 @@ def _require_known_plan(plan: str) -> None:
         raise ApplicationError(TenancyError.UNKNOWN_PLAN, details={"plan": sorted(settings.TENANT_PLANS)})
 
 
-def tenant_create(*, tenant_id: str, name: str, plan: str | None = None) -> TenantCreated:
-    """Add a tenant to the registry (on the default plan unless one is named); an existing one is returned unchanged."""
+def tenant_new(*, tenant_id: str, name: str, plan: str | None = None) -> Tenant:
+    """A registry item for a new tenant (on the default plan unless one is named), checked and not yet written.
+
+    `tenant_create` writes it alone; a caller may write it in its own transaction instead (a
+    tenant with its first admin, so that both exist or neither does).
+    """
     if not tenant_id_is_valid(tenant_id):
         message = TenancyError.INVALID_TENANT_ID.message
         raise ApplicationError(TenancyError.INVALID_TENANT_ID, details={"tenant_id": [message]})
     plan = plan or settings.DEFAULT_TENANT_PLAN
     _require_known_plan(plan)
-    tenant = Tenant(pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, plan=plan, created_at=now())
+    return Tenant(pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, plan=plan, created_at=now())
+
+
+def tenant_create(*, tenant_id: str, name: str, plan: str | None = None) -> TenantCreated:
+    """Add a tenant to the registry (on the default plan unless one is named); an existing one is returned unchanged."""
+    tenant = tenant_new(tenant_id=tenant_id, name=name, plan=plan)
     if not put_if_absent(tenant):
         return TenantCreated(tenant=Tenant.get(Tenant.key(tenant_id), Tenant.SORT_KEY), created=False)
     return TenantCreated(tenant=tenant, created=True)

@@ -15,9 +15,8 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from bookstore.api import BookstoreAPIView
+from bookstore.api import TOKEN_ERROR_CODES, BookstoreAPIView, PublicAPIView
 from bookstore.errors import CommonError, error_body
 from bookstore.health import service_states
 from bookstore.tenants import normalize_tenant_id, tenant_is_active
@@ -63,26 +62,24 @@ class ApiRootView(BookstoreAPIView):
     """The API root: links to every endpoint, grouped (DRF's DefaultRouter convention)."""
 
     permission_classes = [AllowAny]
+    error_codes = TOKEN_ERROR_CODES  # it reads credentials, to show the browsable API's caller
 
     @extend_schema(operation_id="api_root", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(api_index(request))
 
 
-class HealthView(APIView):
+class HealthView(PublicAPIView):
     """Answers 200 while the app can serve requests, with the state of each backing service it probes.
 
     It touches no table, so it stays cheap; a service that is down shows as "unavailable"
     in `services` without failing the check, because the rest of the API still serves.
     """
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-
     @extend_schema(
         responses={
             200: inline_serializer(
-                "Health",
+                "HealthOutput",
                 {
                     "status": serializers.CharField(),
                     "services": serializers.DictField(child=serializers.ChoiceField(choices=["ok", "unavailable"])),

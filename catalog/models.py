@@ -16,6 +16,15 @@ from bookstore.dynamodb.base import NEW_AND_OLD_IMAGES, BaseModel, TableMeta, ta
 from bookstore.dynamodb.registry import register
 from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, TenantOwned
 
+# What a book may hold: an admin's input is checked against these.
+TITLE_MAX_LENGTH = 300
+NAME_MAX_LENGTH = 200  # an author's or a publisher's
+CATEGORY_MAX_LENGTH = 100
+DESCRIPTION_MAX_LENGTH = 5000
+FIRST_PRINTED_YEAR = 1450  # Gutenberg: no printed book is older
+MAX_STOCK = 1_000_000
+MAX_PAGES = 100_000
+
 # Every listing index projects the whole book, so one Query returns a full page.
 
 
@@ -122,8 +131,8 @@ class AuthorTitleIndex(GlobalSecondaryIndex):
 class Book(BaseModel):
     """A book of one tenant's catalogue.
 
-    PK `{tenant}#{book_id}`, SK `BOOK`. The design card had SK `BOOK#{isbn}`; a constant
-    SK makes a book's whole key derivable from its id, which the cart, favourites and
+    PK `{tenant}#{book_id}`, SK `BOOK`. The SK is a constant, not the ISBN: it makes a
+    book's whole key derivable from its id, which the cart, favourites and
     checkout need for BatchGetItem and transaction conditions, and lets an ISBN be
     corrected without moving the item. The ISBN is unique per tenant through a
     `UniqueKey` `{tenant}#ISBN#{isbn13}` written in the same transaction as the book
@@ -223,8 +232,8 @@ class BookStock(Model):
     PK `{tenant}#{book_id}` (the book's own partition key), SK `STOCK`, in the books table,
     next to the book item (SK `BOOK`): one BatchGetItem of both keys reads a book with its
     stock (`GET books/{id}`, the cart, checkout). It carries no index key, so it is in no
-    GSI, and at ~200 bytes a sale writes 1 item (2 WCU in a transaction) instead of
-    the book and its nine ALL-projection copies (docs/SCALING.md, "The sale-state split").
+    GSI: at ~200 bytes a sale writes 1 item (2 WCU in a transaction) and none of the book's
+    nine ALL-projection index copies (docs/architecture/decisions/sale-state-split.md).
 
     Checkout decrements `stock_quantity` on condition `stock_quantity >= :q AND price =
     :charged AND is_active = true`; a cancellation ADDs it back; neither touches the book,

@@ -1,15 +1,17 @@
-"""The migration to the sale-state split: give every book written before it its stock item.
+"""The sale-state migration: give every one-item book its stock item.
 
-Books written before the split carry `stock_quantity` on the book item itself and have no
-`BookStock` item. `sale_state_split` moves it: per such book, one TransactWriteItems puts
-the stock item (`attribute_not_exists`) from the book's stock, price and is_active, and
-updates the book (on its version) to drop `stock_quantity` and set `in_stock`. Either both
-happen or neither, so a re-run skips what is done; a book changed between the read and the
-write (an admin edit, or a sale by code that predates the split) fails its version and is
-left for a re-run. No code writes a book's `stock_quantity` any more, so what is copied is
-exact; once it is gone from the book, code that predates the split cannot sell it either
-(its condition `stock_quantity >= :q` fails on the missing attribute), so the migration can
-never let a copy be sold twice. docs/SCALING.md says why there is no read fallback.
+A one-item book carries `stock_quantity` on the book item itself and has no `BookStock`
+item (a table written by a release that kept the sale state on the book, or an import of
+one; docs/architecture/decisions/sale-state-split.md records the decision). `sale_state_split` moves it: per such
+book, one TransactWriteItems puts the stock item (`attribute_not_exists`) from the book's
+stock, price and is_active, and updates the book (on its version) to drop `stock_quantity`
+and set `in_stock`. Either both happen or neither, so a re-run skips what is done; a book
+changed between the read and the write (an admin edit, or a sale by a one-item release
+still serving) fails its version and is left for a re-run. This code never writes a book's
+`stock_quantity`, so what is copied is exact; once it is gone from the book, a one-item
+release cannot sell it either (its condition `stock_quantity >= :q` fails on the missing
+attribute), so the migration can never let a copy be sold twice.
+docs/architecture/decisions/sale-state-split.md says why there is no read fallback.
 """
 
 from collections.abc import Callable, Iterator
@@ -22,8 +24,8 @@ from bookstore.dynamodb.transactions import LabelledTransaction
 from catalog.models import Book, BookStock
 from catalog.stock import stock_for_new_book
 
-# The attribute the book item held before the split; the model no longer declares it.
-LEGACY_STOCK = Path("stock_quantity")
+# A one-item book's stock, on the book item; the model does not declare it.
+ONE_ITEM_STOCK = Path("stock_quantity")
 
 
 @dataclass
@@ -44,7 +46,7 @@ def _unsplit_books(tenant_ids: set[str]) -> Iterator[tuple[Book, int]]:
     A one-off job may scan: inactive books are in no index, and it reads each item once.
     """
     connection, start = Book._get_connection(), None
-    condition = (Book.sk == Book.SORT_KEY) & LEGACY_STOCK.exists()
+    condition = (Book.sk == Book.SORT_KEY) & ONE_ITEM_STOCK.exists()
     while True:
         page = connection.scan(filter_condition=condition, exclusive_start_key=start)
         for raw in page.get("Items", []):
@@ -65,8 +67,8 @@ def _split_one(book: Book, stock_quantity: int) -> bool:
     tx.update(
         "book",
         book,
-        actions=[Book.in_stock.set(stock_quantity > 0), Book.in_stock_at.set(at), LEGACY_STOCK.remove()],
-        condition=stock_quantity == LEGACY_STOCK,
+        actions=[Book.in_stock.set(stock_quantity > 0), Book.in_stock_at.set(at), ONE_ITEM_STOCK.remove()],
+        condition=stock_quantity == ONE_ITEM_STOCK,
     )  # PynamoDB adds `version = :read`: an admin edit meanwhile cancels it
     try:
         tx.commit(on_cancel=lambda failures: _Changed())

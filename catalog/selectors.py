@@ -85,8 +85,8 @@ def book_get_stocked(
     from it, whose conditions would otherwise fail on a stale read). A Query on the book's
     partition key would return both items too, for half the read units (0.5 RCU instead of
     1), but the local emulator serves a table Query by scanning the whole table (a second
-    per book page at 10,000 books), and the difference is $0.0006 per 1,000 orders at the
-    sale-day mix (docs/SCALING.md).
+    per book page at 10,000 books), and the book page is a small share of the sale-day
+    cost (docs/architecture/scaling.md).
     """
     canonical = canonical_id(book_id)
     if canonical is None:
@@ -100,8 +100,8 @@ def book_get_stocked(
 def books_get_many_stocked(*, tenant_id: str, book_ids: list[str], consistent: bool = False) -> dict[str, StockedBook]:
     """`books_get_many` with each book's stock item, in the same BatchGetItem (both keys of each book).
 
-    One BatchGetItem per 50 distinct books (a cart holds at most CART_MAX_LINES = 32);
-    unprocessed keys are sent again.
+    One BatchGetItem per BATCH_GET_KEYS keys, two per book, so a whole cart (at most
+    CART_MAX_LINES books) is one call; unprocessed keys are sent again.
     """
     ids = sorted({canonical for canonical in map(canonical_id, book_ids) if canonical})
     wanted = [
@@ -152,7 +152,7 @@ def book_get_by_isbn(*, tenant_id: str, isbn: str, include_inactive: bool = Fals
 
 @dataclass(frozen=True)
 class BookFilterFields:
-    """The filters the listing and search share (`BookFilterParams` validates them as input)."""
+    """The filters the listing and search share (`BookFilterQuerySerializer` validates them as input)."""
 
     category: str | None = None
     author: str | None = None
@@ -196,7 +196,7 @@ _INDEXES = {
 
 
 def _listing_plan(tenant_id: str, filters: BookFilters) -> _ListingPlan:
-    """The index, key condition and filter that serve these filters (the README's *Catalogue* section)."""
+    """The index, key condition and filter that serve these filters (docs/architecture/data-model.md)."""
     conditions = []
     if filters.author:
         hash_attr, hash_value = "author_key", keys.author_key(tenant_id, filters.author)
@@ -331,7 +331,7 @@ def bestsellers_list(
 
 
 def co_purchases_top(*, tenant_id: str, book_id: str, limit: int = CO_PURCHASE_TOP) -> list[tuple[str, int]]:
-    """The books most often bought with `book_id`, as (book_id, times), at most 20: one Query."""
+    """The books most often bought with `book_id`, as (book_id, times), at most CO_PURCHASE_TOP: one Query."""
     results = CoPurchase.times_index.query(
         f"{tenant_id}#{book_id}",
         range_key_condition=CoPurchase.times > 0,

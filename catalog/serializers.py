@@ -8,15 +8,21 @@ from rest_framework import serializers
 from bookstore.dynamodb.clock import now
 from bookstore.errors import ApplicationError
 from bookstore.iso_codes import LANGUAGES
-from bookstore.pagination import PageParams
+from bookstore.models import TENANT_ID_MAX_LENGTH
+from bookstore.pagination import PageQuerySerializer
 from bookstore.serializers import InputSerializer
 from catalog.isbn import clean_isbn
+from catalog.models import (
+    CATEGORY_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    FIRST_PRINTED_YEAR,
+    MAX_PAGES,
+    MAX_STOCK,
+    NAME_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 from catalog.search.queries import SEARCH_SORTS
 from catalog.selectors import SORTS
-
-FIRST_PRINTED_YEAR = 1450  # Gutenberg: no printed book is older
-MAX_STOCK = 1_000_000
-MAX_PAGES = 100_000
 
 
 class BookOutputSerializer(serializers.Serializer):
@@ -74,15 +80,18 @@ class BookInputSerializer(InputSerializer):
     """A book as an admin writes it (POST, and PUT where omitted optional fields return to their defaults)."""
 
     tenant_id = serializers.CharField(
-        max_length=40, required=False, write_only=True, help_text="Optional; must be the tenant of your token."
+        max_length=TENANT_ID_MAX_LENGTH,
+        required=False,
+        write_only=True,
+        help_text="Optional; must be the tenant of your token.",
     )
     isbn = serializers.CharField(max_length=20, help_text="ISBN-10 or ISBN-13; hyphens and spaces are removed.")
-    title = serializers.CharField(max_length=300)
-    author = serializers.CharField(max_length=200)
-    editorial = serializers.CharField(max_length=200, allow_blank=True, default="")
-    category = serializers.CharField(max_length=100)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    author = serializers.CharField(max_length=NAME_MAX_LENGTH)
+    editorial = serializers.CharField(max_length=NAME_MAX_LENGTH, allow_blank=True, default="")
+    category = serializers.CharField(max_length=CATEGORY_MAX_LENGTH)
     price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
-    description = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH, allow_blank=True, default="")
     cover_image_url = serializers.URLField(max_length=500, allow_null=True, default=None)
     stock_quantity = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, default=0)
     publication_year = serializers.IntegerField(min_value=FIRST_PRINTED_YEAR, allow_null=True, default=None)
@@ -127,17 +136,17 @@ class BookUpdateInputSerializer(BookInputSerializer):
         return attrs
 
 
-class BookVersionParams(serializers.Serializer):
+class BookVersionQuerySerializer(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, required=False, help_text="The version you read; a newer one on the server gives 409."
     )
 
 
-class BookFilterParams(PageParams):
+class BookFilterQuerySerializer(PageQuerySerializer):
     """The filters `GET books` and `GET books/search` share, and the page; each adds its own sort."""
 
-    category = serializers.CharField(max_length=100, required=False)
-    author = serializers.CharField(max_length=200, required=False)
+    category = serializers.CharField(max_length=CATEGORY_MAX_LENGTH, required=False)
+    author = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False)
     min_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
     max_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
     language = serializers.ChoiceField(choices=sorted(LANGUAGES), required=False)
@@ -151,7 +160,7 @@ class BookFilterParams(PageParams):
         return attrs
 
 
-class BookListParams(BookFilterParams):
+class BookListQuerySerializer(BookFilterQuerySerializer):
     """`GET books` filters, sort and page."""
 
     sort = serializers.ChoiceField(choices=SORTS, default="newest")
@@ -168,13 +177,13 @@ class CategoryListOutputSerializer(serializers.Serializer):
     results = FacetOutputSerializer(many=True)
 
 
-class AuthorListParams(PageParams):
+class AuthorListQuerySerializer(PageQuerySerializer):
     prefix = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default="", help_text="Case- and accent-insensitive."
     )
 
 
-class BestsellerListParams(PageParams):
+class BestsellerListQuerySerializer(PageQuerySerializer):
     category = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Only this category.")
 
 
@@ -188,14 +197,14 @@ class BestsellerOutputSerializer(serializers.Serializer):
 # --- Search -------------------------------------------------------------------------------------
 
 
-class BookSearchParams(BookFilterParams):
+class BookSearchQuerySerializer(BookFilterQuerySerializer):
     """`GET books/search`: text, filters, sort and page."""
 
     q = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     sort = serializers.ChoiceField(choices=SEARCH_SORTS, default="relevance")
 
 
-class BookHitSerializer(serializers.Serializer):
+class BookHitOutputSerializer(serializers.Serializer):
     """A book as the search index holds it; money and ratings are decimal strings."""
 
     book_id = serializers.CharField()
@@ -214,35 +223,35 @@ class BookHitSerializer(serializers.Serializer):
     listed_at = serializers.DateTimeField()
 
 
-class FacetCountSerializer(serializers.Serializer):
+class FacetCountOutputSerializer(serializers.Serializer):
     value = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class SearchFacetsSerializer(serializers.Serializer):
-    category = FacetCountSerializer(many=True)
-    language = FacetCountSerializer(many=True)
+class SearchFacetsOutputSerializer(serializers.Serializer):
+    category = FacetCountOutputSerializer(many=True)
+    language = FacetCountOutputSerializer(many=True)
 
 
-class SearchResultsSerializer(serializers.Serializer):
+class SearchResultsOutputSerializer(serializers.Serializer):
     """`{results, total, facets: {category, language}, next}`."""
 
-    results = BookHitSerializer(many=True)
+    results = BookHitOutputSerializer(many=True)
     total = serializers.IntegerField()
-    facets = SearchFacetsSerializer()
+    facets = SearchFacetsOutputSerializer()
     next = serializers.CharField(source="next_cursor", allow_null=True)
 
 
-class SuggestParams(serializers.Serializer):
+class SuggestQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=100, help_text="The start of a title or author; typos are tolerated.")
 
 
-class SuggestionSerializer(serializers.Serializer):
+class SuggestionOutputSerializer(serializers.Serializer):
     book_id = serializers.CharField()
     title = serializers.CharField()
     author = serializers.CharField()
     text = serializers.CharField(help_text="The title or author that matched.")
 
 
-class SuggestionListSerializer(serializers.Serializer):
-    results = SuggestionSerializer(many=True)
+class SuggestionListOutputSerializer(serializers.Serializer):
+    results = SuggestionOutputSerializer(many=True)

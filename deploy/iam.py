@@ -5,7 +5,7 @@ one stage: every resource is this stage's (tables `bookstore-{stage}-*` with the
 and streams, the bucket `bookstore-analytics-{stage}`, the Glue database `bookstore_{stage}`,
 the Athena workgroup `bookstore-{stage}`, the parameters `/bookstore/{stage}/*`, the queue
 `bookstore-{stage}-stream-failures`, the function `bookstore-{stage}`'s logs and mappings).
-The README's deploy guide creates the role from it once per stage.
+The deploy guide (docs/operations/deploy.md) creates the role from it once per stage.
 """
 
 import argparse
@@ -16,7 +16,6 @@ from pathlib import Path
 from string import Template
 
 POLICY_TEMPLATE = Path(__file__).resolve().parent / "iam" / "lambda-role-policy.json"
-TRUST_POLICY = Path(__file__).resolve().parent / "iam" / "lambda-trust-policy.json"
 STAGE_PATTERN = re.compile(r"^[a-z][a-z0-9]{0,15}$")
 
 

@@ -1,8 +1,8 @@
-"""The demo world `make run` starts with, and that the README walkthrough test recreates.
+"""The demo world `make run` starts with, and that the test running the docs recreates.
 
 Two tenants, each with an admin whose credentials `make run` prints, and a seeded catalogue.
-The README's examples rely on exactly this (tenant ids, admin emails and passwords), so the
-test that runs the README calls the same function with a smaller catalogue.
+The docs' examples rely on exactly this (tenant ids, admin emails and passwords), so the
+test that runs them (bookstore/tests/test_docs_run.py) calls the same function with a smaller catalogue.
 """
 
 import os

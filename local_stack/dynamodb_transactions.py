@@ -64,7 +64,7 @@ error) cancels with ``TransactionCanceledException`` and one cancellation
 reason per action, in order, including ``Item`` for
 ``ReturnValuesOnConditionCheckFailure=ALL_OLD``; two actions on one item and
 more than 100 actions raise ``ValidationException``. One difference: any
-exception escaping the transaction now rolls it back. Moto 5.2.5 rolls back
+exception escaping the transaction rolls it back here. Moto 5.2.5 rolls back
 only for validation errors and leaves earlier actions applied when, for
 example, one entry names two operations (``TransactWriteSingleOpException``).
 

@@ -1,13 +1,14 @@
 """Error codes of the orders app."""
 
 from bookstore.errors import ErrorCode
+from orders.models import MAX_QUANTITY
 
 
 class OrdersError(ErrorCode):
     CART_FULL = ("cart_full", 400, "The cart cannot hold more distinct books.")
     CART_EMPTY = ("cart_empty", 400, "The cart is empty.")
     CART_ITEM_NOT_FOUND = ("cart_item_not_found", 404, "This book is not in the cart.")
-    QUANTITY_TOO_LARGE = ("quantity_too_large", 400, "A cart line holds at most 99 copies.")
+    QUANTITY_TOO_LARGE = ("quantity_too_large", 400, f"A cart line holds at most {MAX_QUANTITY} copies.")
     INSUFFICIENT_STOCK = ("insufficient_stock", 409, "Not enough copies in stock.")
     CART_CHANGED = ("cart_changed", 409, "The cart or its prices changed during checkout. Review it and retry.")
     IDEMPOTENCY_KEY_REQUIRED = ("idempotency_key_required", 400, "Send an Idempotency-Key header holding a UUID.")

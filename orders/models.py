@@ -21,6 +21,18 @@ COMPLETED = "completed"
 CANCELLED = "cancelled"
 STATUSES = (PENDING, COMPLETED, CANCELLED)
 
+CARD = "card"
+PAYPAL = "paypal"
+TRANSFER = "transfer"
+CASH_ON_DELIVERY = "cash_on_delivery"
+PAYMENT_METHODS = (CARD, PAYPAL, TRANSFER, CASH_ON_DELIVERY)
+# Card and PayPal are settled at checkout (the order is completed); a transfer or cash on
+# delivery is settled later (the order is pending until an admin marks it paid).
+SETTLED_AT_CHECKOUT = frozenset({CARD, PAYPAL})
+
+# Copies of one book in a cart line (and so in a purchase line).
+MAX_QUANTITY = 99
+
 
 @register
 class CartLine(UserPartitionKeys, BaseModel):

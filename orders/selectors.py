@@ -7,13 +7,12 @@ from decimal import Decimal
 
 from bookstore.errors import ApplicationError
 from bookstore.ids import canonical_id
+from bookstore.money import ZERO, average_amount, to_cents
 from bookstore.pagination import Page, query_page
 from catalog.models import Book, BookStock
 from catalog.selectors import books_get_many_stocked
 from orders.errors import OrdersError
 from orders.models import PENDING, CartLine, Purchase, PurchaseTally
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class CartEntry:
 
     @property
     def subtotal(self) -> Decimal:
-        return (self.book.price * self.quantity).quantize(CENT) if self.available else Decimal("0.00")
+        return to_cents(self.book.price * self.quantity) if self.available else ZERO
 
     @property
     def available_stock(self) -> int:
@@ -59,7 +58,7 @@ class Cart:
 
     @property
     def total(self) -> Decimal:
-        return sum((entry.subtotal for entry in self.entries), Decimal("0.00"))
+        return sum((entry.subtotal for entry in self.entries), ZERO)
 
     @property
     def item_count(self) -> int:
@@ -169,13 +168,13 @@ def purchase_summary(*, tenant_id: str, user_id: str, top: int = 5) -> PurchaseS
             total = tally
         elif tally.count:
             categories.append(tally)
-    spent = total.amount if total and total.amount is not None else Decimal("0.00")
+    spent = total.amount if total and total.amount is not None else ZERO
     orders = int(total.count or 0) if total else 0
     ranked = sorted(categories, key=lambda tally: (-tally.amount, tally.category))[:top]
     return PurchaseSummary(
         total_spent=spent,
         order_count=orders,
-        average_order_value=(spent / orders).quantize(CENT) if orders else Decimal("0.00"),
+        average_order_value=average_amount(spent, orders),
         top_categories=[{"category": t.category, "amount": t.amount, "quantity": int(t.count)} for t in ranked],
         last_purchase_at=total.last_purchase_at if total and orders else None,
     )

@@ -3,10 +3,9 @@
 from rest_framework import serializers
 
 from bookstore.iso_codes import COUNTRIES
-from bookstore.pagination import PageParams
+from bookstore.pagination import PageQuerySerializer
 from bookstore.serializers import InputSerializer
-from orders.models import STATUSES
-from orders.services import MAX_QUANTITY
+from orders.models import MAX_QUANTITY, PAYMENT_METHODS, STATUSES
 
 # Wide enough for any total the API can compute (prices up to 99,999,999.99, carts, lifetime spend).
 MONEY = {"max_digits": 20, "decimal_places": 2, "coerce_to_string": True}
@@ -38,13 +37,17 @@ class CartOutputSerializer(serializers.Serializer):
     total = serializers.DecimalField(**MONEY)
 
 
-class ShippingAddressSerializer(InputSerializer):
+class ShippingAddressOutputSerializer(serializers.Serializer):
     line1 = serializers.CharField(max_length=200)
     line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, allow_null=True, default=None)
     city = serializers.CharField(max_length=100)
     region = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True, default=None)
     postal_code = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$", max_length=12)
     country = serializers.CharField(min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2, e.g. ES")
+
+
+class ShippingAddressInputSerializer(InputSerializer, ShippingAddressOutputSerializer):
+    """The address as checkout sends it: the same fields, a known country, and no unknown field."""
 
     def validate_country(self, value: str) -> str:
         value = value.upper()
@@ -54,8 +57,8 @@ class ShippingAddressSerializer(InputSerializer):
 
 
 class CheckoutInputSerializer(InputSerializer):
-    payment_method = serializers.ChoiceField(choices=["card", "paypal", "transfer", "cash_on_delivery"])
-    shipping_address = ShippingAddressSerializer()
+    payment_method = serializers.ChoiceField(choices=PAYMENT_METHODS)
+    shipping_address = ShippingAddressInputSerializer()
 
 
 class PurchaseItemOutputSerializer(serializers.Serializer):
@@ -76,7 +79,7 @@ class PurchaseOutputSerializer(serializers.Serializer):
     payment_method = serializers.CharField()
     items = PurchaseItemOutputSerializer(many=True)
     total_amount = serializers.DecimalField(**MONEY)
-    shipping_address = ShippingAddressSerializer()
+    shipping_address = ShippingAddressOutputSerializer()
     created_at = serializers.DateTimeField()
     cancelled_at = serializers.DateTimeField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
@@ -85,11 +88,11 @@ class PurchaseOutputSerializer(serializers.Serializer):
     )
 
 
-class PurchaseListParamsSerializer(PageParams):
+class PurchaseListQuerySerializer(PageQuerySerializer):
     status = serializers.ChoiceField(choices=STATUSES, required=False)
 
 
-class TenantPurchaseListParamsSerializer(PurchaseListParamsSerializer):
+class TenantPurchaseListQuerySerializer(PurchaseListQuerySerializer):
     date_from = serializers.DateField(required=False, help_text="First day included (UTC), YYYY-MM-DD.")
     date_to = serializers.DateField(required=False, help_text="Last day included (UTC), YYYY-MM-DD.")
 
@@ -99,7 +102,7 @@ class TenantPurchaseListParamsSerializer(PurchaseListParamsSerializer):
         return attrs
 
 
-class CategorySpendSerializer(serializers.Serializer):
+class CategorySpendOutputSerializer(serializers.Serializer):
     category = serializers.CharField()
     amount = serializers.DecimalField(**MONEY)
     quantity = serializers.IntegerField()
@@ -109,5 +112,5 @@ class PurchaseSummaryOutputSerializer(serializers.Serializer):
     total_spent = serializers.DecimalField(**MONEY)
     order_count = serializers.IntegerField()
     average_order_value = serializers.DecimalField(**MONEY)
-    top_categories = CategorySpendSerializer(many=True)
+    top_categories = CategorySpendOutputSerializer(many=True)
     last_purchase_at = serializers.DateTimeField(allow_null=True)

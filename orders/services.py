@@ -13,25 +13,25 @@ from bookstore.dynamodb.conditions import is_condition_failure, put_if_absent
 from bookstore.dynamodb.transactions import Failures, LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
 from bookstore.ids import canonical_id
+from bookstore.money import to_cents
 from catalog.models import BookStock
 from catalog.selectors import StockedBook, book_get_stocked
 from catalog.stock import reserve_stock, stock_label
 from orders.errors import OrdersError
 from orders.models import (
     COMPLETED,
+    MAX_QUANTITY,
     PENDING,
+    SETTLED_AT_CHECKOUT,
     CartLine,
     IdempotencyRecord,
     Purchase,
     PurchaseItem,
     ShippingAddress,
 )
-from orders.selectors import CENT, Cart, CartEntry, cart_get, cart_lines, purchase_get
+from orders.selectors import Cart, CartEntry, cart_get, cart_lines, purchase_get
 from orders.tallies import TOTAL_LABEL, tally_placed
 
-MAX_QUANTITY = 99
-# Card and PayPal are settled at checkout; a transfer or cash on delivery is settled later.
-SETTLED_AT_CHECKOUT = {"card", "paypal"}
 CART_WRITE_ATTEMPTS = 3
 
 
@@ -259,7 +259,7 @@ def _place_order(
         user_id=user_id,
         purchase_id=purchase_id,
         items=items,
-        total_amount=cart.total.quantize(CENT),
+        total_amount=to_cents(cart.total),
         status=PENDING if pending else COMPLETED,
         pending_key=Purchase.pending_key_for(tenant_id) if pending else None,
         paid_at=None if pending else created_at,

@@ -2,21 +2,6 @@
 
 from streams.registry import INSERT, MODIFY, RecordFailure, StreamRecord, stream_handler
 
-PURCHASED = "purchased"
-CANCELLED_EVENT = "cancelled"
-
-
-def _sale_event(record: StreamRecord) -> tuple[str, int] | None:
-    """(event type, sign) of a purchase record: placed on INSERT, cancelled on the change to cancelled."""
-    from orders.models import CANCELLED
-
-    new, old = record.new_image or {}, record.old_image or {}
-    if record.event_name == INSERT:
-        return PURCHASED, 1
-    if new.get("status") == CANCELLED and old.get("status") != CANCELLED:
-        return CANCELLED_EVENT, -1
-    return None
-
 
 @stream_handler("purchases", events={INSERT, MODIFY})
 def count_sales(records: list[StreamRecord]) -> list[RecordFailure]:
@@ -26,10 +11,11 @@ def count_sales(records: list[StreamRecord]) -> list[RecordFailure]:
     records after it are reported), so the retry starts there and markers skip what was done.
     """
     from catalog.sales import SaleLine, sales_count_event
+    from orders.sale_events import sale_event
 
     for index, record in enumerate(records):
         try:
-            event = _sale_event(record)
+            event = sale_event(event_name=record.event_name, new=record.new_image, old=record.old_image)
             if event is None:
                 continue
             image = record.new_image
@@ -40,9 +26,9 @@ def count_sales(records: list[StreamRecord]) -> list[RecordFailure]:
             sales_count_event(
                 tenant_id=image["tenant_id"],
                 purchase_id=image["purchase_id"],
-                event_type=event[0],
+                event_type=event.event_type,
                 lines=lines,
-                sign=event[1],
+                sign=event.sign,
             )
         except Exception as exc:
             reason = f"sales counters: {type(exc).__name__}: {exc}"

@@ -8,8 +8,9 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from bookstore.api import AdminAPIView, UserAPIView, page_response
-from bookstore.errors import ApplicationError
+from bookstore.errors import ApplicationError, CommonError
 from bookstore.pagination import paginated
+from catalog.errors import CatalogError
 from orders import serializers as s
 from orders.errors import OrdersError
 from orders.lifecycle import Actor, purchase_cancel, purchase_mark_paid
@@ -19,107 +20,145 @@ from orders.services import cart_add, cart_clear, cart_remove, cart_set_quantity
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=True, description="A UUID; a retry reuses it."
 )
+# What changing a cart line can run into.
+CART_LINE_ERROR_CODES = (
+    CatalogError.BOOK_NOT_FOUND,
+    OrdersError.INSUFFICIENT_STOCK,
+    OrdersError.ORDER_TOTAL_TOO_LARGE,
+)
+# What changing an order's status can run into (besides its own rule).
+PURCHASE_CHANGE_ERROR_CODES = (OrdersError.PURCHASE_NOT_FOUND, OrdersError.CART_CHANGED, CommonError.CONFLICT)
 
 
 class CartView(UserAPIView):
+    """The caller's cart, totals computed from current prices."""
+
     @extend_schema(responses={200: s.CartOutputSerializer})
     def get(self, request):
+        """The cart: its lines, their subtotals and availability, and the total."""
         return Response(s.CartOutputSerializer(cart_get(**self.user_scope)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request):
+        """Empty the cart."""
         cart_clear(**self.user_scope)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CartAddView(UserAPIView):
-    input_serializer = s.CartAddInputSerializer
+    """Add copies of a book to the cart, to its line if it has one; answers the whole cart."""
 
-    @extend_schema(request=s.CartAddInputSerializer, responses={200: s.CartOutputSerializer})
+    input_serializer = s.CartAddInputSerializer
+    error_codes = (
+        *CART_LINE_ERROR_CODES,
+        OrdersError.CART_FULL,
+        OrdersError.QUANTITY_TOO_LARGE,
+        OrdersError.CART_CHANGED,
+    )
+
+    @extend_schema(responses={200: s.CartOutputSerializer})
     def post(self, request):
-        serializer = s.CartAddInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(s.CartOutputSerializer(cart_add(**self.user_scope, **serializer.validated_data)).data)
+        return Response(s.CartOutputSerializer(cart_add(**self.user_scope, **self.validated_body())).data)
 
 
 class CartItemView(UserAPIView):
-    input_serializer = s.CartQuantityInputSerializer
+    """One line of the caller's cart."""
 
-    @extend_schema(request=s.CartQuantityInputSerializer, responses={200: s.CartOutputSerializer})
+    input_serializer = s.CartQuantityInputSerializer
+    error_codes = {"PATCH": (*CART_LINE_ERROR_CODES, OrdersError.CART_ITEM_NOT_FOUND)}
+
+    @extend_schema(responses={200: s.CartOutputSerializer})
     def patch(self, request, book_id):
-        serializer = s.CartQuantityInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        cart = cart_set_quantity(**self.user_scope, book_id=book_id, **serializer.validated_data)
+        """Set a line's quantity (0 removes it); answers the whole cart."""
+        cart = cart_set_quantity(**self.user_scope, book_id=book_id, **self.validated_body())
         return Response(s.CartOutputSerializer(cart).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, book_id):
+        """Remove a line (removing one that is not there is not an error)."""
         cart_remove(**self.user_scope, book_id=book_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CheckoutView(UserAPIView):
+    """Turn the cart into a purchase, atomically and at most once per Idempotency-Key; never oversells.
+
+    A retry with the same key and body answers the same purchase with `Idempotent-Replayed: true`.
+    """
+
     input_serializer = s.CheckoutInputSerializer
     idempotent_form = True  # the HTML form carries a fresh Idempotency-Key
-
-    @extend_schema(
-        request=s.CheckoutInputSerializer, parameters=[IDEMPOTENCY_HEADER], responses={201: s.PurchaseOutputSerializer}
+    error_codes = (
+        OrdersError.IDEMPOTENCY_KEY_REQUIRED,
+        OrdersError.IDEMPOTENCY_KEY_REUSED,
+        OrdersError.CART_EMPTY,
+        OrdersError.INSUFFICIENT_STOCK,
+        OrdersError.CART_CHANGED,
+        OrdersError.ORDER_TOTAL_TOO_LARGE,
+        OrdersError.TOO_MANY_PENDING_ORDERS,
+        CommonError.CONFLICT,
     )
+
+    @extend_schema(parameters=[IDEMPOTENCY_HEADER], responses={201: s.PurchaseOutputSerializer})
     def post(self, request):
-        key = request.headers.get("Idempotency-Key", "")
         try:
-            key = str(uuid.UUID(key))
+            key = str(uuid.UUID(self.idempotency_key()))
         except ValueError as exc:
             raise ApplicationError(OrdersError.IDEMPOTENCY_KEY_REQUIRED) from exc
-        serializer = s.CheckoutInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        purchase, placed_now = checkout(**self.user_scope, idempotency_key=key, **serializer.validated_data)
+        purchase, placed_now = checkout(**self.user_scope, idempotency_key=key, **self.validated_body())
         headers = {} if placed_now else {"Idempotent-Replayed": "true"}
         return Response(s.PurchaseOutputSerializer(purchase).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class PurchaseListView(UserAPIView):
-    filter_serializer = s.PurchaseListParamsSerializer
+    """The caller's purchases, newest first, optionally of one status."""
 
-    @extend_schema(
-        operation_id="purchases_list",
-        parameters=[s.PurchaseListParamsSerializer],
-        responses={200: paginated(s.PurchaseOutputSerializer)},
-    )
+    query_serializer = s.PurchaseListQuerySerializer
+
+    @extend_schema(operation_id="purchases_list", responses={200: paginated(s.PurchaseOutputSerializer)})
     def get(self, request):
-        params = s.PurchaseListParamsSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        return page_response(purchases_list(**self.user_scope, **params.validated_data), s.PurchaseOutputSerializer)
+        return page_response(purchases_list(**self.user_scope, **self.validated_query()), s.PurchaseOutputSerializer)
 
 
 class PurchaseDetailView(UserAPIView):
+    """One of the caller's purchases."""
+
+    error_codes = (OrdersError.PURCHASE_NOT_FOUND,)
+
     @extend_schema(responses={200: s.PurchaseOutputSerializer})
     def get(self, request, purchase_id):
         return Response(s.PurchaseOutputSerializer(purchase_get(**self.user_scope, purchase_id=purchase_id)).data)
 
 
 class PurchaseCancelView(UserAPIView):
-    @extend_schema(request=None, responses={200: s.PurchaseOutputSerializer})
+    """Cancel one of the caller's purchases and restock it; cancelling twice changes nothing.
+
+    An unpaid order can be cancelled; a paid one only shortly after it was placed.
+    """
+
+    error_codes = (*PURCHASE_CHANGE_ERROR_CODES, OrdersError.CANCEL_WINDOW_CLOSED)
+
+    @extend_schema(responses={200: s.PurchaseOutputSerializer})
     def post(self, request, purchase_id):
         return Response(s.PurchaseOutputSerializer(purchase_cancel(**self.user_scope, purchase_id=purchase_id)).data)
 
 
 class PurchaseSummaryView(UserAPIView):
+    """The caller's totals: spent, orders, average order value, top categories, last purchase."""
+
     @extend_schema(responses={200: s.PurchaseSummaryOutputSerializer})
     def get(self, request):
         return Response(s.PurchaseSummaryOutputSerializer(purchase_summary(**self.user_scope)).data)
 
 
 class TenantPurchaseListView(AdminAPIView):
-    filter_serializer = s.TenantPurchaseListParamsSerializer
+    """Every purchase of the tenant, newest first, by status and date range (admins)."""
 
-    @extend_schema(
-        parameters=[s.TenantPurchaseListParamsSerializer], responses={200: paginated(s.PurchaseOutputSerializer)}
-    )
+    query_serializer = s.TenantPurchaseListQuerySerializer
+
+    @extend_schema(responses={200: paginated(s.PurchaseOutputSerializer)})
     def get(self, request):
-        params = s.TenantPurchaseListParamsSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        filters = dict(params.validated_data)
+        filters = self.validated_query()
         start, end = filters.pop("date_from", None), filters.pop("date_to", None)
         page = tenant_purchases_list(
             tenant_id=self.tenant_id,
@@ -131,7 +170,11 @@ class TenantPurchaseListView(AdminAPIView):
 
 
 class AdminPurchaseCancelView(AdminAPIView):
-    @extend_schema(request=None, responses={200: s.PurchaseOutputSerializer})
+    """Cancel a customer's purchase and restock it, paid or not (admins); a paid one records `refund_due`."""
+
+    error_codes = PURCHASE_CHANGE_ERROR_CODES
+
+    @extend_schema(responses={200: s.PurchaseOutputSerializer})
     def post(self, request, user_id, purchase_id):
         purchase = purchase_cancel(
             tenant_id=self.tenant_id, user_id=user_id, purchase_id=purchase_id, actor=Actor.ADMIN
@@ -140,7 +183,11 @@ class AdminPurchaseCancelView(AdminAPIView):
 
 
 class AdminPurchaseMarkPaidView(AdminAPIView):
-    @extend_schema(request=None, responses={200: s.PurchaseOutputSerializer})
+    """Record the payment of an unpaid purchase: it becomes `completed` (admins)."""
+
+    error_codes = (*PURCHASE_CHANGE_ERROR_CODES, OrdersError.NOT_PENDING)
+
+    @extend_schema(responses={200: s.PurchaseOutputSerializer})
     def post(self, request, user_id, purchase_id):
         purchase = purchase_mark_paid(tenant_id=self.tenant_id, user_id=user_id, purchase_id=purchase_id)
         return Response(s.PurchaseOutputSerializer(purchase).data)

@@ -29,10 +29,6 @@ class Taste:
     bestsellers: tuple[str, ...] = ()
     exclude: frozenset[str] = frozenset()  # books already bought
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.preferred_categories or self.categories or self.authors or self.bought_together)
-
 
 @dataclass(frozen=True)
 class Recommendation:

@@ -2,13 +2,13 @@
 
 from rest_framework import serializers
 
-from catalog.serializers import BookHitSerializer
+from catalog.serializers import BookHitOutputSerializer
 
 
-class RecommendationSerializer(serializers.Serializer):
-    book = BookHitSerializer()
+class RecommendationOutputSerializer(serializers.Serializer):
+    book = BookHitOutputSerializer()
     reason = serializers.CharField(help_text='e.g. "bought together with Clean Code".')
 
 
-class RecommendationListSerializer(serializers.Serializer):
-    results = RecommendationSerializer(many=True)
+class RecommendationListOutputSerializer(serializers.Serializer):
+    results = RecommendationOutputSerializer(many=True)

@@ -3,21 +3,28 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from bookstore.api import UserAPIView
+from accounts.errors import AccountsError
+from bookstore.api import NOT_ADMIN_ERROR_CODES, UserAPIView
+from bookstore.errors import ErrorCode
+from catalog.errors import SearchError
 from recommendations.permissions import IsThatUserOrTenantAdmin
 from recommendations.selectors import recommendations_for
-from recommendations.serializers import RecommendationListSerializer, RecommendationSerializer
+from recommendations.serializers import RecommendationListOutputSerializer, RecommendationOutputSerializer
 
 
 class RecommendationListView(UserAPIView):
-    permission_classes = [IsThatUserOrTenantAdmin]
+    """Up to 20 in-stock books the user has not bought, each with a reason (that user, or an admin).
 
-    @extend_schema(
-        operation_id="books_recommendations",
-        responses={200: RecommendationListSerializer},
-        description="Up to 20 in-stock books the user has not bought, each with a reason; "
-        "best-sellers for a user with no history. 503 `search_unavailable` when the engine cannot answer.",
-    )
+    A user with no history gets the best-sellers.
+    """
+
+    permission_classes = [IsThatUserOrTenantAdmin]
+    error_codes = (AccountsError.USER_NOT_FOUND, SearchError.SEARCH_UNAVAILABLE)
+
+    def refusal_error_codes(self, method: str) -> tuple[ErrorCode, ...]:
+        return NOT_ADMIN_ERROR_CODES  # another user's recommendations are for admins
+
+    @extend_schema(operation_id="books_recommendations", responses={200: RecommendationListOutputSerializer})
     def get(self, request, user_id):
         recommendations = recommendations_for(tenant_id=self.tenant_id, user_id=user_id)
-        return Response({"results": RecommendationSerializer(recommendations, many=True).data})
+        return Response({"results": RecommendationOutputSerializer(recommendations, many=True).data})

@@ -69,7 +69,7 @@ def _shop(stack, api) -> tuple[httpx.Client, str]:
 def test_emulator_killed_mid_checkout_is_503_then_the_next_request_works(tmp_path):
     from local_stack.processes import Stack, free_port
 
-    stack = Stack(emulator_port=free_port(), log_dir=tmp_path, extra_env={"DYNAMODB_MAX_RETRY_ATTEMPTS": "1"})
+    stack = Stack(emulator_port=free_port(), log_dir=tmp_path)
     emulator = stack.start_emulator()
     api = stack.serve_api(workers=2)
     try:

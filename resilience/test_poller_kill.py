@@ -70,7 +70,7 @@ def _checkpoints() -> list:
 
 def _beyond(checkpoints: list) -> list[str]:
     """The purchase ids of the records the poller's current batch holds: the first after its checkpoint."""
-    from streams.aws import client
+    from bookstore.aws import client
 
     streams = client("dynamodbstreams")
     ids = []

@@ -23,12 +23,13 @@ from typing import Any
 from botocore.exceptions import ClientError
 from django.conf import settings
 
+from bookstore import aws
 from bookstore.dynamodb.clock import now
-from streams import aws
 from streams.lambda_entry import handle_with_reasons
 from streams.models import StreamCheckpoint
 from streams.registry import streamed_tables
 from streams.services import lambda_record, record_park
+from streams.sources import stream_arn
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class StreamPoller:
     def discover(self) -> None:
         """Find the shards of every followed stream; load the checkpoint of each new one."""
         for table in self.tables or streamed_tables():
-            arn = aws.stream_arn(table)
+            arn = stream_arn(table)
             if arn is None:
                 logger.warning("Table %s has no stream; not followed", table)
                 continue

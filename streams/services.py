@@ -15,8 +15,8 @@ from typing import Any
 
 from django.conf import settings
 
+from bookstore import aws
 from bookstore.dynamodb.clock import now
-from streams import aws
 from streams.lambda_entry import handle_with_reasons
 from streams.models import ParkedRecord
 from streams.registry import streamed_tables

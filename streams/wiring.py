@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from streams import aws
+from bookstore import aws
 from streams.registry import streamed_tables
+from streams.sources import stream_arn
 
 STARTING_POSITION = "TRIM_HORIZON"
 REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
@@ -57,7 +58,7 @@ def streams_wire(*, function_name: str | None = None, tables: list[str] | None =
     wanted = mapping_settings(failure_queue_arn())
     wired = []
     for table in tables or streamed_tables():
-        arn = aws.stream_arn(table)
+        arn = stream_arn(table)
         if arn is None:
             raise RuntimeError(f"Table {table} has no stream: create it with `create_tables` first.")
         existing = lambda_client.list_event_source_mappings(EventSourceArn=arn, FunctionName=function_name)

@@ -11,16 +11,13 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import cache
 
-import boto3
 from boto3.dynamodb.types import TypeDeserializer
-from botocore.config import Config
-from django.conf import settings
 from rest_framework.test import APIClient
 
 from accounts.services import user_create
 from accounts.tokens import tokens_for_user
+from bookstore import aws
 from bookstore.authentication import ROLE_CUSTOMER
 from bookstore.dynamodb import clock as app_clock
 from bookstore.dynamodb.base import connection
@@ -164,25 +161,17 @@ def bought_together(tenant_id: str, book_id: str, partner_id: str) -> int:
 
 # Whole-table reads and deletes: up to a few thousand items, each Scan page costing the emulator
 # a pass over the table. On a loaded machine one page can take longer than the app's 10 s read
-# timeout, so these go through a client of their own that waits (and retries) far longer.
+# timeout, so these go through a DynamoDB client of the factory's that waits (and retries) far longer.
 GROUND_TRUTH_READ_TIMEOUT_SECONDS = 300
 BATCH_WRITE_MAX = 25  # DynamoDB's limit per BatchWriteItem
 
 
-@cache
 def ground_truth_client():
-    """A DynamoDB client of the emulator for test-side Scans and deletes of whole tables."""
-    return boto3.client(
+    """The emulator's DynamoDB client (from the factory) for test-side Scans and deletes of whole tables."""
+    return aws.client(
         "dynamodb",
-        endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
-        region_name=settings.AWS_REGION,
-        aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
-        aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
-        config=Config(
-            connect_timeout=10,
-            read_timeout=GROUND_TRUTH_READ_TIMEOUT_SECONDS,
-            retries={"mode": "standard", "max_attempts": 5},
-        ),
+        read_timeout=GROUND_TRUTH_READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "max_attempts": 5},
     )
 
 

@@ -14,9 +14,9 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-from analytics.aws import aws_client
 from analytics.errors import AnalyticsError
 from analytics.runners import QueryError, QueryParam, QueryRunner, Row
+from bookstore import aws
 
 SUCCEEDED = "SUCCEEDED"
 FAILED_STATES = ("FAILED", "CANCELLED")
@@ -71,7 +71,7 @@ class AthenaRunner(QueryRunner):
         )
 
     def run(self, *, sql: str, params: Sequence[QueryParam], tenant_id: str) -> list[Row]:
-        client = aws_client("athena")
+        client = aws.client("athena")
         try:
             request: dict[str, Any] = {
                 "QueryString": sql,

@@ -17,11 +17,11 @@ import boto3
 import pytest
 from django.conf import settings
 
-from analytics.aws import aws_client
 from analytics.catalog import analytics_catalog_setup
 from analytics.errors import AnalyticsError
 from analytics.runners import QueryError
 from analytics.runners.athena import AthenaRunner, athena_literal
+from bookstore.aws import client
 
 COLUMNS = [("book_id", "varchar"), ("units", "bigint"), ("revenue", "decimal"), ("day", "date")]
 
@@ -51,7 +51,7 @@ def seed_result(rows: list[list[str | None]]) -> None:
 @pytest.fixture
 def athena():
     analytics_catalog_setup()
-    return aws_client("athena")
+    return client("athena")
 
 
 @pytest.fixture

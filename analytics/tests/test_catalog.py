@@ -6,13 +6,13 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from analytics.aws import aws_client
 from analytics.catalog import analytics_catalog_setup
+from bookstore.aws import client
 
 
 @pytest.fixture
 def glue():
-    return aws_client("glue")
+    return client("glue")
 
 
 def test_setup_analytics_creates_projected_tables_and_the_workgroup(glue):
@@ -46,7 +46,7 @@ def test_setup_analytics_creates_projected_tables_and_the_workgroup(glue):
         "/daily_summary/year=${year}/month=${month}/day=${day}/"
     )
 
-    workgroup = aws_client("athena").get_work_group(WorkGroup=settings.ANALYTICS_ATHENA_WORKGROUP)["WorkGroup"]
+    workgroup = client("athena").get_work_group(WorkGroup=settings.ANALYTICS_ATHENA_WORKGROUP)["WorkGroup"]
     config = workgroup["Configuration"]
     assert config["ResultConfiguration"]["OutputLocation"] == settings.ANALYTICS_ATHENA_RESULTS_LOCATION
     assert config["BytesScannedCutoffPerQuery"] == settings.ANALYTICS_ATHENA_BYTES_SCANNED_LIMIT

@@ -1,7 +1,10 @@
 """Configuration every PynamoDB model inherits, read from Django settings.
 
 The same models talk to AWS or to the local emulator: only the endpoint, region,
-credentials and table-name prefix differ, and all of them come from settings.
+credentials and table-name prefix differ, and all of them come from settings. PynamoDB
+builds its own clients, with the rule of bookstore/aws.py: on AWS the settings hold no
+keys, so botocore's default chain gives the role's key, secret and session token together;
+the local and test settings hold the emulator's static keys.
 """
 
 from functools import cache
@@ -10,6 +13,8 @@ from django.conf import settings
 from pynamodb.attributes import UTCDateTimeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
+
+from bookstore.aws import static_keys
 
 PAY_PER_REQUEST = "PAY_PER_REQUEST"
 NEW_AND_OLD_IMAGES = "NEW_AND_OLD_IMAGES"
@@ -25,8 +30,9 @@ class TableMeta:
 
     host = settings.DYNAMODB_ENDPOINT_URL
     region = settings.AWS_REGION
-    aws_access_key_id = settings.AWS_ACCESS_KEY_ID
-    aws_secret_access_key = settings.AWS_SECRET_ACCESS_KEY
+    # The emulator's keys locally; none on AWS, where the default chain brings key, secret and token.
+    aws_access_key_id, aws_secret_access_key = static_keys() or (None, None)
+    aws_session_token = None  # static keys (the emulator's) have no token; the chain brings its own
     billing_mode = PAY_PER_REQUEST
     max_retry_attempts = settings.DYNAMODB_MAX_RETRY_ATTEMPTS
     connect_timeout_seconds = 5
@@ -51,6 +57,7 @@ def connection() -> Connection:
         region=TableMeta.region,
         aws_access_key_id=TableMeta.aws_access_key_id,
         aws_secret_access_key=TableMeta.aws_secret_access_key,
+        aws_session_token=TableMeta.aws_session_token,
         max_retry_attempts=TableMeta.max_retry_attempts,
         connect_timeout_seconds=TableMeta.connect_timeout_seconds,
         read_timeout_seconds=TableMeta.read_timeout_seconds,

@@ -13,9 +13,9 @@ Every registered model declares `TENANCY`, one of:
 - `NotExported(reason)`: state that is meaningless in another table (e.g. a position in this
   table's own stream). No export carries it.
 
-`bookstore/tests/test_tenant_fields.py` checks every registered model: a model without a
-declaration, or with a key, index key or `*tenant*` attribute the declaration does not
-mention, fails it.
+`tenancy_problems` checks a model, and a test runs it on every registered model
+(bookstore/tests/test_exports.py): a model without a declaration, or with a key, index key
+or `*tenant*` attribute the declaration does not mention, fails it.
 """
 
 from dataclasses import dataclass

@@ -9,20 +9,24 @@ the file: `DYNAMODB_ENDPOINT_URL`, else `EMULATOR_PORT`, else the stack file, el
 from local_stack.stack import stack_read
 
 from .base import *  # noqa: F403
-from .base import LOCAL_STATE_DIR, env, env_int
+from .base import LOCAL_STATE_DIR
+from .env import env, env_int
+from .stage import stage_names
+
+STAGE = env("BOOKSTORE_STAGE", "local")
+globals().update(stage_names(STAGE))  # DYNAMODB_TABLE_PREFIX, ANALYTICS_BUCKET, STREAMS_FUNCTION_NAME, ...
 
 DEBUG = env("DJANGO_DEBUG", "true").lower() == "true"
-STAGE = env("BOOKSTORE_STAGE", "local")
 LOCAL_STACK = {} if env("DYNAMODB_ENDPOINT_URL") or env("EMULATOR_PORT") else stack_read()
 EMULATOR_PORT = env_int("EMULATOR_PORT", 5005)
 DYNAMODB_ENDPOINT_URL = (
     env("DYNAMODB_ENDPOINT_URL") or LOCAL_STACK.get("emulator") or f"http://127.0.0.1:{EMULATOR_PORT}"
 )
-AWS_ENDPOINT_URL = DYNAMODB_ENDPOINT_URL  # SSM, S3, Streams, Lambda and SQS: the same emulator
+AWS_ENDPOINT_URL = DYNAMODB_ENDPOINT_URL  # SSM, S3, Streams, Lambda, SQS, Glue, Athena: the same emulator
 AWS_REGION = env("AWS_REGION", "us-east-1")
+# The emulator's static keys (it accepts any); every client sends them (bookstore/aws.py, PynamoDB).
 AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", "local")
 AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", "local")
-DYNAMODB_TABLE_PREFIX = env("DYNAMODB_TABLE_PREFIX", f"bookstore-{STAGE}-")
 DYNAMODB_MAX_RETRY_ATTEMPTS = 1
 JWT_COOKIE_SECURE = False  # served over plain http on loopback
 STREAMS_POLL_INTERVAL_SECONDS = float(env("STREAMS_POLL_INTERVAL_SECONDS", "0.5"))
@@ -37,9 +41,5 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", f"http://127.0.0.1:{SEARCH_PORT}")
 
 # Reports run on DuckDB over the local lake; Glue and Athena (setup_analytics) are the emulator's.
 ANALYTICS_QUERY_RUNNER = env("ANALYTICS_QUERY_RUNNER", "analytics.runners.duckdb.DuckDBRunner")
-ANALYTICS_BUCKET = env("ANALYTICS_BUCKET", f"bookstore-analytics-{STAGE}")
-ANALYTICS_GLUE_DATABASE = env("ANALYTICS_GLUE_DATABASE", f"bookstore_{STAGE}")
-ANALYTICS_ATHENA_WORKGROUP = env("ANALYTICS_ATHENA_WORKGROUP", f"bookstore-{STAGE}")
-ANALYTICS_ATHENA_RESULTS_LOCATION = f"s3://{ANALYTICS_BUCKET}/_athena-results/"
 # DuckDB answers in well under a second here, and a new purchase should show within seconds.
 ANALYTICS_CACHE_SECONDS = env_int("ANALYTICS_CACHE_SECONDS", 5)

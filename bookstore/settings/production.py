@@ -2,6 +2,8 @@
 
 zappa_settings.json gives each stage its environment (stage, domain, endpoints, origins);
 the secrets are read from SSM Parameter Store once per container (bookstore/secret_store.py).
+No AWS keys are set here: every client takes botocore's default credential chain, which on
+Lambda is the role's key, secret and session token (bookstore/aws.py).
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -9,13 +11,20 @@ from django.core.exceptions import ImproperlyConfigured
 from bookstore.secret_store import secrets_load
 
 from .base import *  # noqa: F403
-from .base import AWS_REGION, SIMPLE_JWT, STAGE, env, env_bool, env_int
+from .base import AWS_REGION, SIMPLE_JWT
+from .env import env, env_bool, env_int
+from .stage import stage_names
+
+STAGE = env("BOOKSTORE_STAGE", "dev")
+_names = stage_names(STAGE)
+globals().update(_names)  # DYNAMODB_TABLE_PREFIX, ANALYTICS_BUCKET, STREAMS_FUNCTION_NAME, SECRETS_SSM_PREFIX, ...
 
 DEBUG = False
 
 # --- Secrets: SSM SecureString parameters `/bookstore/{stage}/NAME`, never the environment ---
-SECRETS_SSM_PREFIX = env("SECRETS_SSM_PREFIX", f"/bookstore/{STAGE}/")
-_secrets = secrets_load(prefix=SECRETS_SSM_PREFIX, names=["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"], region=AWS_REGION)
+_secrets = secrets_load(
+    prefix=_names["SECRETS_SSM_PREFIX"], names=["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"], region=AWS_REGION
+)
 SECRET_KEY = _secrets["DJANGO_SECRET_KEY"]
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": _secrets["JWT_SIGNING_KEY"]}
 
@@ -39,7 +48,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-JWT_COOKIE_SECURE = True
 SILENCED_SYSTEM_CHECKS = [
     *(["security.W008"] if not SECURE_SSL_REDIRECT else []),  # HTTPS is enforced in front (above)
     *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),  # a choice of the domain's owner (above)
@@ -59,8 +67,13 @@ STORAGES = {
     "analytics": {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": ANALYTICS_BUCKET,  # noqa: F405
+            "bucket_name": _names["ANALYTICS_BUCKET"],
             "region_name": AWS_REGION,
+            # botocore's default chain, as for every client (bookstore/aws.py): django-storages would
+            # otherwise pair the AWS_ACCESS_KEY_ID setting (None) with the environment's session token.
+            "access_key": None,
+            "secret_key": None,
+            "security_token": None,
             "file_overwrite": True,
             "default_acl": None,
         },

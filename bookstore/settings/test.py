@@ -11,24 +11,27 @@ from pathlib import Path
 
 from local_stack.processes import free_port as _free_port
 
+from .env import env
 from .local import *  # noqa: F403
-from .local import env
+from .stage import stage_names
+
+STAGE = "test"
+# The test stage's own names, whatever the shell exports: a test never names another stage's resources.
+globals().update(stage_names(STAGE, env=lambda variable, derived: derived))
 
 DEBUG = False
-STAGE = "test"
 EMULATOR_PORT = int(env("EMULATOR_PORT") or _free_port())
 DYNAMODB_ENDPOINT_URL = f"http://127.0.0.1:{EMULATOR_PORT}"
 AWS_ENDPOINT_URL = DYNAMODB_ENDPOINT_URL
-DYNAMODB_TABLE_PREFIX = "bookstore-test-"
 TENANT_CACHE_SECONDS = 0
-# bcrypt at its production cost makes every register and login take a quarter of a second.
 # The session fixture starts noida-db on this port with a temporary data folder.
 SEARCH_PORT = int(env("SEARCH_PORT") or _free_port())
 ELASTICSEARCH_URL = f"http://127.0.0.1:{SEARCH_PORT}"
 ELASTICSEARCH_URLS: dict[str, str] = {}
 # On a loaded machine (CI with the other core busy) a large bulk index can outlast the default 5 s
 # and turn into a 503. The outage tests stop the engine: a refused connection fails at once anyway.
-ELASTICSEARCH_TIMEOUT_SECONDS = int(env("ELASTICSEARCH_TIMEOUT_SECONDS") or 60)
+ELASTICSEARCH_TIMEOUT_SECONDS = 60
+# bcrypt at its production cost makes every register and login take a quarter of a second.
 PASSWORD_HASHERS = ["local_stack.hashers.LowCostBCryptSHA256PasswordHasher"]
 # Retries of failing stream records happen at once; tests count attempts, never wait for them.
 # (A poller the resilience suites run in another process sets a real backoff through the environment.)
@@ -50,9 +53,5 @@ STORAGES = {
 LOCAL_STATE_DIR = Path(tempfile.mkdtemp(prefix="bookstore-local-"))
 # Per-tenant rate limits would add a write to every request; the tests that check them turn them on.
 TENANT_RATE_LIMITS_ENABLED = False
-ANALYTICS_BUCKET = f"bookstore-analytics-{STAGE}"
-ANALYTICS_GLUE_DATABASE = f"bookstore_{STAGE}"
-ANALYTICS_ATHENA_WORKGROUP = f"bookstore-{STAGE}"
-ANALYTICS_ATHENA_RESULTS_LOCATION = f"s3://{ANALYTICS_BUCKET}/_athena-results/"
 # Tests see their own writes at once; the report cache has its own tests.
 ANALYTICS_CACHE_SECONDS = 0

@@ -293,3 +293,16 @@ def test_the_login_form_starts_with_the_picked_shop(tenant):
     client.cookies[settings.TENANT_COOKIE_NAME] = "tenant1"
     html = client.get("/api/auth/login/").content.decode()
     assert re.search(r'name="tenant_id" value="tenant1"', html)
+
+
+def test_reports_show_a_filter_form_from_their_query_serializer(admin, client_for):
+    html = client_for(admin).get("/api/v1/analytics/top-books", **HTML).content.decode()
+    filters = html[html.index('id="filtersModal"') :]
+    assert {"from", "to", "limit"} <= set(re.findall(r'name="([^"]+)"', filters[: filters.index("</form>")]))
+
+
+def test_a_report_range_the_page_refuses_still_draws_its_page(admin, client_for):
+    response = client_for(admin).get("/api/v1/analytics/summary?from=2026-02-01&to=2026-01-01", **HTML)
+    assert response.status_code == 400
+    assert "range_reversed" in response.content.decode()
+    assert 'id="filtersModal"' in response.content.decode()

@@ -1,10 +1,10 @@
 """Encryption at rest (bookstore/encryption.py), read back from the emulator."""
 
-import boto3
 import pytest
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
+from bookstore.aws import client
 from bookstore.dynamodb.base import TableMeta
 from bookstore.dynamodb.registry import create_tables, register, registered_models
 from bookstore.encryption import bucket_secure, table_sse_specification
@@ -13,14 +13,8 @@ KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555
 
 
 @pytest.fixture
-def s3(settings):
-    return boto3.client(
-        "s3",
-        endpoint_url=settings.AWS_ENDPOINT_URL,
-        region_name=settings.AWS_REGION,
-        aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
-        aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
-    )
+def s3():
+    return client("s3")
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_an_unknown_idempotency_key_format_is_400(customer_client, book):
 
 @pytest.mark.parametrize("value", [{}, [], 7, True])
 def test_a_tenant_id_in_the_body_that_is_not_a_string_is_a_400(admin_client, value):
-    # Found by the schemathesis suite: an object there was a 500 (unhashable) before the tenancy check.
+    # An object is unhashable: it must be refused as a 400 before the tenancy check compares it.
     response = admin_client.post("/api/v1/books", {"tenant_id": value, "title": "x"}, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["details"] == {"tenant_id": ["Must be a string."]}

@@ -2,7 +2,7 @@
 
 This module imports elasticsearch-dsl at the top, so only search functions import it, lazily.
 
-Mapping (see issue 12): `title`, `author` and `description` are text with the `spanish`
+Mapping: `title`, `author` and `description` are text with the `spanish`
 analyzer, a `.folded` subfield (standard tokenizer, lowercase, asciifolding, light Spanish
 stemmer) and an `.en` subfield (`english`); `book_id`, `isbn`, `category`, `author_raw` and
 `language` are keywords, `category` and `author_raw` with a `.folded` keyword (lowercase +
@@ -126,8 +126,3 @@ def book_document(book: Mapping[str, Any]) -> dict[str, Any]:
         "cover_image_url": book.get("cover_image_url"),
         "suggest": {"input": [book["title"], book["author"]]},
     }
-
-
-def source_price(value: Any) -> Decimal:
-    """A price read back from `_source` (a JSON number) as the Decimal it was written from."""
-    return Decimal(str(value))

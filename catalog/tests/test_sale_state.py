@@ -1,7 +1,7 @@
 """The sale-state split: the books stream's `in_stock` flag, and the `split_sale_state` migration.
 
 catalog/stream_handlers.py `apply_in_stock` and catalog/stock.py `in_stock_flag_apply` keep the
-flag; catalog/sale_state.py migrates the books written before the split.
+flag; catalog/sale_state.py gives one-item books (stock on the book item) their stock item.
 """
 
 from datetime import timedelta
@@ -89,8 +89,8 @@ def test_a_replayed_or_late_stock_record_never_flips_the_flag_back(book_factory)
     assert in_stock_flag_apply(tenant_id="tenant1", book_id=book.book_id, in_stock=True, at=later) is False
 
 
-def _as_before_the_split(book, stock_quantity: int) -> None:
-    """Make a book look as the code before the split wrote it: stock on the book, no stock item."""
+def _as_one_item_book(book, stock_quantity: int) -> None:
+    """Make a book a one-item book: its stock on the book item, no stock item."""
     BookStock(book.pk, BookStock.SORT_KEY).delete()
     Book._get_connection().update_item(
         book.pk,
@@ -106,7 +106,7 @@ def test_split_sale_state_moves_the_stock_once(tenant, other_tenant, book_factor
     theirs = book_factory(other_tenant, stock_quantity=4)
     book_delete(tenant_id="tenant1", book_id=hidden.book_id)
     for book, quantity in ((mine, 7), (sold_out, 0), (hidden, 3), (theirs, 4)):
-        _as_before_the_split(book, quantity)
+        _as_one_item_book(book, quantity)
     assert customer_client.get(f"{BOOKS}/{mine.book_id}").json()["stock_quantity"] == 0  # nothing to sell yet
 
     call_command("split_sale_state", "--tenant", "tenant1")

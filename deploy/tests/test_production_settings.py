@@ -61,3 +61,84 @@ def test_production_refuses_to_start_misconfigured(stage_secrets, production_env
     result = manage("check", env=production_env("test", **overrides))
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_production_names_the_stages_resources_after_its_stage(stage_secrets, production_env, manage):
+    stage_secrets("prod")
+    env = production_env("prod")
+    del env["DYNAMODB_TABLE_PREFIX"]  # derived from the stage, as the names below are
+    code = (
+        "from django.conf import settings as s; print(s.DYNAMODB_TABLE_PREFIX, s.ANALYTICS_BUCKET, "
+        "s.STORAGES['analytics']['OPTIONS']['bucket_name'], s.ANALYTICS_GLUE_DATABASE, s.ANALYTICS_ATHENA_WORKGROUP, "
+        "s.ANALYTICS_ATHENA_RESULTS_LOCATION, s.STREAMS_FUNCTION_NAME, s.STREAMS_FAILURE_QUEUE, s.SECRETS_SSM_PREFIX)"
+    )
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "bookstore-prod-",
+        "bookstore-analytics-prod",
+        "bookstore-analytics-prod",
+        "bookstore_prod",
+        "bookstore-prod",
+        "s3://bookstore-analytics-prod/_athena-results/",
+        "bookstore-prod",
+        "bookstore-prod-stream-failures",
+        "/bookstore/prod/",
+    ]
+
+
+SIGNED_WITH = """
+import json
+from django.conf import settings as s
+from django.core.files.storage import storages
+from bookstore.aws import client, client_build
+from bookstore.dynamodb.base import connection
+from bookstore.dynamodb.registry import registered_models
+
+def signed_with(aws_client):
+    credentials = aws_client._request_signer._credentials.get_frozen_credentials()
+    return [credentials.access_key, credentials.token]
+
+sent = []
+def record(request, **kwargs):  # observes the header each request carries, changes nothing
+    token = request.headers.get("X-Amz-Security-Token")
+    sent.append(token.decode() if isinstance(token, bytes) else token)
+
+sqs, dynamodb = client("sqs"), connection().client
+for aws_client in (sqs, dynamodb):
+    aws_client.meta.events.register("before-send", record)
+sqs.list_queues()
+dynamodb.list_tables(Limit=1)
+print(json.dumps({
+    "settings": [s.AWS_ACCESS_KEY_ID, s.AWS_SECRET_ACCESS_KEY],
+    "factory": signed_with(sqs),
+    "secrets": signed_with(client_build("ssm", region_name=s.AWS_REGION)),
+    "pynamodb": signed_with(dynamodb),
+    "model": signed_with(next(registered_models())._get_connection().connection.client),
+    "lake": signed_with(storages["analytics"].connection.meta.client),
+    "sent": sent,
+}))
+"""
+
+
+def test_on_lambda_every_client_signs_with_the_roles_key_and_session_token(stage_secrets, production_env, manage):
+    """Lambda's environment holds the role's temporary key, secret and token: each client must send all three."""
+    import json
+
+    from django.conf import settings
+
+    stage_secrets("test")
+    role = {"AWS_ACCESS_KEY_ID": "ASIAROLEKEYOFTHESTAGE", "AWS_SECRET_ACCESS_KEY": "role-secret"}
+    env = production_env(
+        "test", **role, AWS_SESSION_TOKEN="role-session-token", AWS_ENDPOINT_URL=settings.AWS_ENDPOINT_URL
+    )
+    result = manage("shell", "-c", SIGNED_WITH, env=env)
+    assert result.returncode == 0, result.stderr
+    signed = json.loads(result.stdout.strip().splitlines()[-1])
+
+    role_signed = ["ASIAROLEKEYOFTHESTAGE", "role-session-token"]
+    assert signed == {
+        "settings": [None, None],  # no keys in the settings: botocore's default chain answers
+        **dict.fromkeys(["factory", "secrets", "pynamodb", "model", "lake"], role_signed),
+        "sent": ["role-session-token", "role-session-token"],
+    }

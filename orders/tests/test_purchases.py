@@ -1,6 +1,6 @@
 """Purchase history, cancellation, the user's summary and the admins' list.
 
-orders/selectors.py, and orders/services.py: purchase_cancel.
+orders/selectors.py, and orders/lifecycle.py: purchase_cancel.
 """
 
 import uuid

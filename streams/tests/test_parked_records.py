@@ -32,7 +32,7 @@ def test_parked_records_are_listed_and_a_replay_that_fails_again_keeps_them(
 
 
 def test_a_replay_that_succeeds_removes_the_record(consume_streams, lake_rows, customer, book, placed_order, settings):
-    from streams.aws import client
+    from bookstore.aws import client
 
     client("dynamodb").put_item(
         TableName=f"{settings.DYNAMODB_TABLE_PREFIX}purchases",
@@ -55,7 +55,8 @@ def test_a_replay_that_succeeds_removes_the_record(consume_streams, lake_rows, c
 
 
 def test_batches_lambda_gave_up_on_are_collected_from_the_failure_queue(streams_from_now, book, settings):
-    from streams.aws import client, stream_arn
+    from bookstore.aws import client
+    from streams.sources import stream_arn
     from streams.wiring import failure_queue_arn
 
     arn = stream_arn("books")

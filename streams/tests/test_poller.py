@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from streams.aws import client
+from bookstore.aws import client
 from streams.models import ParkedRecord, StreamCheckpoint
 
 

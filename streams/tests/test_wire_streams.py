@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from streams.aws import client
+from bookstore.aws import client
 
 FUNCTION = "bookstore-test"
 

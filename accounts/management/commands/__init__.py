@@ -1,1 +1,1 @@
-"""Commands: create_tenant."""
+"""Commands: create_tenant, create_user."""

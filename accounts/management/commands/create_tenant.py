@@ -4,19 +4,25 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import tenant_create_with_admin
 from bookstore.errors import ApplicationError
+from bookstore.models import TENANT_ID_MAX_LENGTH, TENANT_ID_MIN_LENGTH
 
 
 class Command(BaseCommand):
     help = (
-        "Create a tenant (and optionally its first admin). An existing tenant is reported and left unchanged; "
-        "add users to it with create_user."
+        "Create a tenant (and optionally its first admin): both are created or, on bad input, neither. "
+        "An existing tenant is reported and left unchanged; add users to it with create_user."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("tenant_id", help="Slug: 3-40 lowercase letters, digits or hyphens.")
+        parser.add_argument(
+            "tenant_id",
+            help=f"Slug: {TENANT_ID_MIN_LENGTH}-{TENANT_ID_MAX_LENGTH} lowercase letters, digits or hyphens.",
+        )
         parser.add_argument("--name", required=True, help="Display name of the shop.")
         parser.add_argument("--admin-email", help="Email of the first admin account.")
-        parser.add_argument("--admin-password", help="Password of the first admin account.")
+        parser.add_argument(
+            "--admin-password", help="Password of the first admin account (checked by AUTH_PASSWORD_VALIDATORS)."
+        )
         parser.add_argument(
             "--plan", help="Rate-limit plan (a key of the TENANT_PLANS setting: basic, standard, premium)."
         )
@@ -29,7 +35,8 @@ class Command(BaseCommand):
                 tenant_id=tenant_id, name=name, admin_email=admin_email, admin_password=admin_password, plan=plan
             )
         except ApplicationError as exc:
-            raise CommandError(f"{exc.message} {exc.details or ''}".strip()) from exc
+            details = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.details.items())
+            raise CommandError(f"{exc.message} {details}".strip()) from exc
         if not result.created:
             self.stdout.write(self.style.WARNING(f"Tenant '{tenant_id}' already exists; nothing changed."))
             self.stdout.write(

@@ -1,4 +1,4 @@
-"""Give the books written before the sale-state split their stock items (docs/SCALING.md)."""
+"""Give each one-item book (its stock on the book item) its own stock item (catalog/sale_state.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -10,8 +10,8 @@ from catalog.sale_state import sale_state_split
 class Command(BaseCommand):
     help = (
         "Move each book's stock off the book item into its own stock item (the sale-state split), for every "
-        "active tenant or one. Run it once right after deploying the split. Idempotent: books already split "
-        "are not read again, and a book changed during the run is left for a re-run."
+        "active tenant or one. Run it on tables that hold one-item books (stock on the book item). Idempotent: "
+        "books already split are not read again, and a book changed during the run is left for a re-run."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,21 @@
+"""Security: the secret key, allowed hosts, browser origins (CORS), password hashing and rules."""
+
+from corsheaders.defaults import default_headers
+
+from .env import env
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-local-key-change-me-in-every-deployed-stage")
+ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.BCryptSHA256PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Browser origins allowed to call the API (django-cors-headers); none unless a stage names them.
+CORS_ALLOWED_ORIGINS = [o.strip() for o in env("CORS_ALLOWED_ORIGINS").split(",") if o.strip()]
+# The API's own request headers, and the one response header a front end must read (on a 429).
+CORS_ALLOW_HEADERS = (*default_headers, "x-tenant-id", "idempotency-key")
+CORS_EXPOSE_HEADERS = ["Retry-After"]
