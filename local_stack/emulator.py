@@ -1,36 +1,53 @@
 """Start the embedded AWS emulator: moto's server on loopback, with our DynamoDB fixes installed.
 
 The pytest session fixture, `make run` and the benchmarks all start it through here, so
-they all run the same, patched emulator.
+they all run the same, patched emulator, behind the layer that refuses browsers
+(local_stack/browser_guard.py).
 """
 
 import logging
-import socket
+import threading
 
-from moto.server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from local_stack import dynamodb_transactions, lambda_mappings
+from local_stack.browser_guard import refuse_browsers
 
 DEFAULT_HOST = "127.0.0.1"
 
 
-def _check_port_free(host: str, port: int) -> None:
-    """Fail at once on a taken port: moto's server binds in its own thread and would wait forever."""
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no owner
-        try:
-            sock.bind((host, port))
-        except OSError as error:
-            raise RuntimeError(f"the emulator cannot listen on {host}:{port}: {error.strerror}") from None
+class Emulator:
+    """moto's WSGI app behind `refuse_browsers`, served by a threaded werkzeug server in a daemon thread.
+
+    It serves as moto's ThreadedMotoServer does (same app, same request handler, a thread per
+    request), with the guard in front of the app.
+    """
+
+    def __init__(self, *, host: str, port: int):
+        app = refuse_browsers(DomainDispatcherApplication(create_backend_app))
+        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def get_host_and_port(self) -> tuple[str, int]:
+        host, port = self._server.server_address[:2]
+        return str(host), port
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join()
+        self._server.server_close()
 
 
-def start_emulator(*, port: int, host: str = DEFAULT_HOST) -> ThreadedMotoServer:
-    """Install the fixes, then serve DynamoDB, Streams, S3 and Glue on http://host:port."""
-    _check_port_free(host, port)
+def start_emulator(*, port: int, host: str = DEFAULT_HOST) -> Emulator:
+    """Install the fixes, then serve DynamoDB, Streams, S3 and Glue on http://host:port (0: any free port)."""
     dynamodb_transactions.install()
     lambda_mappings.install()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator call drowns the API's log
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server = Emulator(host=host, port=port)
     server.start()
     return server
 

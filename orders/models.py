@@ -1,4 +1,4 @@
-"""Cart lines, purchases and checkout idempotency records."""
+"""Cart lines and the cart header, purchases and checkout idempotency records."""
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -38,8 +38,11 @@ MAX_QUANTITY = 99
 class CartLine(UserPartitionKeys, BaseModel):
     """One book in a user's cart.
 
-    PK `{tenant}#{user_id}`, SK `CART#{book_id}`: one Query reads the whole cart (it holds
-    at most CART_MAX_LINES lines), and a line is addressed directly by its book.
+    PK `{tenant}#{user_id}`, SK `CART#{book_id}`: one Query of the partition reads the whole
+    cart, its header (CartHeader, SK `CART`) first, then the lines (at most CART_MAX_LINES),
+    and a line is addressed directly by its book. `priced_amount` is the quantity times the
+    book's price when the quantity was set: what the line adds to the header's `priced_total`.
+    A line stored without one (from an old snapshot or import) counts as 0 there.
     """
 
     class Meta(TableMeta):
@@ -52,6 +55,30 @@ class CartLine(UserPartitionKeys, BaseModel):
     sk = UnicodeAttribute(range_key=True)
     book_id = UnicodeAttribute()
     quantity = NumberAttribute()
+    priced_amount = DecimalAttribute(null=True)
+
+
+class CartHeader(UserPartitionKeys, Model):
+    """The running totals of a user's cart, which the cart's caps are conditions on.
+
+    PK `{tenant}#{user_id}`, SK `CART`: in the shopping_cart table, next to the lines; with no
+    `#` it sorts before every `CART#{book_id}`, so the cart's one Query reads it first and a
+    line's key can never name it. `line_count` is the number of lines and `priced_total` the
+    sum of their `priced_amount`; every write that adds, removes or reprices lines moves them in
+    its own transaction (orders/cart_header.py). A cart without a header is counted from its
+    lines. The table is registered by CartLine, whose TENANCY covers this item too.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("shopping_cart")
+
+    SORT_KEY = "CART"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    line_count = NumberAttribute(null=True)
+    priced_total = DecimalAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 class PurchaseItem(MapAttribute):

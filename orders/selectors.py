@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from pynamodb.pagination import ResultIterator
+
 from bookstore.errors import ApplicationError
 from bookstore.ids import canonical_id
 from bookstore.money import ZERO, average_amount, to_cents
@@ -12,7 +14,7 @@ from bookstore.pagination import Page, query_page
 from catalog.models import Book, BookStock
 from catalog.selectors import books_get_many_stocked
 from orders.errors import OrdersError
-from orders.models import PENDING, CartLine, Purchase, PurchaseTally
+from orders.models import PENDING, CartHeader, CartLine, Purchase, PurchaseTally
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,22 @@ class CartEntry:
 
 
 @dataclass(frozen=True)
+class CartItems:
+    """What one Query of a cart's partition holds: the header (None if the cart has none) and the lines."""
+
+    header: CartHeader | None
+    lines: list[CartLine]
+
+    @property
+    def line_count(self) -> int:
+        """The lines the cart holds: the header's count, or the lines read when it has no header."""
+        return int(self.header.line_count or 0) if self.header is not None else len(self.lines)
+
+
+@dataclass(frozen=True)
 class Cart:
     entries: list[CartEntry]
+    header: CartHeader | None = None
 
     @property
     def total(self) -> Decimal:
@@ -64,28 +80,45 @@ class Cart:
     def item_count(self) -> int:
         return sum(entry.quantity for entry in self.entries if entry.available)
 
+    @property
+    def items(self) -> CartItems:
+        return CartItems(header=self.header, lines=[entry.line for entry in self.entries])
+
     def with_entry(self, entry: CartEntry) -> "Cart":
         """The cart with `entry` replacing the line of the same book, or added after the others."""
         if any(e.book_id == entry.book_id for e in self.entries):
-            return Cart(entries=[entry if e.book_id == entry.book_id else e for e in self.entries])
-        return Cart(entries=[*self.entries, entry])
+            return Cart(entries=[entry if e.book_id == entry.book_id else e for e in self.entries], header=self.header)
+        return Cart(entries=[*self.entries, entry], header=self.header)
 
 
-def cart_lines(*, tenant_id: str, user_id: str) -> list[CartLine]:
-    """Every line of the user's cart, in one Query (a cart is bounded by CART_MAX_LINES)."""
-    return list(CartLine.query(CartLine.key(tenant_id, user_id), consistent_read=True))
+def _cart_item(data: dict) -> CartHeader | CartLine:
+    """A raw item of the cart's partition as the model its sort key names."""
+    return (CartHeader if data["sk"]["S"] == CartHeader.SORT_KEY else CartLine).from_raw_data(data)
+
+
+def cart_items(*, tenant_id: str, user_id: str) -> CartItems:
+    """The cart's header and lines, in one strongly consistent Query (a cart is bounded by CART_MAX_LINES)."""
+    query = CartLine._get_connection().query
+    found = ResultIterator(query, (CartLine.key(tenant_id, user_id),), {"consistent_read": True}, map_fn=_cart_item)
+    header, lines = None, []
+    for item in found:
+        if isinstance(item, CartHeader):
+            header = item
+        else:
+            lines.append(item)
+    return CartItems(header=header, lines=lines)
 
 
 def cart_get(*, tenant_id: str, user_id: str) -> Cart:
     """The cart priced from current book data: one Query plus one BatchGetItem (the books and their stock items)."""
-    lines = cart_lines(tenant_id=tenant_id, user_id=user_id)
-    found = books_get_many_stocked(tenant_id=tenant_id, book_ids=[line.book_id for line in lines])
+    items = cart_items(tenant_id=tenant_id, user_id=user_id)
+    found = books_get_many_stocked(tenant_id=tenant_id, book_ids=[line.book_id for line in items.lines])
     entries = []
-    for line in lines:
+    for line in items.lines:
         stocked = found.get(line.book_id)
         book, stock = (stocked.book, stocked.stock) if stocked else (None, None)
         entries.append(CartEntry(line=line, book=book, stock=stock))
-    return Cart(entries=entries)
+    return Cart(entries=entries, header=items.header)
 
 
 def purchase_get(*, tenant_id: str, user_id: str, purchase_id: str) -> Purchase:

@@ -3,20 +3,29 @@
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
-from pynamodb.exceptions import DeleteError, UpdateError
 
 from bookstore.dynamodb.clock import now
-from bookstore.dynamodb.conditions import is_condition_failure, put_if_absent
 from bookstore.dynamodb.transactions import Failures, LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
 from bookstore.ids import canonical_id
-from bookstore.money import to_cents
+from bookstore.money import ZERO, to_cents
 from catalog.models import BookStock
 from catalog.selectors import StockedBook, book_get_stocked
 from catalog.stock import reserve_stock, stock_label
+from orders.cart_header import (
+    cart_full,
+    header_refusal,
+    line_as_read,
+    move_header,
+    order_total_too_large,
+    priced_amount,
+)
 from orders.errors import OrdersError
 from orders.models import (
     COMPLETED,
@@ -29,10 +38,11 @@ from orders.models import (
     PurchaseItem,
     ShippingAddress,
 )
-from orders.selectors import Cart, CartEntry, cart_get, cart_lines, purchase_get
+from orders.selectors import Cart, CartEntry, cart_get, cart_items, purchase_get
 from orders.tallies import TOTAL_LABEL, tally_placed
 
 CART_WRITE_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 def _insufficient_stock(shortages: list[dict]) -> ApplicationError:
@@ -55,102 +65,154 @@ def _stocked_shortage(stocked: StockedBook, requested: int) -> dict:
 
 
 def _check_total(cart: Cart) -> None:
-    """Refuse a cart whose total is above MAX_ORDER_TOTAL, before anything is written."""
+    """Refuse a cart whose total at current prices is above MAX_ORDER_TOTAL, before anything is written."""
     if cart.total > settings.MAX_ORDER_TOTAL:
-        message = f"An order may total at most {settings.MAX_ORDER_TOTAL}."
-        raise ApplicationError(OrdersError.ORDER_TOTAL_TOO_LARGE, message, details={"total": str(cart.total)})
-
-
-def _cart_full() -> ApplicationError:
-    return ApplicationError(OrdersError.CART_FULL, f"A cart holds at most {settings.CART_MAX_LINES} different books.")
+        raise order_total_too_large(cart.total)
 
 
 # --- Cart --------------------------------------------------------------------------------
 
 
+class _CartMoved(Exception):
+    """The cart changed between the read and the write: read it again and decide again."""
+
+
+def _commit_cart_write(tx: LabelledTransaction, *, lines: int, amount: Decimal) -> None:
+    """Send a cart write whose header move is (lines, amount); a cap it ran into is the caller's 400."""
+
+    def explain(failures: Failures) -> Exception:
+        return header_refusal(failures, lines=lines, amount=amount) or _CartMoved()
+
+    tx.commit(on_cancel=explain)
+
+
+def _with_cart_retries(write: Callable[[], T]) -> T:
+    """Run `write` (read, decide, write) again while a concurrent change to the cart cancels it."""
+    for _ in range(CART_WRITE_ATTEMPTS):
+        try:
+            return write()
+        except _CartMoved:
+            continue
+    raise ApplicationError(OrdersError.CART_CHANGED)
+
+
 def cart_add(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Cart:
     """Add copies of a book, to its existing line if there is one.
 
-    Reads the book with its stock and the priced cart (BatchGetItem, Query, BatchGetItem), checks
-    every limit on the cart as it would be, then writes the line on condition it is still as read.
+    Reads the book with its stock and the priced cart with its header (BatchGetItem, Query,
+    BatchGetItem), checks every limit on the cart as it would be, then writes the line and moves
+    the header in one TransactWriteItems, whose conditions hold the caps under concurrency.
     """
     stocked = book_get_stocked(tenant_id=tenant_id, book_id=book_id)
     book = stocked.book
-    for _ in range(CART_WRITE_ATTEMPTS):
+
+    def add() -> Cart:
         cart = cart_get(tenant_id=tenant_id, user_id=user_id)
         existing = next((entry.line for entry in cart.entries if entry.book_id == book.book_id), None)
-        if existing is None and len(cart.entries) >= settings.CART_MAX_LINES:
-            raise _cart_full()
+        if existing is None and cart.items.line_count >= settings.CART_MAX_LINES:
+            raise cart_full()
         wanted = (int(existing.quantity) if existing else 0) + quantity
         if wanted > MAX_QUANTITY:
             raise ApplicationError(OrdersError.QUANTITY_TOO_LARGE, details={"quantity": [f"At most {MAX_QUANTITY}."]})
         if wanted > stocked.stock_quantity:
             raise _insufficient_stock([_stocked_shortage(stocked, wanted)])
-        line = CartLine(
-            CartLine.key(tenant_id, user_id), CartLine.sort_key(book.book_id), book_id=book.book_id, quantity=wanted
-        )
-        after = cart.with_entry(CartEntry(line=line, book=book, stock=stocked.stock))
-        _check_total(after)
-        if _write_line(line, held=existing):
-            return after
-        # A concurrent request changed this line since we read it: read it again and retry.
-    raise ApplicationError(OrdersError.CART_CHANGED)
+        return _write_line(cart, stocked, wanted, held=existing, tenant_id=tenant_id, user_id=user_id)
+
+    return _with_cart_retries(add)
 
 
-def _write_line(line: CartLine, *, held: CartLine | None) -> bool:
-    """Write a line on condition that it is still as we read it; False if it changed meanwhile."""
+def _write_line(
+    cart: Cart, stocked: StockedBook, quantity: int, *, held: CartLine | None, tenant_id: str, user_id: str
+) -> Cart:
+    """Write a book's line with `quantity` copies, on condition it is still as read, and move the header."""
+    book = stocked.book
+    line = CartLine(
+        CartLine.key(tenant_id, user_id),
+        CartLine.sort_key(book.book_id),
+        book_id=book.book_id,
+        quantity=quantity,
+        priced_amount=to_cents(book.price * quantity),
+    )
+    after = cart.with_entry(CartEntry(line=line, book=book, stock=stocked.stock))
+    _check_total(after)
+    tx = LabelledTransaction()
     if held is None:
         line.created_at = now()
-        return put_if_absent(line)
-    try:
-        held.update(
-            actions=[CartLine.quantity.set(line.quantity), CartLine.updated_at.set(now())],
-            condition=CartLine.quantity == held.quantity,
-        )
-    except UpdateError as exc:
-        if is_condition_failure(exc):
-            return False
-        raise
-    return True
+        tx.put("line", line, condition=CartLine.pk.does_not_exist())
+    else:
+        actions = [
+            CartLine.quantity.set(quantity),
+            CartLine.priced_amount.set(line.priced_amount),
+            CartLine.updated_at.set(now()),
+        ]
+        tx.update("line", held, actions=actions, condition=line_as_read(held))
+    lines = 0 if held else 1
+    amount = line.priced_amount - (priced_amount(held) if held else ZERO)
+    move_header(tx, tenant_id=tenant_id, user_id=user_id, items=cart.items, lines=lines, amount=amount)
+    _commit_cart_write(tx, lines=lines, amount=amount)
+    return after
 
 
 def cart_set_quantity(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Cart:
     """Set a line's quantity; 0 removes the line, even one whose book is no longer sold."""
     if (book_id := canonical_id(book_id)) is None:
         raise ApplicationError(OrdersError.CART_ITEM_NOT_FOUND)
-    line = CartLine(CartLine.key(tenant_id, user_id), CartLine.sort_key(book_id), book_id=book_id, quantity=quantity)
-    try:
-        if quantity == 0:
-            line.delete(condition=CartLine.pk.exists())
-            return cart_get(tenant_id=tenant_id, user_id=user_id)
-        stocked = book_get_stocked(tenant_id=tenant_id, book_id=book_id)
-        if quantity > stocked.stock_quantity:
-            raise _insufficient_stock([_stocked_shortage(stocked, quantity)])
-        entry = CartEntry(line=line, book=stocked.book, stock=stocked.stock)
-        after = cart_get(tenant_id=tenant_id, user_id=user_id).with_entry(entry)
-        _check_total(after)
-        line.update(
-            actions=[CartLine.quantity.set(quantity), CartLine.updated_at.set(now())],
-            condition=CartLine.pk.exists(),
-        )
-    except (DeleteError, UpdateError) as exc:
-        if is_condition_failure(exc):
-            raise ApplicationError(OrdersError.CART_ITEM_NOT_FOUND) from exc
-        raise
-    return after
+    if quantity == 0:
+        if not _remove_line(tenant_id=tenant_id, user_id=user_id, book_id=book_id):
+            raise ApplicationError(OrdersError.CART_ITEM_NOT_FOUND)
+        return cart_get(tenant_id=tenant_id, user_id=user_id)
+    stocked = book_get_stocked(tenant_id=tenant_id, book_id=book_id)
+    if quantity > stocked.stock_quantity:
+        raise _insufficient_stock([_stocked_shortage(stocked, quantity)])
+
+    def set_quantity() -> Cart:
+        cart = cart_get(tenant_id=tenant_id, user_id=user_id)
+        held = next((entry.line for entry in cart.entries if entry.book_id == book_id), None)
+        if held is None:
+            raise ApplicationError(OrdersError.CART_ITEM_NOT_FOUND)
+        return _write_line(cart, stocked, quantity, held=held, tenant_id=tenant_id, user_id=user_id)
+
+    return _with_cart_retries(set_quantity)
+
+
+def _remove_line(*, tenant_id: str, user_id: str, book_id: str) -> bool:
+    """Delete a book's line and take it out of the header; False if the cart has no such line."""
+
+    def remove() -> bool:
+        items = cart_items(tenant_id=tenant_id, user_id=user_id)
+        held = next((line for line in items.lines if line.book_id == book_id), None)
+        if held is None:
+            return False
+        tx = LabelledTransaction()
+        tx.delete("line", held, condition=line_as_read(held))
+        move_header(tx, tenant_id=tenant_id, user_id=user_id, items=items, lines=-1, amount=-priced_amount(held))
+        _commit_cart_write(tx, lines=-1, amount=-priced_amount(held))
+        return True
+
+    return _with_cart_retries(remove)
 
 
 def cart_remove(*, tenant_id: str, user_id: str, book_id: str) -> None:
-    """Remove a line; removing a line that is not there (or an id that is not one) is not an error."""
+    """Remove a line (one Query, one TransactWriteItems); a line not there, or an id that is not one, is no error."""
     if (book_id := canonical_id(book_id)) is not None:
-        CartLine(CartLine.key(tenant_id, user_id), CartLine.sort_key(book_id)).delete()
+        _remove_line(tenant_id=tenant_id, user_id=user_id, book_id=book_id)
 
 
 def cart_clear(*, tenant_id: str, user_id: str) -> None:
-    """Empty the cart (one Query and one BatchWriteItem)."""
-    with CartLine.batch_write() as batch:
-        for line in cart_lines(tenant_id=tenant_id, user_id=user_id):
-            batch.delete(line)
+    """Empty the cart: one Query and one TransactWriteItems that deletes the lines read and moves the header."""
+
+    def clear() -> None:
+        items = cart_items(tenant_id=tenant_id, user_id=user_id)
+        if not items.lines:
+            return
+        tx = LabelledTransaction()
+        for line in items.lines:
+            tx.delete(f"line:{line.book_id}", line, condition=line_as_read(line))
+        amount = -sum((priced_amount(line) for line in items.lines), ZERO)
+        move_header(tx, tenant_id=tenant_id, user_id=user_id, items=items, lines=-len(items.lines), amount=amount)
+        _commit_cart_write(tx, lines=-len(items.lines), amount=amount)
+
+    _with_cart_retries(clear)
 
 
 # --- Checkout ----------------------------------------------------------------------------
@@ -187,9 +249,9 @@ def checkout(
     Returns the purchase and whether it was placed now (False: a replay of an earlier
     request). At most three reads (the key, the cart, its books with their stock items, in
     one BatchGetItem) and one TransactWriteItems that takes the copies from the stock items
-    (never writing the books themselves), puts the purchase, empties the cart, records the
-    key and moves the user's tallies: either all of it happens or none of it does. With CART_MAX_LINES
-    lines that is at most 3 * lines + 3 actions, within DynamoDB's 100.
+    (never writing the books themselves), puts the purchase, empties the cart and moves its
+    header, records the key and moves the user's tallies: either all of it happens or none of
+    it does. With CART_MAX_LINES lines that is at most 3 * lines + 4 actions, within DynamoDB's 100.
     """
     fingerprint = request_fingerprint({"payment_method": payment_method, "shipping_address": shipping_address})
     replay_args = {
@@ -230,7 +292,7 @@ def _place_order(
     if not cart.entries:
         raise ApplicationError(OrdersError.CART_EMPTY)
     if len(cart.entries) > settings.CART_MAX_LINES:
-        raise _cart_full()
+        raise cart_full()
     shortages = [_entry_shortage(e) for e in cart.entries if not e.in_stock]
     if shortages:
         raise _insufficient_stock(shortages)
@@ -276,7 +338,9 @@ def _place_order(
     tx = LabelledTransaction()
     for entry in cart.entries:
         reserve_stock(tx, stock=entry.stock, quantity=entry.quantity, price=entry.unit_price)
-        tx.delete(f"cart:{entry.book_id}", entry.line, condition=CartLine.quantity == entry.line.quantity)
+        tx.delete(f"line:{entry.book_id}", entry.line, condition=line_as_read(entry.line))
+    emptied = -sum((priced_amount(entry.line) for entry in cart.entries), ZERO)
+    move_header(tx, tenant_id=tenant_id, user_id=user_id, items=cart.items, lines=-len(cart.entries), amount=emptied)
     tx.put("purchase", purchase, condition=Purchase.pk.does_not_exist())
     tx.put("idempotency", record, condition=IdempotencyRecord.key.does_not_exist())
     tally_placed(tx, purchase, pending=pending)
@@ -289,7 +353,7 @@ def _checkout_failure(failures: Failures, cart: Cart) -> ApplicationError:
 
     A failed stock condition (on the book's stock item, which mirrors its price and
     is_active) names a book that is short, withdrawn, or repriced; a failed
-    tally condition is the cap on unpaid orders; anything else (a cart line changed, the
+    tally condition is the cap on unpaid orders; anything else (a cart line or header changed, the
     key taken by a concurrent request) is `cart_changed`.
     """
     shortages = []

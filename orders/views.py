@@ -20,8 +20,11 @@ from orders.services import cart_add, cart_clear, cart_remove, cart_set_quantity
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=True, description="A UUID; a retry reuses it."
 )
+# What any cart write can run into: a race it lost three times (cart_changed), or a conflicting transaction.
+CART_WRITE_ERROR_CODES = (OrdersError.CART_CHANGED, CommonError.CONFLICT)
 # What changing a cart line can run into.
 CART_LINE_ERROR_CODES = (
+    *CART_WRITE_ERROR_CODES,
     CatalogError.BOOK_NOT_FOUND,
     OrdersError.INSUFFICIENT_STOCK,
     OrdersError.ORDER_TOTAL_TOO_LARGE,
@@ -32,6 +35,8 @@ PURCHASE_CHANGE_ERROR_CODES = (OrdersError.PURCHASE_NOT_FOUND, OrdersError.CART_
 
 class CartView(UserAPIView):
     """The caller's cart, totals computed from current prices."""
+
+    error_codes = {"DELETE": CART_WRITE_ERROR_CODES}
 
     @extend_schema(responses={200: s.CartOutputSerializer})
     def get(self, request):
@@ -53,7 +58,6 @@ class CartAddView(UserAPIView):
         *CART_LINE_ERROR_CODES,
         OrdersError.CART_FULL,
         OrdersError.QUANTITY_TOO_LARGE,
-        OrdersError.CART_CHANGED,
     )
 
     @extend_schema(responses={200: s.CartOutputSerializer})
@@ -65,7 +69,7 @@ class CartItemView(UserAPIView):
     """One line of the caller's cart."""
 
     input_serializer = s.CartQuantityInputSerializer
-    error_codes = {"PATCH": (*CART_LINE_ERROR_CODES, OrdersError.CART_ITEM_NOT_FOUND)}
+    error_codes = {"PATCH": (*CART_LINE_ERROR_CODES, OrdersError.CART_ITEM_NOT_FOUND), "DELETE": CART_WRITE_ERROR_CODES}
 
     @extend_schema(responses={200: s.CartOutputSerializer})
     def patch(self, request, book_id):

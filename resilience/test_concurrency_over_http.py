@@ -64,3 +64,19 @@ def test_ten_concurrent_retries_of_one_key_place_one_order_with_ten_identical_bo
     purchases = client_for(customer).get("/api/v1/purchases").json()["results"]
     assert [p["purchase_id"] for p in purchases] == [responses[0].json()["purchase_id"]]
     assert stock_of(book) == 8
+
+
+def test_sixteen_concurrent_adds_to_a_31_line_cart_stop_at_32_lines(
+    served_api, customer, book_factory, cart_with, bearer, client_for, settings
+):
+    for _ in range(settings.CART_MAX_LINES - 1):
+        cart_with(customer, book_factory(), 1)
+    books = [book_factory() for _ in range(16)]
+    requests = [("/api/v1/cart/add", bearer(customer), {"book_id": b.book_id, "quantity": 1}) for b in books]
+
+    responses = _post_all(served_api, requests)
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {200: 1, 400: 15}, [r.json() for r in responses]
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 400} == {"cart_full"}
+    assert len(client_for(customer).get("/api/v1/cart").json()["items"]) == settings.CART_MAX_LINES

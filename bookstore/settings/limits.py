@@ -25,10 +25,13 @@ REFRESH_THROTTLE_PER_IP = (env_int("REFRESH_THROTTLE_IP_ATTEMPTS", 120), env_int
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024)
 
 # A cart holds at most this many distinct books, so that checkout (three actions per line at
-# most: stock, cart line, category tally; plus purchase, idempotency record and total tally)
-# fits in one TransactWriteItems of at most 100 actions.
+# most: stock, cart line, category tally; plus purchase, idempotency record, total tally and
+# the cart's header: 3 * 32 + 4 = 100) fits in one TransactWriteItems of at most 100 actions.
+# Enforced by a condition on the cart's header (orders/cart_header.py).
 CART_MAX_LINES = min(env_int("CART_MAX_LINES", 32), 32)
-# The largest order total a cart may reach; a line that would pass it is refused with 400.
+# The largest order total a cart may reach; a line that would pass it is refused with 400. The
+# cart's header holds its lines priced as they were set, under this cap by a condition; checkout
+# checks the total at current prices again.
 MAX_ORDER_TOTAL = Decimal(env("MAX_ORDER_TOTAL", "999999999.99"))
 # Unpaid (transfer, cash on delivery) orders: how many one user may hold, and when they expire.
 MAX_PENDING_ORDERS_PER_USER = env_int("MAX_PENDING_ORDERS_PER_USER", 3)
