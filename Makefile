@@ -20,9 +20,11 @@ $(STAMP): $(BIN)/python requirements.txt requirements-local.txt requirements-dev
 run: $(STAMP)
 	$(BIN)/python -m local_stack.serve
 
-# Two pytest workers (each starts its own emulator and search server on free ports).
+# Two pytest workers (each starts its own emulator and search server on free ports), measuring
+# branch coverage of the product packages ([tool.coverage.*] in pyproject.toml): the total and
+# every module below 100% are printed at the end.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --cov --cov-branch --cov-report=term:skip-covered
 	$(MAKE) --no-print-directory lint
 
 # A person in a browser: headless chromium (apt-get install chromium) against a `make run` server

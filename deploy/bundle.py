@@ -2,6 +2,10 @@
 
 `python -m deploy.bundle dev` builds `build/bookstore-dev.zip` and prints its sizes.
 
+A build writes its zip under a temporary name beside the output and renames it into place when
+it is complete, so a reader of the output path sees the previous bundle or the new one, never a
+missing or half-written file. Builds take turns (a file lock): they share `.venv-lambda`.
+
 Zappa packages the virtualenv it runs from, so the bundle is built from a venv of its own
 (`.venv-lambda`) holding requirements.txt and Zappa, never from the development venv with
 moto, pytest and ruff in it. Zappa's own build-time dependencies are left out by the
@@ -128,22 +132,29 @@ def bundle_add_bytecode(path: Path) -> int:
 
 @contextmanager
 def _build_lock() -> Iterator[None]:
-    """One build at a time on this machine: two test workers would share the venv and the zip."""
+    """One build at a time on this machine: every build (re)uses the same `.venv-lambda`."""
     BUILD_DIR.mkdir(exist_ok=True)
     with (BUILD_DIR / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
 
-def bundle_build(stage: str) -> Bundle:
-    """`zappa package <stage>` from the bundle venv, offline; the zip lands in build/."""
-    with _build_lock():
-        return _bundle_build(stage)
+def bundle_build(stage: str, *, output: Path | None = None) -> Bundle:
+    """`zappa package <stage>` from the bundle venv, offline, into `output` (default `build/bookstore-<stage>.zip`)."""
+    output = Path(output or BUILD_DIR / f"bookstore-{stage}.zip")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.stem}.{os.getpid()}.partial{output.suffix}")
+    try:
+        with _build_lock():
+            _bundle_build(stage, output=partial)
+        partial.replace(output)  # atomic: readers of `output` never see it missing or half written
+    finally:
+        partial.unlink(missing_ok=True)
+    return bundle_measure(output)
 
 
-def _bundle_build(stage: str) -> Bundle:
+def _bundle_build(stage: str, *, output: Path) -> None:
     venv = lambda_venv()
-    output = BUILD_DIR / f"bookstore-{stage}.zip"
     output.unlink(missing_ok=True)
     env = {
         **os.environ,
@@ -163,7 +174,6 @@ def _bundle_build(stage: str) -> Bundle:
         stdout=subprocess.DEVNULL,
     )
     bundle_add_bytecode(output)
-    return bundle_measure(output)
 
 
 def main(argv: list[str]) -> int:

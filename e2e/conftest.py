@@ -8,14 +8,15 @@ screenshot into e2e/screenshots/ (ignored by git).
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from local_stack.processes import free_port
+from testing.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -31,21 +32,16 @@ CHROMIUM_ARGS = [
 SERVER_START_SECONDS = 240
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):
     """A `make run` server with the demo data, on free ports; stopped after the session."""
-    address = f"127.0.0.1:{_free_port()}"
+    address = f"127.0.0.1:{free_port()}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bookstore.settings.local",
         "RUN_ADDRESS": address,
-        "EMULATOR_PORT": str(_free_port()),
+        "EMULATOR_PORT": str(free_port()),
+        "SEARCH_PORT": str(free_port()),  # never the default 9200 a `make run` may hold
         "BOOKSTORE_DEMO_BOOKS": "40",
         # Its stack file and data lake stay out of the developer's `.local/` (a `make run` may be running).
         "LOCAL_STATE_DIR": str(tmp_path_factory.mktemp("state")),
@@ -54,18 +50,20 @@ def base_url(tmp_path_factory):
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "local_stack.serve"], cwd=ROOT, env=env, stdout=log, stderr=log)
     url = f"http://{address}"
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while True:
+
+    def answering() -> bool:
+        assert server.poll() is None, f"the server exited; see {log.name}"
         try:
             with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
-                if response.status == 200:
-                    break
+                return response.status == 200
         except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"the server did not start; see {log.name}")
-        time.sleep(0.5)
+            return False
+
+    try:
+        wait_until(answering, what=f"the server answering (log: {log.name})", timeout=SERVER_START_SECONDS)
+    except AssertionError:
+        server.kill()
+        raise
     yield url
     server.terminate()
     server.wait(timeout=30)

@@ -8,6 +8,7 @@ code is the same as in `make run`; nothing here is imported by production code.
 """
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -24,8 +26,38 @@ HOST = "127.0.0.1"
 START_TIMEOUT_SECONDS = 60.0
 
 
+# Ports below the kernel's ephemeral range: the kernel never gives one of them to an outgoing
+# connection or to a bind on port 0, so a port chosen here stays free until its server binds it,
+# unless another process picks the same one at random in the meantime.
+DEFAULT_FIRST_EPHEMERAL_PORT = 32768  # where Linux's default ip_local_port_range starts
+LOWEST_PORT = 10000
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def _first_ephemeral_port() -> int:
+    try:
+        return int(EPHEMERAL_RANGE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return DEFAULT_FIRST_EPHEMERAL_PORT
+
+
 def free_port() -> int:
-    """A loopback port nobody listens on right now."""
+    """A loopback port nobody listens on right now, for a server another process or thread starts.
+
+    Chosen at random below the ephemeral range, where no outgoing connection can take it
+    before the server binds it (a port the kernel picked for a bind on port 0 is one it may
+    hand out again at once). Where that range leaves no room, the kernel picks.
+    """
+    highest = _first_ephemeral_port() - 1
+    rng = random.SystemRandom()
+    for _ in range(100 if highest > LOWEST_PORT + 1000 else 0):
+        port = rng.randint(LOWEST_PORT, highest)
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, port))
+            except OSError:  # taken, or closing (TIME_WAIT): try another
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
@@ -46,6 +78,11 @@ def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex((HOST, port)) == 0
+
+
+def _port_was_taken(log: Path | None) -> bool:
+    """Whether gunicorn's log says its port was taken (without a log there is no telling)."""
+    return log is not None and log.exists() and "Connection in use" in log.read_text(errors="replace")
 
 
 def _health_ok(url: str) -> bool:
@@ -139,17 +176,30 @@ class Stack:
         return result.stdout
 
     def serve_api(self, *, port: int | None = None, workers: int = 2, threads: int = 1) -> Service:
-        """Gunicorn serving `bookstore.wsgi` with `workers` processes on loopback, ready when health answers."""
-        port = port or free_port()
-        argv = [
-            sys.executable, "-m", "gunicorn", "bookstore.wsgi:application",
-            "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", str(threads),
-            "--backlog", "256", "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning",
-        ]  # fmt: skip
-        process, log = self._spawn("api", argv)
-        service = Service("api", process, port, log)
-        _wait_for(lambda: _health_ok(f"{service.url}/api/v1/health"), what="the API", process=process)
-        return service
+        """Gunicorn serving `bookstore.wsgi` with `workers` processes on loopback, ready when health answers.
+
+        Without a port it takes a free one, and another one if some other server binds that
+        port first (gunicorn logs "Connection in use" and exits before it is ready).
+        """
+        attempts = 1 if port else 3
+        for attempt in range(1, attempts + 1):
+            chosen = port or free_port()
+            argv = [
+                sys.executable, "-m", "gunicorn", "bookstore.wsgi:application",
+                "--bind", f"{HOST}:{chosen}", "--workers", str(workers), "--threads", str(threads),
+                "--backlog", "256", "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning",
+            ]  # fmt: skip
+            process, log = self._spawn("api", argv)
+            service = Service("api", process, chosen, log)
+            try:
+                _wait_for(partial(_health_ok, f"{service.url}/api/v1/health"), what="the API", process=process)
+            except RuntimeError:
+                service.stop()
+                if attempt == attempts or not _port_was_taken(log):
+                    raise
+                continue
+            return service
+        raise RuntimeError("the API did not start")  # not reached: the last attempt raises
 
     def start_poller(self, *args: str) -> Service:
         """`manage.py consume_streams [args]`, following every stream (or `--tables ...`) until stopped."""

@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 
 DEFAULT_HOST = "127.0.0.1"
-START_TIMEOUT_SECONDS = 20
+START_TIMEOUT_SECONDS = 60  # generous: a busy machine starts it slowly
 STOP_TIMEOUT_SECONDS = 10
 
 
@@ -53,13 +53,15 @@ class SearchEngine:
     def start(self) -> "SearchEngine":
         """Start the server; return once its Elasticsearch API answers."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if _answers(self.url):  # another server holds the port: its answers must not pass for ours
+            raise RuntimeError(f"the port of {self.url} is taken by another server")
         command = [_binary(), "start", "--only", "elasticsearch", "--elasticsearch-port", str(self.port)]
         command += ["--host", self.host, "--data-dir", str(self.data_dir)]
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while not _answers(self.url):
+        while not (_answers(self.url) and self.is_running()):
             if not self.is_running() or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"noida-db did not start on {self.url} (is the port taken?)")

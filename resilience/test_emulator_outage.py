@@ -10,11 +10,13 @@ work, with the stock and the purchases agreeing.
 """
 
 import threading
-import time
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
+
+from testing.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -23,6 +25,21 @@ CHECKOUT_BODY = {
     "payment_method": "card",
     "shipping_address": {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"},
 }
+
+
+def _unread_bytes_on(port: int) -> int:
+    """Bytes the kernel holds for loopback sockets on `port`, unread (or connections not yet accepted).
+
+    A frozen server reads nothing: a request sent to it waits in its socket's receive queue
+    (or, on a new connection, in the listening socket's accept queue), which /proc/net/tcp shows.
+    """
+    waiting = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, queues = fields[1], fields[4]
+        if int(local.split(":")[1], 16) == port:
+            waiting += int(queues.split(":")[1], 16)
+    return waiting
 
 
 def _shop(stack, api) -> tuple[httpx.Client, str]:
@@ -67,7 +84,7 @@ def test_emulator_killed_mid_checkout_is_503_then_the_next_request_works(tmp_pat
             )
         )
         in_flight.start()
-        time.sleep(1.0)  # the request is now waiting on the frozen emulator
+        wait_until(lambda: _unread_bytes_on(emulator.port), what="the checkout waiting on the frozen emulator")
         emulator.kill()
         in_flight.join(60)
         response = outcome["response"]

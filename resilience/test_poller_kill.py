@@ -6,9 +6,10 @@ the session emulator, writing the data lake into this test's folder. The test fr
 poller (SIGSTOP) and looks at the tables: if the poller has already moved the counters of
 records its checkpoint does not yet cover, it is in the middle of a batch, and it is
 killed there (SIGKILL, so no clean-up runs) and started again; otherwise it is thawed and
-looked at again a moment later. Once the purchases stop and the poller has caught up, the
-lake holds every line of every purchase exactly once, and the best-seller and co-purchase
-counters equal what the purchases table says.
+looked at again a moment later. The customers keep buying (up to a cap) until the poller has
+been caught mid-batch often enough, however fast the machine runs it. Once the purchases stop
+and the poller has caught up, the lake holds every line of every purchase exactly once, and
+the best-seller and co-purchase counters equal what the purchases table says.
 """
 
 import random
@@ -21,34 +22,44 @@ from itertools import permutations
 import httpx
 import pytest
 
+from testing.waiting import wait_until
+
 pytestmark = pytest.mark.slow
 
 CUSTOMERS = 4
-CHECKOUTS_PER_CUSTOMER = 8
+CHECKOUTS_PER_CUSTOMER = 8  # each customer's at least; more until the kills are done
+MAX_CHECKOUTS_PER_CUSTOMER = 40
 MID_BATCH_KILLS = 2
-MAX_LOOKS = 300
+MAX_LOOKS = 1000
 BATCH_SIZE = "4"
-CATCH_UP_SECONDS = 30.0
 CHECKOUT_BODY = {
     "payment_method": "card",
     "shipping_address": {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"},
 }
 
 
-def _buy(api_url: str, headers: dict, book_ids: list[str], *, seed: int, errors: list) -> None:
-    """One customer's checkouts, one to three distinct books each (some lines of 2 copies)."""
+def _buy(
+    api_url: str, headers: dict, book_ids: list[str], *, seed: int, errors: list, placed: list, enough: threading.Event
+) -> None:
+    """One customer's checkouts, one to three distinct books each (some lines of 2 copies).
+
+    At least CHECKOUTS_PER_CUSTOMER, then more until `enough` is set (at most MAX_CHECKOUTS_PER_CUSTOMER).
+    """
     rng = random.Random(seed)
     with httpx.Client(base_url=api_url, headers=headers, timeout=30) as client:
-        for _ in range(CHECKOUTS_PER_CUSTOMER):
+        for done in range(MAX_CHECKOUTS_PER_CUSTOMER):
+            if done >= CHECKOUTS_PER_CUSTOMER and enough.is_set():
+                return
             for book_id in rng.sample(book_ids, rng.randint(1, 3)):
                 added = client.post("/api/v1/cart/add", json={"book_id": book_id, "quantity": rng.randint(1, 2)})
                 if added.status_code != 200:
                     errors.append(added.text)
-            placed = client.post(
+            response = client.post(
                 "/api/v1/purchases/checkout", json=CHECKOUT_BODY, headers={"Idempotency-Key": str(uuid.uuid4())}
             )
-            if placed.status_code != 201:
-                errors.append(placed.text)
+            if response.status_code != 201:
+                errors.append(response.text)
+            placed.append(response)
 
 
 def _checkpoints() -> list:
@@ -111,13 +122,19 @@ def test_a_poller_killed_mid_batch_loses_and_duplicates_nothing(
         extra_env={"ANALYTICS_LAKE_DIR": str(lake_dir), "STREAMS_BATCH_SIZE": BATCH_SIZE},
     )
     errors: list[str] = []
+    placed: list = []
+    enough = threading.Event()
     buyers = [
-        threading.Thread(target=_buy, args=(served_api, bearer(c), book_ids), kwargs={"seed": n, "errors": errors})
+        threading.Thread(
+            target=_buy,
+            args=(served_api, bearer(c), book_ids),
+            kwargs={"seed": n, "errors": errors, "placed": placed, "enough": enough},
+        )
         for n, c in enumerate(customers)
     ]
     for buyer in buyers:
         buyer.start()
-    time.sleep(1.0)  # a backlog builds up before the poller starts
+    wait_until(lambda: len(placed) >= CUSTOMERS, what="a backlog of checkouts before the poller starts")
     poller = stack.start_poller("--tables", "purchases")
     kills = looks = 0
     killed_at = None  # the checkpoints when the poller was last killed
@@ -143,8 +160,9 @@ def test_a_poller_killed_mid_batch_loses_and_duplicates_nothing(
                 poller = stack.start_poller("--tables", "purchases")
             else:
                 poller.thaw()
+        enough.set()
         for buyer in buyers:
-            buyer.join(60)
+            buyer.join(120)
         assert errors == []
         assert kills == MID_BATCH_KILLS, f"the poller was never caught mid-batch in {looks} looks"
 
@@ -160,9 +178,7 @@ def test_a_poller_killed_mid_batch_loses_and_duplicates_nothing(
                 return False
             return in_lake == lines and all(units_sold("tenant1", b) == units[b] for b in book_ids)
 
-        deadline = time.monotonic() + CATCH_UP_SECONDS
-        while not caught_up() and time.monotonic() < deadline:
-            time.sleep(0.3)
+        wait_until(caught_up, what="the poller catching up: every line in the lake once, every counter moved")
 
         rows = lake_rows()
         written = Counter((row["purchase_id"], row["line"], row["event_type"]) for row in rows)
@@ -173,4 +189,5 @@ def test_a_poller_killed_mid_batch_loses_and_duplicates_nothing(
             (a, b): pairs[(a, b)] for a in book_ids for b in book_ids if a != b
         }
     finally:
+        enough.set()
         poller.stop()

@@ -11,30 +11,20 @@ port and data folder, the poller catches up by itself and the index holds exactl
 tenant's active books, each with its current title and price.
 """
 
-import time
 import uuid
 
 import httpx
 import pytest
 
+from testing.waiting import wait_until
+
 pytestmark = pytest.mark.slow
 
 TENANT = {"X-Tenant-ID": "tenant1"}
-CATCH_UP_SECONDS = 30.0
 CHECKOUT_BODY = {
     "payment_method": "card",
     "shipping_address": {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"},
 }
-
-
-def _wait_until(condition, *, what: str, timeout: float = CATCH_UP_SECONDS):
-    """Poll `condition()` until it is truthy; return its value, or fail naming `what`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"not within {timeout:.0f}s: {what}")
 
 
 def _walk(client: httpx.Client, url: str) -> list[dict]:
@@ -92,7 +82,7 @@ def test_search_down_is_503_the_rest_works_and_the_index_catches_up(
     poller = stack.start_poller()
     client = httpx.Client(base_url=api.url, timeout=30)
     try:
-        _wait_until(lambda: _indexed(client) == _shown(_walk(client, "/api/v1/books")), what="the first books indexed")
+        wait_until(lambda: _indexed(client) == _shown(_walk(client, "/api/v1/books")), what="the first books indexed")
 
         own_search_engine.stop()
 
@@ -131,7 +121,7 @@ def test_search_down_is_503_the_rest_works_and_the_index_catches_up(
 
         # The poller tries those changes more often than STREAMS_MAX_ATTEMPTS, and parks none.
         failures = "Stream record failed: table=books"
-        _wait_until(
+        wait_until(
             lambda: poller.log.read_text().count(failures) > settings.STREAMS_MAX_ATTEMPTS,
             what="the poller retrying the book changes",
         )
@@ -141,7 +131,7 @@ def test_search_down_is_503_the_rest_works_and_the_index_catches_up(
         own_search_engine.start()
 
         table = _shown(_walk(client, "/api/v1/books"))
-        index = _wait_until(lambda: (found := _indexed(client)) == table and found, what="the index matching")
+        index = wait_until(lambda: (found := _indexed(client)) == table and found, what="the index matching")
         assert index == table
         assert index[created.json()["book_id"]] == ("Written during the outage", "12.50")
         assert index[books[1].book_id] == ("Renamed while down", "7.25")

@@ -1,23 +1,19 @@
 """Settings for pytest: the emulator and the search server run on free loopback ports chosen here.
 
-The session fixtures in conftest.py start moto on EMULATOR_PORT before any table is touched,
-and noida-db on SEARCH_PORT before any index is.
+The session fixtures of `testing.fixtures` start moto on EMULATOR_PORT before any table is
+touched, and noida-db on SEARCH_PORT before any index is. Each pytest-xdist worker loads these
+settings in its own process, so each picks its own ports (below the ephemeral range, where no
+outgoing connection takes them before the servers bind them).
 """
 
-import socket
 import tempfile
 from pathlib import Path
+
+from local_stack.processes import free_port as _free_port
 
 from .env import env
 from .local import *  # noqa: F403
 from .stage import stage_names
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 STAGE = "test"
 # The test stage's own names, whatever the shell exports: a test never names another stage's resources.
@@ -32,6 +28,9 @@ TENANT_CACHE_SECONDS = 0
 SEARCH_PORT = int(env("SEARCH_PORT") or _free_port())
 ELASTICSEARCH_URL = f"http://127.0.0.1:{SEARCH_PORT}"
 ELASTICSEARCH_URLS: dict[str, str] = {}
+# On a loaded machine (CI with the other core busy) a large bulk index can outlast the default 5 s
+# and turn into a 503. The outage tests stop the engine: a refused connection fails at once anyway.
+ELASTICSEARCH_TIMEOUT_SECONDS = 60
 # bcrypt at its production cost makes every register and login take a quarter of a second.
 PASSWORD_HASHERS = ["local_stack.hashers.LowCostBCryptSHA256PasswordHasher"]
 # Retries of failing stream records happen at once; tests count attempts, never wait for them.

@@ -4,6 +4,8 @@ import time
 
 import pytest
 
+from testing.waiting import wait_until
+
 BOOKS = "/api/v1/books"
 
 
@@ -127,7 +129,9 @@ def test_a_page_with_a_next_cursor_keeps_its_etag_from_one_second_to_the_next(ap
         book_factory()
     first = api_client.get("/api/v1/books", {"limit": 2}, HTTP_X_TENANT_ID=tenant.tenant_id)
     assert first.json()["next"]
-    time.sleep(1.1)  # a signed cursor that carried its signing time would change here
+    second = int(time.time())
+    # In the next second, a signed cursor that carried its signing time (whole seconds) would change.
+    wait_until(lambda: int(time.time()) > second, what="the next second")
     again = api_client.get(
         "/api/v1/books", {"limit": 2}, HTTP_X_TENANT_ID=tenant.tenant_id, HTTP_IF_NONE_MATCH=first["ETag"]
     )

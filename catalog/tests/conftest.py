@@ -1,4 +1,4 @@
-"""Catalogue fixtures; `book_factory` and `book` (books made through the service) come from the root conftest."""
+"""Catalogue fixtures; `book_factory` and `book` (books made through the service) come from `testing.fixtures`."""
 
 import pytest
 

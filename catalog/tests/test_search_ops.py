@@ -1,12 +1,13 @@
 """Search operations against noida-db: rebuild with an alias swap, engine outages, per-tenant clusters, health."""
 
-import socket
 import threading
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+
+from testing.waiting import wait_until
 
 SEARCH = "/api/v1/books/search"
 TENANT1 = {"HTTP_X_TENANT_ID": "tenant1"}
@@ -57,12 +58,14 @@ def test_searches_keep_answering_while_the_alias_swaps(api_client, book_factory,
     searcher = threading.Thread(target=keep_searching)
     searcher.start()
     try:
+        wait_until(lambda: answers, what="a first search answer")
         for _ in range(3):
             call_command("rebuild_search_index", tenant="tenant1")
+        swapped = len(answers)
+        wait_until(lambda: len(answers) > swapped, what="a search answer after the last swap")
     finally:
         done.set()
         searcher.join()
-    assert answers
     assert set(answers) == {(200, 40)}
     assert behind_alias() == ["bookstore-test-books-tenant1-v4"]
 
@@ -108,12 +111,10 @@ def test_a_stopped_engine_makes_the_indexer_raise_so_records_are_retried(book_fa
 @pytest.fixture
 def second_cluster(tmp_path):
     """Another noida-db, standing in for a tenant's own Elasticsearch cluster."""
+    from local_stack.processes import free_port
     from local_stack.search_engine import start_search_engine
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    engine = start_search_engine(port=port, data_dir=tmp_path / "second")
+    engine = start_search_engine(port=free_port(), data_dir=tmp_path / "second")
     yield engine
     engine.stop()
 

@@ -1,7 +1,8 @@
 """The Lambda bundle (deploy/bundle.py): `zappa package dev` offline, measured, inspected and run.
 
 Marked `bundle`: building it takes about two minutes (most of it compressing pyarrow), so
-`-m "not bundle"` leaves it out while developing; `make test` runs it.
+`-m "not bundle"` leaves it out while developing; `make test` runs it. The zip is built once
+per test run, in the run's temporary folder, and every xdist worker reads that same file.
 """
 
 import json
@@ -12,7 +13,8 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from deploy.bundle import DEV_ONLY_PACKAGES, LAMBDA_UNZIPPED_LIMIT, bundle_build
+from deploy.bundle import DEV_ONLY_PACKAGES, LAMBDA_UNZIPPED_LIMIT, bundle_build, bundle_measure
+from testing.shared_builds import built_once
 
 pytestmark = pytest.mark.bundle
 
@@ -42,9 +44,11 @@ print(ds.dataset(folder, format="parquet", partitioning="hive").to_table()["quan
 """
 
 
-@pytest.fixture(scope="module")
-def bundle():
-    return bundle_build("dev")
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory):
+    """The dev bundle, built once for the run: every worker reads that one zip, which nothing rewrites."""
+    path = built_once(tmp_path_factory, "bookstore-dev.zip", lambda output: bundle_build("dev", output=output))
+    return bundle_measure(path)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +85,8 @@ def test_the_apps_are_inside_without_tests_or_local_code(bundle):
     assert {"handler.py", "zappa_settings.py", "django_zappa_app.py"} <= set(names)
     for app in APPS:
         assert f"{app}/__init__.py" in names, app
-    assert not [n for n in names if n.startswith(("local_stack/", "benchmarks/", "deploy/", "e2e/", "resilience/"))]
+    never = ("local_stack/", "testing/", "benchmarks/", "deploy/", "e2e/", "resilience/", ".coverage")
+    assert not [n for n in names if n.startswith(never)]
     assert not [n for n in names if n.split("/")[0] in APPS and "/tests/" in n]
     assert "conftest.py" not in names
 

@@ -3,10 +3,8 @@
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from django.conf import settings
 
 from bookstore.dynamodb.base import connection
 from bookstore.dynamodb.exports import MANIFEST
+from local_stack.processes import free_port
 from local_stack.snapshots import (
     SNAPSHOTS_KEPT,
     restore_follow_ups,
@@ -22,6 +21,7 @@ from local_stack.snapshots import (
     snapshot_save,
     snapshots_list,
 )
+from testing.waiting import wait_until
 
 REPO = Path(settings.BASE_DIR)
 
@@ -135,12 +135,6 @@ def test_no_snapshot_restores_nothing(tmp_path):
 # --- make run across a restart (a real process, stopped with SIGTERM) -----------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _call(url: str, body: dict | None = None, token: str | None = None) -> dict:
     headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
     data = json.dumps(body).encode() if body is not None else None
@@ -152,11 +146,12 @@ class Stack:
     """`python -m local_stack.serve` (what `make run` runs) on free ports, with its own local state."""
 
     def __init__(self, state: Path):
-        self.api = f"127.0.0.1:{_free_port()}"
+        self.api = f"127.0.0.1:{free_port()}"
         self.env = os.environ | {
             "DJANGO_SETTINGS_MODULE": "bookstore.settings.local",
             "LOCAL_STATE_DIR": str(state),
-            "EMULATOR_PORT": str(_free_port()),
+            "EMULATOR_PORT": str(free_port()),
+            "SEARCH_PORT": str(free_port()),  # never the default 9200 a `make run` or another test may hold
             "RUN_ADDRESS": self.api,
             "BOOKSTORE_DEMO_BOOKS": "20",
             "PYTHONUNBUFFERED": "1",
@@ -174,15 +169,17 @@ class Stack:
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+
+        def answering() -> bool:
             assert self.process.poll() is None, self.output()
             try:
                 _call(f"http://{self.api}/api/v1/health")
-                return self
             except OSError:
-                time.sleep(0.3)
-        raise AssertionError(f"make run did not start:\n{self.output()}")
+                return False
+            return True
+
+        wait_until(answering, what="make run answering on /api/v1/health")
+        return self
 
     def output(self) -> str:
         return self.log.read_text()

@@ -2,13 +2,13 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 
 from django.conf import settings
 
 from bookstore.tenants import tenant_get
+from local_stack.processes import free_port
 from local_stack.stack import stack_clear, stack_read, stack_record
 
 
@@ -16,12 +16,6 @@ def _dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def manage(*args, env: dict) -> subprocess.CompletedProcess:
@@ -83,7 +77,7 @@ def test_manage_py_in_another_terminal_finds_the_running_stack(emulator, tmp_pat
 
 
 def test_with_no_stack_running_a_command_says_so_in_one_line(tmp_path):
-    env = {"LOCAL_STATE_DIR": str(tmp_path), "DYNAMODB_ENDPOINT_URL": f"http://127.0.0.1:{_closed_port()}"}
+    env = {"LOCAL_STATE_DIR": str(tmp_path), "DYNAMODB_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
 
     result = manage("create_tenant", "lonely-shop", "--name", "Lonely", env=env)
 

@@ -1,4 +1,4 @@
-"""Fixtures of the orders tests: cart and checkout requests over HTTP, built on the root factories."""
+"""Fixtures of the orders tests: cart and checkout requests over HTTP, on the factories of `testing.fixtures`."""
 
 import uuid
 
