@@ -26,6 +26,3 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]
-
-handler404 = "bookstore.views.not_found"
-handler500 = "bookstore.views.server_error"
