@@ -1,4 +1,4 @@
-"""Request-level guards that run around every view: the error shape under /api/, and the request body size cap."""
+"""Request-level guards around every view: the error shape under /api/, the body size cap, the pages' CSP."""
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
@@ -87,3 +87,19 @@ class RequestBodyLimitMiddleware:
         if limit is not None and length > limit:
             return error_response(request_refusal(RequestDataTooBig()))
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send CONTENT_SECURITY_POLICY with every HTML page: the browsable API, the docs, the login, the dashboard.
+
+    A JSON body is not a document a browser runs, so it goes without.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response

@@ -42,7 +42,7 @@ MIDDLEWARE = [
     # Outermost: it sees every refusal of an /api/ request, whichever layer made it.
     "bookstore.middleware.ApiErrorMiddleware",
     # Every HTML page, whichever layer drew it, gets the Content-Security-Policy.
-    "bookstore.csp.ContentSecurityPolicyMiddleware",
+    "bookstore.middleware.ContentSecurityPolicyMiddleware",
     "bookstore.request_context.SourceIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "bookstore.middleware.RequestBodyLimitMiddleware",
@@ -67,7 +67,6 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csrf",
-                "bookstore.csp.csp_context",
             ],
         },
     },

@@ -20,19 +20,27 @@ CORS_ALLOWED_ORIGINS = [o.strip() for o in env("CORS_ALLOWED_ORIGINS").split(","
 CORS_ALLOW_HEADERS = (*default_headers, "x-tenant-id", "idempotency-key")
 CORS_EXPOSE_HEADERS = ["Retry-After"]
 
-# The Content-Security-Policy of every HTML page (bookstore.csp.ContentSecurityPolicyMiddleware):
-# scripts, styles, images, fonts and requests from the app's own origin only, and no inline script,
-# style element or style attribute (the pages keep theirs in static files). A page that needs an
-# inline element (Redoc's generated <style>s) carries the request's nonce, which its policy then names.
-# `data:` images are the icons Swagger UI's stylesheet embeds.
+# The Content-Security-Policy of every HTML page (bookstore.middleware.ContentSecurityPolicyMiddleware):
+# scripts, styles, images, fonts, workers and requests from the app's own origin only, and no inline
+# script, style element or style attribute: the pages keep theirs in static files. Two inline styles
+# are allowed by their hash, both Redoc's (drf-spectacular-sidecar's bundle): the empty <style> its
+# styled-components fill through the CSSOM, and the scrollbar stylesheet it inserts. A new sidecar
+# that changes the second is caught by e2e/test_browser.py, where chromium names the new hash.
+# `data:` images are the icons Swagger UI's stylesheet embeds; `blob:` workers are Redoc's search
+# index, built by its own script.
+REDOC_STYLE_HASHES = (
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # the empty string
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",  # perfect-scrollbar's rules
+)
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self'",
+        " ".join(["style-src 'self'", *REDOC_STYLE_HASHES]),
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
+        "worker-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
