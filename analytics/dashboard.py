@@ -19,6 +19,7 @@ from analytics.selectors import Dashboard, report_dashboard
 from analytics.serializers import ReportRangeQuerySerializer
 from bookstore.api import AdminAPIView
 from bookstore.errors import ApplicationError
+from bookstore.serializers import EARLIEST_DAY, LATEST_DAY
 
 TEMPLATE = "analytics/dashboard.html"
 
@@ -72,7 +73,7 @@ class DashboardView(AdminAPIView):
         elif isinstance(exc, exceptions.APIException):
             status, message = exc.status_code, str(exc.detail)
             if isinstance(exc, exceptions.ValidationError):
-                message = "Dates must be YYYY-MM-DD."
+                message = f"Dates must be days (YYYY-MM-DD) between {EARLIEST_DAY} and {LATEST_DAY}."
         else:
             return super().handle_exception(exc)
         values = {

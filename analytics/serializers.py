@@ -8,6 +8,7 @@ from rest_framework import serializers
 from analytics.errors import AnalyticsError
 from bookstore.dynamodb.clock import now
 from bookstore.errors import ApplicationError
+from bookstore.serializers import DayField
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 
@@ -18,8 +19,8 @@ class ReportRangeQuerySerializer(serializers.Serializer):
     def get_fields(self):
         # `from` is a Python keyword, so the fields are named here rather than as class attributes.
         return {
-            "from": serializers.DateField(required=False, help_text="First day (UTC), inclusive."),
-            "to": serializers.DateField(required=False, help_text="Last day (UTC), inclusive; default today."),
+            "from": DayField(required=False, help_text="First day (UTC), inclusive."),
+            "to": DayField(required=False, help_text="Last day (UTC), inclusive; default today."),
         }
 
     def validate(self, attrs):

@@ -1,8 +1,11 @@
 """One error type for the application, and the one exception handler that renders every error.
 
 Every error leaves the API as `{"error": {"code", "message", "details"}}`. Services raise
-`ApplicationError` with a code from their app's `errors.py`; DRF's own exceptions are
-mapped onto the same shape, and validation errors name the field in `details`.
+`ApplicationError` with a code from their app's `errors.py`; DRF's own exceptions and
+Django's refusals of a request (too many fields, a body over the cap, a Host not served)
+are mapped onto the same shape, and validation errors name the field in `details`.
+`bookstore.middleware.ApiErrorMiddleware` gives the same shape to what other layers
+refuse before or around a view (unknown routes, a bad Host, a 500).
 """
 
 import logging
@@ -10,6 +13,16 @@ from enum import StrEnum
 from typing import Any
 
 import botocore.exceptions
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    DisallowedHost,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -30,6 +43,8 @@ class ErrorCode(StrEnum):
 class CommonError(ErrorCode):
     VALIDATION = ("validation_error", 400, "Some fields are invalid.")
     BAD_REQUEST = ("bad_request", 400, "The request is malformed.")
+    TOO_MANY_FIELDS = ("too_many_fields", 400, "The request body has too many fields.")
+    DISALLOWED_HOST = ("disallowed_host", 400, "The Host header names a host this API does not serve.")
     NOT_AUTHENTICATED = ("not_authenticated", 401, "Authentication credentials were not provided.")
     INVALID_TOKEN = ("invalid_token", 401, "The token is not valid.")
     TOKEN_EXPIRED = ("token_expired", 401, "The token has expired: get a new access token from users/token/refresh.")
@@ -103,6 +118,55 @@ def _drf_error(exc: exceptions.APIException) -> tuple[str, str, Any]:
     return code, message, {}
 
 
+def request_refusal(exc: Exception) -> ApplicationError | None:
+    """Django's refusal of a request as an application error, or None if `exc` is not one.
+
+    Django raises these while reading the request (the body, its fields, the Host header);
+    they are the client's fault, so a 4xx, never a 500 and never Django's HTML page.
+    """
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return ApplicationError(
+            CommonError.PAYLOAD_TOO_LARGE, f"The request body is larger than {limit} bytes.", {"max_bytes": limit}
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return ApplicationError(
+            CommonError.TOO_MANY_FIELDS, f"The request body has more than {limit} fields.", {"max_fields": limit}
+        )
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return ApplicationError(
+            CommonError.TOO_MANY_FIELDS, f"The request body has more than {limit} files.", {"max_files": limit}
+        )
+    if isinstance(exc, DisallowedHost):
+        return ApplicationError(CommonError.DISALLOWED_HOST)
+    if isinstance(exc, SuspiciousOperation | BadRequest | MultiPartParserError):
+        return ApplicationError(CommonError.BAD_REQUEST)
+    return None
+
+
+# The code of an error response that carries none (a layer outside the views refused), by its status.
+_CODE_BY_STATUS = {
+    code.http_status: code
+    for code in (
+        CommonError.BAD_REQUEST,
+        CommonError.PERMISSION_DENIED,
+        CommonError.NOT_FOUND,
+        CommonError.METHOD_NOT_ALLOWED,
+        CommonError.PAYLOAD_TOO_LARGE,
+        CommonError.THROTTLED,
+        CommonError.SERVICE_UNAVAILABLE,
+        CommonError.INTERNAL,
+    )
+}
+
+
+def code_for_status(status: int) -> ErrorCode:
+    """The error code of a bare error response with this status (bad_request or internal_error by class)."""
+    return _CODE_BY_STATUS.get(status) or (CommonError.BAD_REQUEST if status < 500 else CommonError.INTERNAL)
+
+
 # Error codes with which DynamoDB says "not now" rather than "no": overload and its own outages.
 _UNAVAILABLE_CODES = frozenset(
     {
@@ -137,12 +201,14 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Render application and DRF errors in the one error shape.
 
     DynamoDB unreachable or throttled past botocore's retries is `503 service_unavailable`
-    with Retry-After. Anything else is a bug: return None, as DRF does, so Django logs it,
-    fires `got_request_exception` for error trackers, and `handler500` renders the JSON body.
+    with Retry-After; Django's refusals of the request are their 4xx (`request_refusal`).
+    Anything else is a bug: return None, as DRF does, so Django logs it and fires
+    `got_request_exception` for error trackers, and `ApiErrorMiddleware` renders the JSON body.
     """
     if _backing_service_down(exc):
         logger.warning("DynamoDB unavailable: %s", exc)
         exc = service_unavailable()
+    exc = request_refusal(exc) or exc
     if isinstance(exc, ApplicationError):
         return Response(
             error_body(exc.code.value, exc.message, exc.details), status=exc.code.http_status, headers=exc.headers

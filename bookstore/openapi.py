@@ -38,7 +38,7 @@ TAGS_BY_PATH = (
 )
 # The codes any endpoint can answer with, so not listed on each operation (docs/api/errors.md).
 ERRORS_ANYWHERE = "`method_not_allowed`, `not_acceptable`, `unsupported_media_type`, `payload_too_large`, " + (
-    "`service_unavailable` and `internal_error`"
+    "`too_many_fields`, `disallowed_host`, `service_unavailable` and `internal_error`"
 )
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 

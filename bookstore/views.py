@@ -1,9 +1,9 @@
-"""Project-level endpoints: the API root, the health check, the tenant picker, and JSON 404/500 pages."""
+"""Project-level endpoints: the API root, the health check and the tenant picker."""
 
 import re
 
 from django.conf import settings
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils.decorators import method_decorator
@@ -17,7 +17,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from bookstore.api import TOKEN_ERROR_CODES, BookstoreAPIView, PublicAPIView
-from bookstore.errors import CommonError, error_body
 from bookstore.health import service_states
 from bookstore.tenants import normalize_tenant_id, tenant_is_active
 
@@ -117,12 +116,3 @@ class TenantPickView(View):
                 samesite="Lax",
             )
         return response
-
-
-def not_found(request, exception=None):
-    """Unknown paths answer in the API's error format, not Django's HTML page."""
-    return JsonResponse(error_body(CommonError.NOT_FOUND.value, CommonError.NOT_FOUND.message), status=404)
-
-
-def server_error(request):
-    return JsonResponse(error_body(CommonError.INTERNAL.value, CommonError.INTERNAL.message), status=500)

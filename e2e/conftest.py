@@ -2,8 +2,9 @@
 
 The server is what `make run` starts (its own emulator, the demo tenants and books), on free
 loopback ports. The browser is Debian's `chromium` package (CHROMIUM overrides the path):
-playwright never downloads one. Each test gets a fresh profile, and `shot(name)` saves a
-screenshot into e2e/screenshots/ (ignored by git).
+playwright never downloads one. Each test gets a fresh profile, `shot(name)` saves a
+screenshot into e2e/screenshots/ (ignored by git), and `csp_violations` lists what the
+pages' Content-Security-Policy blocked.
 """
 
 import os
@@ -91,6 +92,19 @@ def page(playwright_session, tmp_path, request):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def csp_violations(page):
+    """What the page's Content-Security-Policy blocked so far: chromium's console messages, one per violation."""
+    violations = []
+
+    def record(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", record)
+    return violations
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from bookstore.iso_codes import COUNTRIES
 from bookstore.pagination import PageQuerySerializer
-from bookstore.serializers import InputSerializer
+from bookstore.serializers import DayField, InputSerializer
 from orders.models import MAX_QUANTITY, PAYMENT_METHODS, STATUSES
 
 # Wide enough for any total the API can compute (prices up to 99,999,999.99, carts, lifetime spend).
@@ -93,8 +93,8 @@ class PurchaseListQuerySerializer(PageQuerySerializer):
 
 
 class TenantPurchaseListQuerySerializer(PurchaseListQuerySerializer):
-    date_from = serializers.DateField(required=False, help_text="First day included (UTC), YYYY-MM-DD.")
-    date_to = serializers.DateField(required=False, help_text="Last day included (UTC), YYYY-MM-DD.")
+    date_from = DayField(required=False, help_text="First day included (UTC), YYYY-MM-DD.")
+    date_to = DayField(required=False, help_text="Last day included (UTC), YYYY-MM-DD.")
 
     def validate(self, attrs):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:

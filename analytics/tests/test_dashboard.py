@@ -73,6 +73,15 @@ def test_a_bad_range_is_explained_on_the_page(lake, admin, browser_for):
     assert "`from` must be on or before `to`." in response.content.decode()
 
 
+def test_a_day_out_of_range_is_explained_on_the_page(lake, admin, browser_for):
+    browser, _ = browser_for(admin)
+
+    response = browser.get(f"{DASHBOARD}?to=0001-01-05")
+
+    assert response.status_code == 400
+    assert "between 1970-01-01 and 2999-12-31" in response.content.decode()
+
+
 def test_a_customer_is_forbidden(lake, customer, browser_for):
     browser, _ = browser_for(customer)
 

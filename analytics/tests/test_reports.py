@@ -139,6 +139,9 @@ def test_an_empty_lake_gives_zeros(lake, admin_client):
         ({"from": "2024-01-01", "to": "2025-01-01"}, "range_too_long"),
         ({"from": "yesterday"}, "validation_error"),
         ({"limit": "0"}, "validation_error"),
+        ({"to": "0001-01-05"}, "validation_error"),
+        ({"from": "0001-01-01", "to": "0001-01-05"}, "validation_error"),
+        ({"from": "9999-12-01", "to": "9999-12-31"}, "validation_error"),
     ],
 )
 def test_bad_ranges_are_refused(lake, admin_client, params, code):
@@ -146,6 +149,14 @@ def test_bad_ranges_are_refused(lake, admin_client, params, code):
 
     assert response.status_code == 400
     assert response.data["error"]["code"] == code
+
+
+@pytest.mark.parametrize("report", ["top-books", "revenue-by-category", "sales-by-day", "summary"])
+def test_a_day_out_of_range_is_a_400_on_every_report(lake, admin_client, report):
+    response = admin_client.get(f"/api/v1/analytics/{report}", {"to": "0001-01-05"})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {"to": ["Enter a day between 1970-01-01 and 2999-12-31."]}
 
 
 def test_a_full_leap_year_is_allowed(lake, admin_client):

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     # auth and contenttypes hold no tables here: simplejwt and DRF import their classes.
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    # Before staticfiles: runserver leaves static files to WhiteNoise, as on a stage.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
@@ -37,6 +39,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it sees every refusal of an /api/ request, whichever layer made it.
+    "bookstore.middleware.ApiErrorMiddleware",
+    # Every HTML page, whichever layer drew it, gets the Content-Security-Policy.
+    "bookstore.middleware.ContentSecurityPolicyMiddleware",
     "bookstore.request_context.SourceIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "bookstore.middleware.RequestBodyLimitMiddleware",

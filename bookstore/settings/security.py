@@ -1,4 +1,4 @@
-"""Security: the secret key, allowed hosts, browser origins (CORS), password hashing and rules."""
+"""Security: the secret key, allowed hosts, browser origins (CORS), password hashing and rules, the pages' CSP."""
 
 from corsheaders.defaults import default_headers
 
@@ -26,3 +26,31 @@ CORS_ALLOWED_ORIGINS = [o.strip() for o in env("CORS_ALLOWED_ORIGINS").split(","
 # The API's own request headers, and the one response header a front end must read (on a 429).
 CORS_ALLOW_HEADERS = (*default_headers, "x-tenant-id", "idempotency-key")
 CORS_EXPOSE_HEADERS = ["Retry-After"]
+
+# The Content-Security-Policy of every HTML page (bookstore.middleware.ContentSecurityPolicyMiddleware):
+# scripts, styles, images, fonts, workers and requests from the app's own origin only, and no inline
+# script, style element or style attribute: the pages keep theirs in static files. Two inline styles
+# are allowed by their hash, both Redoc's (drf-spectacular-sidecar's bundle): the empty <style> its
+# styled-components fill through the CSSOM, and the scrollbar stylesheet it inserts. A new sidecar
+# that changes the second is caught by e2e/test_browser.py, where chromium names the new hash.
+# `data:` images are the icons Swagger UI's stylesheet embeds; `blob:` workers are Redoc's search
+# index, built by its own script.
+REDOC_STYLE_HASHES = (
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # the empty string
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",  # perfect-scrollbar's rules
+)
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        " ".join(["style-src 'self'", *REDOC_STYLE_HASHES]),
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)

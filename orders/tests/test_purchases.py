@@ -7,6 +7,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
+import pytest
+
 PURCHASES = "/api/v1/purchases"
 
 
@@ -120,3 +122,13 @@ def test_admins_list_the_tenants_purchases_by_date(
     bad = admin_client.get("/api/v1/admin/purchases", {"date_from": "2030-01-02", "date_to": "2030-01-01"})
     assert bad.status_code == 400
     assert customer_client.get("/api/v1/admin/purchases").status_code == 403
+
+
+@pytest.mark.parametrize("params", [{"date_from": "0001-01-01"}, {"date_to": "9999-12-31"}])
+def test_admins_filter_purchases_only_by_days_in_range(admin_client, params):
+    response = admin_client.get("/api/v1/admin/purchases", params)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {
+        name: ["Enter a day between 1970-01-01 and 2999-12-31."] for name in params
+    }
