@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "docs" / "operations" / "settings.md"
 SOURCES = ("bookstore/settings", "local_stack")
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
-ENVIRON_CALLS = {"os.environ.get", "os.environ.setdefault", "os.getenv", "environ.get", "environ.setdefault", "getenv"}
+ENVIRON_CALLS = {"os.environ.get", "os.environ.setdefault", "os.getenv"}
+# Bare names count only where the module imports them from os (a WSGI app's `environ` is a request).
+BARE_ENVIRON_CALLS = {"environ.get", "environ.setdefault", "getenv"}
 
 
 def _dotted(node: ast.expr) -> str:
@@ -40,13 +42,22 @@ def _literal(node: ast.expr) -> str | None:
 
 def variables_read_by(source: str) -> set[str]:
     """The environment variables one module reads (see the module docstring for what counts)."""
+    tree = ast.parse(source)
+    from_os = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "os"
+        for alias in node.names
+    }
+    calls = ENVIRON_CALLS | {call for call in BARE_ENVIRON_CALLS if call.partition(".")[0] in from_os}
+    subscripted = {"os.environ"} | ({"environ"} & from_os)
     found = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args:
             function = _dotted(node.func)
-            if function in ENVIRON_CALLS or function.rpartition(".")[2].lstrip("_").startswith("env"):
+            if function in calls or function.rpartition(".")[2].lstrip("_").startswith("env"):
                 found.add(_literal(node.args[0]))
-        elif isinstance(node, ast.Subscript) and _dotted(node.value) in {"os.environ", "environ"}:
+        elif isinstance(node, ast.Subscript) and _dotted(node.value) in subscripted:
             found.add(_literal(node.slice))
     return found - {None}
 
@@ -103,6 +114,11 @@ def test_the_scan_follows_every_way_of_reading_the_environment():
         """
     )
     assert variables_read_by(source) == {f"{name}_VAR" for name in ("A", "B", "C", "C2", "D", "E", "F", "G", "H")}
+
+
+def test_a_wsgi_environ_is_a_request_not_the_environment():
+    source = 'def app(environ, start_response):\n    return environ.get("HTTP_HOST"), environ["HTTP_ORIGIN"]\n'
+    assert variables_read_by(source) == set()
 
 
 def test_the_scan_covers_nested_settings_modules_and_the_zappa_stages_but_not_tests(tmp_path):
