@@ -8,7 +8,7 @@ import logging
 
 from moto.server import ThreadedMotoServer
 
-from local_stack import dynamodb_transactions, lambda_mappings
+from local_stack import dynamodb_query, dynamodb_transactions, lambda_mappings
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -16,6 +16,7 @@ DEFAULT_HOST = "127.0.0.1"
 def start_emulator(*, port: int, host: str = DEFAULT_HOST) -> ThreadedMotoServer:
     """Install the fixes, then serve DynamoDB, Streams, S3 and Glue on http://host:port."""
     dynamodb_transactions.install()
+    dynamodb_query.install()
     lambda_mappings.install()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator call drowns the API's log
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
