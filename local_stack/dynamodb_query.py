@@ -273,15 +273,16 @@ class _IndexOrder:
         return self.full_key(item)
 
     def build(self, items: Iterator[Item]) -> None:
-        groups: dict[tuple[str, Any], list[tuple[tuple[Any, ...], Item]]] = {}
+        partitions = self.partitions
         for item in items:
-            key = self.file_key(item)
-            if key is not None:
-                groups.setdefault(key[0], []).append((key, item))
-        for hash_key, entries in groups.items():
-            entries.sort(key=lambda entry: entry[0])
-            self.partitions[hash_key] = [item for _, item in entries]
-        self.hashes = sorted(self.partitions)
+            attrs = item.attrs
+            if self.hash_attr in attrs and all(name in attrs for name in self.member_attrs):
+                partitions.setdefault(_norm(attrs[self.hash_attr]), []).append(item)
+        # One partition at a time, so only one partition's sort keys exist at once.
+        for part in partitions.values():
+            if len(part) > 1:
+                part.sort(key=self.full_key)
+        self.hashes = sorted(partitions)
 
     def add(self, item: Item, key: tuple[Any, ...]) -> None:
         part = self.partitions.get(key[0])
