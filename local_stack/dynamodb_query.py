@@ -45,8 +45,10 @@ paths that change stored items: ``Table.put_item``, ``Table.delete_item`` and
 ``DynamoDBBackend.update_item`` (which changes an item in place, so it records
 the item's index keys before the update and files the item again afterwards).
 Everything else that writes goes through those (BatchWriteItem, PartiQL, our
-transaction fix's actions), except the transaction fix's rollback, which writes
-moto's storage directly and calls ``item_replaced``. Tables made by
+transaction fix's actions, and so the local snapshots' restore in
+local_stack/snapshots.py, which imports through BatchWriteItem), except the
+transaction fix's rollback, which writes moto's storage directly and calls
+``item_replaced``. Tables made by
 ``RestoreTableFromBackup`` / ``RestoreTableToPointInTime`` are new ``Table``
 objects and build their order on first use. Moto 5.2.5 never expires items by
 TTL, so there is no expiry path to follow.
