@@ -665,6 +665,40 @@ def test_scan_pages_and_segments(both: Both, catalogue: str, segments: int | Non
         assert len(seen) == 120
 
 
+def test_scan_follows_partitions_that_come_and_go(both: Both) -> None:
+    table = _small_table(both)
+    both.pages("scan", TableName=table, Limit=5)  # build the patched server's order first
+    both.write("delete_item", TableName=table, Key={"pk": {"S": "P"}, "sk": {"S": "I#0"}})
+    for n in range(1, 12):
+        both.write("delete_item", TableName=table, Key={"pk": {"S": "P"}, "sk": {"S": f"I#{n}"}})
+    _put_all(both, table, [{"pk": {"S": f"Q{n}"}, "sk": {"S": "X"}} for n in range(9)])
+    items = _items(both.pages("scan", TableName=table, Limit=4))
+    assert len(items) == 9
+    for segment in range(2):
+        both.pages("scan", TableName=table, Limit=2, Segment=segment, TotalSegments=2)
+
+
+def test_an_index_added_later_holds_the_items_already_there(both: Both) -> None:
+    table = _small_table(both)
+    created = both.write(
+        "update_table",
+        TableName=table,
+        AttributeDefinitions=[{"AttributeName": "created", "AttributeType": "N"}],
+        GlobalSecondaryIndexUpdates=[{"Create": _gsi("by_created", "created")}],
+    )
+    assert "Error" not in created
+    for created_at in ("3", "7"):
+        found = both.read(
+            "query",
+            TableName=table,
+            IndexName="by_created",
+            KeyConditionExpression="created = :c",
+            ExpressionAttributeValues={":c": {"N": created_at}},
+        )
+        assert found["Count"] == 1
+    assert _listing(both, table, "active")
+
+
 def test_scan_with_filter_expression(both: Both, catalogue: str) -> None:
     both.pages(
         "scan",
