@@ -53,9 +53,9 @@ def emulated_stack(read_timeout_seconds: int = 60) -> Iterator[CallCounter]:
     Requests are measured as in a warm Lambda container: the tenant lookup is cached
     (a cold container adds one GetItem on tenants to its first request).
     `read_timeout_seconds` replaces the app's DynamoDB read timeout (10 s) in this process,
-    before any client exists: moto walks the whole table to serve a GSI Query or a Scan page,
-    one request at a time, so at 10,000 items on a busy shared machine a single call can take
-    longer than DynamoDB ever would. It changes no figure, only whether a slow call fails.
+    before any client exists: the emulator answers one request at a time and sorts an index on
+    its first Query (local_stack/dynamodb_query.py), so on a busy shared machine a single call
+    can take longer than DynamoDB ever would. It changes no figure, only whether a slow call fails.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings.test")
     import django

@@ -237,18 +237,25 @@ class _UndoLog:
 
     def rollback(self) -> None:
         """Restore every remembered item and stream to its recorded state."""
+        from local_stack import dynamodb_query  # it imports this module
+
         for (_, hash_key, range_key), (table, item) in self._items.items():
             # Written straight into moto's storage: going through
             # Table.put_item/delete_item would emit stream records.
             if range_key is None:
+                current = table.items.get(hash_key)
                 if item is None:
                     table.items.pop(hash_key, None)
                 else:
                     table.items[hash_key] = item
-            elif item is None:
-                table.items[hash_key].pop(range_key, None)
             else:
-                table.items[hash_key][range_key] = item
+                current = table.items[hash_key].get(range_key)
+                if item is None:
+                    table.items[hash_key].pop(range_key, None)
+                else:
+                    table.items[hash_key][range_key] = item
+            # The Query fix's ordered indexes follow moto's storage.
+            dynamodb_query.item_replaced(table, current, item)
         for shard, records, length in self._streams.values():
             # Sequence numbers are positions in this list, so truncating also
             # frees the cancelled records' numbers for the next writes.
