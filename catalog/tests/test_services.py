@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from bookstore.dynamodb.base import connection
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.transactions import LabelledTransaction
 from bookstore.errors import ApplicationError
@@ -14,6 +15,8 @@ from catalog.models import Book, BookStock
 from catalog.selectors import authors_list, book_get, book_get_stocked, categories_list, isbn_claim_key
 from catalog.services import book_create, book_delete, book_update
 from catalog.stock import reserve_stock, stock_change
+
+WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 
 
 def category_counts(tenant_id="tenant1"):
@@ -208,24 +211,38 @@ def test_racing_updates_without_a_version_never_lose_one_silently(book_factory):
 def test_racing_stock_edits_never_lose_one_silently(book_factory, stock_of):
     book = book_factory(stock_quantity=0)
     outcomes = []
-    barrier = threading.Barrier(6)
+    start = threading.Barrier(6)
+    # Every edit reads before any writes (a botocore hook holds each write until all six have
+    # read), so all six are conditioned on the same stock however the threads are scheduled.
+    all_read = threading.Barrier(6, timeout=60)
+    clients = {id(c): c for c in [connection().client, BookStock._get_connection().connection.client]}
+
+    def hold_until_all_have_read(model, **kwargs):
+        if model.name in WRITES:
+            all_read.wait()
 
     def update(quantity):
-        barrier.wait()
+        start.wait()
         try:
             book_update(tenant_id="tenant1", book_id=book.book_id, stock_quantity=quantity)
             outcomes.append(quantity)
         except ApplicationError as exc:
             outcomes.append(exc.code)
 
-    threads = [threading.Thread(target=update, args=(q,)) for q in range(1, 7)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for client in clients.values():
+        client.meta.events.register("before-call.dynamodb", hold_until_all_have_read)
+    try:
+        threads = [threading.Thread(target=update, args=(q,)) for q in range(1, 7)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for client in clients.values():
+            client.meta.events.unregister("before-call.dynamodb", hold_until_all_have_read)
 
+    assert len(outcomes) == 6 and not all_read.broken
     won = [o for o in outcomes if isinstance(o, int)]
-    assert won
     assert set(outcomes) - set(won) <= {CatalogError.VERSION_CONFLICT}
     # Each edit is conditioned on the stock it read (0): exactly one can have replaced it.
     assert len(won) == 1
