@@ -241,7 +241,8 @@ def test_racing_stock_edits_never_lose_one_silently(book_factory, stock_of):
         for client in clients.values():
             client.meta.events.unregister("before-call.dynamodb", hold_until_all_have_read)
 
-    assert len(outcomes) == 6 and not all_read.broken
+    assert len(outcomes) == 6
+    assert not all_read.broken
     won = [o for o in outcomes if isinstance(o, int)]
     assert set(outcomes) - set(won) <= {CatalogError.VERSION_CONFLICT}
     # Each edit is conditioned on the stock it read (0): exactly one can have replaced it.
