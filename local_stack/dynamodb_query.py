@@ -75,8 +75,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import hashlib
-import inspect
 import threading
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterator
@@ -88,7 +86,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, GlobalSecondaryIndex, Table
 
 from local_stack import dynamodb_transactions
-from local_stack.dynamodb_transactions import UpstreamChangedError
+from local_stack.upstream import UpstreamChangedError, changed_upstream
 
 __all__ = [
     "check_upstream_unchanged",
@@ -160,11 +158,7 @@ def check_upstream_unchanged() -> None:
     ``query``, ``scan`` and the write hooks in line with them (and the tests in
     local_stack/tests/test_dynamodb_query.py), then update ``_UPSTREAM_FINGERPRINTS``.
     """
-    changed = [
-        name
-        for name, (code, expected) in _UPSTREAM_FINGERPRINTS.items()
-        if hashlib.sha256(inspect.getsource(code).encode()).hexdigest() != expected
-    ]
+    changed = changed_upstream(_UPSTREAM_FINGERPRINTS)
     if changed:
         raise UpstreamChangedError(
             "moto's DynamoDB code differs from moto 5.2.5, which "

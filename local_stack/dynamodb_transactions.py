@@ -81,8 +81,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import hashlib
-import inspect
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -102,8 +100,9 @@ from moto.dynamodb.models.table import StreamRecord, StreamShard, Table
 from moto.dynamodb.responses import DynamoHandler
 from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
+from local_stack.upstream import UpstreamChangedError, changed_upstream
+
 __all__ = [
-    "UpstreamChangedError",
     "check_upstream_unchanged",
     "install",
     "is_installed",
@@ -149,10 +148,6 @@ _UPSTREAM_FINGERPRINTS: dict[str, tuple[Callable[..., Any], str]] = {
 _Reason = tuple[str | None, str | None, dict[str, Any] | None]
 
 
-class UpstreamChangedError(RuntimeError):
-    """Moto's code differs from the version this module was written against."""
-
-
 def check_upstream_unchanged() -> None:
     """Raise ``UpstreamChangedError`` unless moto's relevant code is as checked.
 
@@ -160,11 +155,7 @@ def check_upstream_unchanged() -> None:
     change into ``transact_write_items`` (or confirm the storage layout the
     rollback relies on is unchanged), then update ``_UPSTREAM_FINGERPRINTS``.
     """
-    changed = [
-        name
-        for name, (code, expected) in _UPSTREAM_FINGERPRINTS.items()
-        if hashlib.sha256(inspect.getsource(code).encode()).hexdigest() != expected
-    ]
+    changed = changed_upstream(_UPSTREAM_FINGERPRINTS)
     if changed:
         raise UpstreamChangedError(
             "moto's DynamoDB code differs from moto 5.2.5, which "

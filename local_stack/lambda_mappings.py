@@ -12,15 +12,13 @@ delete them afterwards; with this fix the deletion really ends the subscription.
 """
 
 import functools
-import hashlib
-import inspect
 import threading
 from typing import Any
 
 from moto.awslambda.models import LambdaBackend
 from moto.dynamodb.models import dynamodb_backends
 
-from local_stack.dynamodb_transactions import UpstreamChangedError
+from local_stack.upstream import UpstreamChangedError, source_fingerprint
 
 _UPSTREAM = LambdaBackend.delete_event_source_mapping
 _UPSTREAM_SHA256 = "0df9c39da24effc2cf67a43b07e908567c6111c526a09b2d084b679f8abd7311"
@@ -28,8 +26,7 @@ _INSTALL_LOCK = threading.Lock()
 
 
 def check_upstream_unchanged() -> None:
-    digest = hashlib.sha256(inspect.getsource(_UPSTREAM).encode()).hexdigest()
-    if digest != _UPSTREAM_SHA256:
+    if source_fingerprint(_UPSTREAM) != _UPSTREAM_SHA256:
         raise UpstreamChangedError(
             "moto's LambdaBackend.delete_event_source_mapping differs from moto 5.2.5, which "
             "local_stack/lambda_mappings.py was written against: check whether it now unsubscribes "

@@ -26,7 +26,7 @@ from moto.server import ThreadedMotoServer
 
 from local_stack import dynamodb_query
 from local_stack.dynamodb_query import check_upstream_unchanged, install
-from local_stack.dynamodb_transactions import UpstreamChangedError
+from local_stack.upstream import UpstreamChangedError
 
 CLIENT_CONFIG = Config(region_name="us-east-1", retries={"total_max_attempts": 1})
 

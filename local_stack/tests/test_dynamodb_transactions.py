@@ -22,11 +22,8 @@ from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 
 from local_stack import dynamodb_transactions
-from local_stack.dynamodb_transactions import (
-    UpstreamChangedError,
-    check_upstream_unchanged,
-    install,
-)
+from local_stack.dynamodb_transactions import check_upstream_unchanged, install
+from local_stack.upstream import UpstreamChangedError
 
 # Unpatched moto only loses the race when copying a table takes long enough
 # for other request threads to run, so the contended table gets filler items.
