@@ -118,8 +118,8 @@ def main() -> None:
         [(r.request, f"{r.books:,}", str(r.calls), r.operations, f"{r.median_ms:,.0f}") for r in rows],
     )
     print(
-        "\nms: median of the emulator round trips (moto answers one request at a time and scans a table to"
-        "\nserve a GSI Query, so times grow with size there; on DynamoDB a Query's cost depends on the page)."
+        "\nms: median of the emulator round trips (one request at a time; the local fix answers a Query by"
+        "\nseeking to its page, local_stack/dynamodb_query.py, so a page costs about the same at any size)."
     )
 
 

@@ -84,9 +84,8 @@ def book_get_stocked(
     Not found as `book_get` is. Eventually consistent unless `consistent` (an edit decided
     from it, whose conditions would otherwise fail on a stale read). A Query on the book's
     partition key would return both items too, for half the read units (0.5 RCU instead of
-    1), but the local emulator serves a table Query by scanning the whole table (a second
-    per book page at 10,000 books), and the book page is a small share of the sale-day
-    cost (docs/architecture/scaling.md).
+    1); the book page is a small share of the sale-day cost (docs/architecture/scaling.md),
+    so it keeps the plain read of two known keys.
     """
     canonical = canonical_id(book_id)
     if canonical is None:
