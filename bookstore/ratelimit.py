@@ -21,9 +21,7 @@ bounds the cost: an address that keeps naming unknown shops is refused before an
 
 import hashlib
 import math
-from collections import OrderedDict
 from datetime import UTC, datetime
-from threading import Lock
 from typing import NamedTuple
 
 from django.conf import settings
@@ -31,6 +29,7 @@ from rest_framework.throttling import BaseThrottle
 
 from bookstore.dynamodb.clock import now
 from bookstore.errors import ApplicationError, CommonError
+from bookstore.memo import BoundedMemo
 from bookstore.models import RateLimitCounter
 
 # Longer subjects are hashed, so a counter's key stays far below DynamoDB's 2,048-byte limit.
@@ -97,40 +96,10 @@ def throttled(wait: int) -> ApplicationError:
     return ApplicationError(CommonError.THROTTLED, details={"retry_after": wait}, headers={"Retry-After": str(wait)})
 
 
-class _BoundedMemo:
-    """A per-process map with at most `size` entries, the least recently used out; thread-safe."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
 # Counters this process has seen over their limit: counter key → the window's end. Counts only
 # grow within a window, so a further hit is refused here without a write (a storm of refused
 # requests costs one write per container, not one per request).
-over_limit = _BoundedMemo(MEMO_SIZE)
+over_limit = BoundedMemo(MEMO_SIZE)
 
 
 def rate_limit_hit(*, scope: str, subject: str, limit: int, window_seconds: int) -> int | None:
@@ -158,7 +127,7 @@ class TokenBuckets:
     """
 
     def __init__(self):
-        self._buckets = _BoundedMemo(MEMO_SIZE)
+        self._buckets = BoundedMemo(MEMO_SIZE)
 
     def _level(self, key: str, capacity: int, window_seconds: int) -> tuple[float, float]:
         moment = now().timestamp()

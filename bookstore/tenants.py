@@ -9,9 +9,7 @@ registry's directory index, cached the same way.
 
 import re
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 from typing import NamedTuple
 
 from django.conf import settings
@@ -19,6 +17,7 @@ from django.conf import settings
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import put_if_absent
 from bookstore.errors import ApplicationError, ErrorCode
+from bookstore.memo import BoundedMemo
 from bookstore.models import DIRECTORY, TENANT_ID_MAX_LENGTH, TENANT_ID_MIN_LENGTH, Tenant
 
 # Lowercase letters, digits and inner hyphens.
@@ -67,38 +66,8 @@ class TenantStatus(NamedTuple):
     plan: str | None
 
 
-class _TenantCache:
-    """tenant_id → (monotonic expiry, TenantStatus), at most TENANT_CACHE_SIZE entries, least recently used out."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._entries: OrderedDict[str, tuple[float, TenantStatus]] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, tenant_id: str) -> TenantStatus | None:
-        with self._lock:
-            entry = self._entries.get(tenant_id)
-            if entry is None or entry[0] <= time.monotonic():
-                return None
-            self._entries.move_to_end(tenant_id)
-            return entry[1]
-
-    def put(self, tenant_id: str, status: TenantStatus, ttl: float) -> None:
-        with self._lock:
-            self._entries[tenant_id] = (time.monotonic() + ttl, status)
-            self._entries.move_to_end(tenant_id)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-tenant_cache = _TenantCache(TENANT_CACHE_SIZE)
+# tenant_id → TenantStatus, trusted for TENANT_CACHE_SECONDS.
+tenant_cache = BoundedMemo(TENANT_CACHE_SIZE)
 
 _UNKNOWN = TenantStatus(active=False, plan=None)
 
