@@ -11,7 +11,7 @@ import threading
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from local_stack import dynamodb_query, dynamodb_transactions, lambda_mappings
+from local_stack import dynamodb_query, dynamodb_responses, dynamodb_transactions, lambda_mappings
 from local_stack.browser_guard import refuse_browsers
 
 DEFAULT_HOST = "127.0.0.1"
@@ -46,6 +46,7 @@ def start_emulator(*, port: int, host: str = DEFAULT_HOST) -> Emulator:
     """Install the fixes, then serve DynamoDB, Streams, S3 and Glue on http://host:port (0: any free port)."""
     dynamodb_transactions.install()
     dynamodb_query.install()
+    dynamodb_responses.install()
     lambda_mappings.install()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator call drowns the API's log
     server = Emulator(host=host, port=port)
