@@ -134,6 +134,7 @@ class TableBackup:
     s3_prefix: str
     key_schema: list[dict[str, str]]
     status: str = "IN_PROGRESS"
+    reported_export_time: str | None = None  # DynamoDB's own ExportTime of this export, where it reports one
     item_count: int = 0
     failure: str | None = None
     data_files: list[dict[str, Any]] = field(default_factory=list)
@@ -292,6 +293,11 @@ def backup_create(
                     continue
                 table.item_count = int(described.get("ItemCount") or 0)
                 table.failure = described.get("FailureMessage")
+                if described.get("ExportTime"):
+                    table.reported_export_time = _whole_second(described["ExportTime"]).isoformat()
+                    if table.reported_export_time != export_time.isoformat():
+                        table.status = "FAILED"
+                        table.failure = f"exported as of {table.reported_export_time}, not {export_time.isoformat()}"
                 del pending[name]
                 bar.update(1)
             if pending:

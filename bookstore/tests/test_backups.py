@@ -21,6 +21,17 @@ from bookstore.dynamodb.registry import registered_models
 from bookstore.dynamodb.tenant_fields import NotExported, TenantOwned, tenancy_of
 
 FRESH_PREFIX = "bookstore-moved-"
+# A value of every DynamoDB type: an export writes them as DynamoDB JSON (binary in base64), the move reads them back.
+TYPED_ATTRIBUTES = {
+    "exact_number": {"N": "12345678901234567890.123456789"},
+    "nothing": {"NULL": True},
+    "flag": {"BOOL": False},
+    "blob": {"B": b"\x00\xffbinary\x10"},
+    "blobs": {"BS": [b"\x01", b"\x02\x03"]},
+    "words": {"SS": ["uno", "dos"]},
+    "numbers": {"NS": ["1", "2.5", "-3"]},
+    "nested": {"M": {"list": {"L": [{"S": "a"}, {"N": "1.10"}, {"NULL": True}, {"M": {}}]}, "empty": {"S": ""}}},
+}
 
 
 @pytest.fixture
@@ -141,6 +152,10 @@ def test_a_tenant_moves_renamed_from_a_point_in_time_backup_into_a_fresh_stage(
 ):
     tenant1 = shop("tenant1")
     shop("tenant2")
+    users = next(m for m in registered_models() if logical_name(m) == "users").Meta.table_name
+    aws.client("dynamodb").put_item(
+        TableName=users, Item={"pk": {"S": "tenant1#typed"}, "sk": {"S": "USER#typed"}, **TYPED_ATTRIBUTES}
+    )
     at_backup = items_of(settings.DYNAMODB_TABLE_PREFIX)
     backup = backup_now(capsys)
     book_factory(tenant1, title="Written after the backup")  # the move reads the backup, not the live tables
@@ -156,6 +171,9 @@ def test_a_tenant_moves_renamed_from_a_point_in_time_backup_into_a_fresh_stage(
     old_names = [s for s in strings_in(moved) if s == "tenant1" or s.startswith(("tenant1#", "TENANT#tenant1"))]
     assert old_names == []
     assert "Written after the backup" not in text
+    typed = next(json.loads(line) for line in moved["users"] if '"moved-shop#typed"' in line)
+    assert typed["exact_number"] == {"N": "12345678901234567890.123456789"}
+    assert typed["blob"] == {"B": "AP9iaW5hcnkQ"}  # canonical lines hold binary in base64
     assert "Wrote" in capsys.readouterr().out
 
 
