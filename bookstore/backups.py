@@ -71,6 +71,11 @@ class BackupError(ErrorCode):
         "The export time is outside the point-in-time recovery window of some tables.",
     )
     EXISTS = ("backup_exists", 409, "A finished backup with this export time is already in the bucket.")
+    NO_BUCKET = (
+        "backup_bucket_missing",
+        400,
+        "The backup bucket does not exist: the operator creates it once per stage.",
+    )
     EXPORT_FAILED = ("backup_export_failed", 503, "DynamoDB could not finish some exports; no backup was recorded.")
     NOT_FOUND = ("backup_not_found", 404, "No finished backup there (no backup-manifest.json).")
     DAMAGED = ("backup_damaged", 400, "The backup's files differ from its manifest; nothing was written.")
@@ -258,6 +263,20 @@ def _data_files(location: BackupLocation, table: str) -> list[dict[str, Any]]:
     return sorted(files, key=lambda f: f["key"])
 
 
+def _check_no_backup_at(location: BackupLocation) -> None:
+    """The bucket exists and holds no finished backup at this location."""
+    from botocore.exceptions import ClientError
+
+    try:
+        finished = list(_s3_objects(location.bucket, location.manifest_key))
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "NoSuchBucket":
+            raise ApplicationError(BackupError.NO_BUCKET, details={"bucket": [location.bucket]}) from exc
+        raise
+    if finished:
+        raise ApplicationError(BackupError.EXISTS, details={"backup": [location.uri]})
+
+
 def backup_create(
     *,
     export_time: datetime | None = None,
@@ -277,9 +296,7 @@ def backup_create(
     export_time = _whole_second(export_time or now())
     location = backup_location(backup_id(export_time))
     _check_recovery_windows(models, export_time)
-    s3 = client("s3")
-    if list(_s3_objects(location.bucket, location.manifest_key)):
-        raise ApplicationError(BackupError.EXISTS, details={"backup": [location.uri]})
+    _check_no_backup_at(location)
 
     started = {logical_name(m): _start_export(m, location=location, export_time=export_time) for m in models}
     dynamodb = client("dynamodb")
@@ -308,7 +325,7 @@ def backup_create(
     for name, table in started.items():
         table.data_files = _data_files(location, name)
     backup = Backup(location=location, export_time=export_time, stage=settings.STAGE, tables=started)
-    s3.put_object(
+    client("s3").put_object(
         Bucket=location.bucket,
         Key=location.manifest_key,
         Body=json.dumps(backup.as_json(), indent=2, sort_keys=True).encode(),

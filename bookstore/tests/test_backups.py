@@ -197,6 +197,9 @@ def test_a_backup_records_one_export_time_for_every_table_in_the_stages_bucket(s
     assert all(f["key"].startswith(f"{BACKUPS_ROOT}/{backup}/users/AWSDynamoDB/") for f in users["data_files"])
     assert len({t["export_arn"] for t in manifest["tables"].values()}) == len(manifest["tables"])
 
+    with pytest.raises(CommandError, match="A finished backup with this export time is already in the bucket"):
+        call_command("backup_tables", export_time=export_time)
+
 
 # --- Refusals: clear errors, nothing written -------------------------------------------------
 
@@ -230,6 +233,12 @@ def test_a_table_without_point_in_time_recovery_is_named_and_nothing_is_exported
     assert backup_objects(backup_bucket) == []
 
 
+def test_a_backup_into_a_bucket_nobody_created_is_refused(pitr, settings):
+    settings.BACKUP_BUCKET = "bookstore-backups-nowhere"
+    with pytest.raises(CommandError, match="The backup bucket does not exist"):
+        call_command("backup_tables")
+
+
 @pytest.mark.parametrize(
     ("backup", "message"),
     [("20200101T000000Z", "No finished backup there"), ("last-tuesday", "Name a backup by its id")],
@@ -247,6 +256,11 @@ def test_a_damaged_backup_or_an_existing_target_tenant_is_refused_and_nothing_is
 
     with pytest.raises(CommandError, match="The target tenant already exists"):
         call_command("move_tenant", backup=backup, tenant="tenant1")  # into this stage, where tenant1 lives
+    call_command(
+        "move_tenant", backup=backup, tenant="tenant1", to="moved-shop", table_prefix=fresh_stage, dry_run=True
+    )
+    assert "Would write" in capsys.readouterr().out
+    assert not any(items_of(fresh_stage).values())
 
     books_file = next(key for key in backup_objects(backup_bucket) if f"/{backup}/books/" in key and "/data/" in key)
     aws.client("s3").delete_object(Bucket=backup_bucket, Key=books_file)
