@@ -81,6 +81,7 @@ class BackupError(ErrorCode):
     DAMAGED = ("backup_damaged", 400, "The backup's files differ from its manifest; nothing was written.")
     BAD_LOCATION = ("backup_bad_location", 400, "Name a backup by its id (20261202T101500Z) or s3://bucket/prefix.")
     BAD_TENANT = ("backup_bad_tenant", 400, "The tenant to move is not a valid tenant id.")
+    TENANT_MISSING = ("backup_tenant_missing", 404, "The tenant to move is not in the backup's registry of tenants.")
     TARGET_EXISTS = (
         "backup_target_tenant_exists",
         409,
@@ -415,11 +416,13 @@ def tenant_move_from_backup(
 ) -> TenantMove:
     """Put one tenant's items of a backup into this stage's tables (or `table_prefix`'s), as `new_tenant_id` if given.
 
-    Verifies the whole backup first (manifest, data files, target tables and key schemas)
-    and writes nothing if any of it is wrong, nor when the target tenant already exists here
-    (unless `into_existing`: finishing an interrupted move). Puts are whole items, so a
-    re-run ends in the same state. Stage-owned tables (rate-limit windows, parked stream
-    records) and stream checkpoints are not a tenant's and stay behind.
+    Verifies the whole backup first (manifest, data files, target tables and key schemas, the
+    tenant in the backup's registry) and writes nothing if any of it is wrong, nor when the
+    target tenant already exists here (unless `into_existing`: writing over a live tenant on
+    purpose). The tenant's registry item is written last, so the tenant exists here, and its
+    users can log in, only once every other item is in: an interrupted move is re-run as it
+    was. Puts are whole items, so a re-run ends in the same state. Stage-owned tables
+    (rate-limit windows, parked stream records) and stream checkpoints stay behind.
     """
     if not tenant_id_is_valid(tenant_id):
         raise ApplicationError(BackupError.BAD_TENANT, details={"tenant": [tenant_id]})
@@ -430,8 +433,13 @@ def tenant_move_from_backup(
     backup = backup_read(location)
     models = {logical_name(m): m for m in registered_models()}
     _verify(backup, models, table_prefix=prefix)
+    registry = logical_name(Tenant)
+    if registry not in backup.tables or not any(
+        tenancy_of(Tenant).tenant_of(item) == tenant_id for item in _items(backup.location, backup.tables[registry])
+    ):
+        raise ApplicationError(BackupError.TENANT_MISSING, details={"tenant": [tenant_id], "backup": [location.uri]})
     existing = client("dynamodb").get_item(
-        TableName=f"{prefix}{logical_name(Tenant)}",
+        TableName=f"{prefix}{registry}",
         Key={"pk": {"S": Tenant.key(target)}, "sk": {"S": Tenant.SORT_KEY}},
         ConsistentRead=True,
     )
@@ -439,27 +447,51 @@ def tenant_move_from_backup(
         raise ApplicationError(BackupError.TARGET_EXISTS, details={"tenant": [target]})
 
     move = TenantMove(backup=backup, tenant=tenant_id, target=target, dry_run=dry_run)
-    for name, table in sorted(backup.tables.items()):
+    # The registry last: the tenant appears here only once all of its items are in.
+    for name in sorted(backup.tables, key=lambda n: (n == registry, n)):
         tenancy = tenancy_of(models[name])
-        if not isinstance(tenancy, TenantOwned):
-            continue
-        move.written[name] = 0
-        read = 0
-        with progress(name, table.item_count) as bar:
-            chunk: list[Item] = []
-            for item in _items(backup.location, table):
-                read += 1
-                bar.update(1)
-                if tenancy.tenant_of(item) != tenant_id:
-                    continue
-                chunk.append(tenancy.renamed(item, old=tenant_id, new=target) if new_tenant_id else item)
-                if len(chunk) == MOVE_CHUNK:
-                    move.written[name] += _put(f"{prefix}{name}", chunk, dry_run=dry_run)
-                    chunk = []
-            move.written[name] += _put(f"{prefix}{name}", chunk, dry_run=dry_run)
-        if read != table.item_count:
-            raise _damaged(f"{name}: {read} items in the data files, the export says {table.item_count}")
+        if isinstance(tenancy, TenantOwned):
+            move.written[name] = _move_table(
+                backup.location,
+                backup.tables[name],
+                tenancy,
+                old=tenant_id,
+                new=new_tenant_id,
+                table_name=f"{prefix}{name}",
+                dry_run=dry_run,
+                progress=progress,
+            )
     return move
+
+
+def _move_table(
+    location: BackupLocation,
+    table: TableBackup,
+    tenancy: TenantOwned,
+    *,
+    old: str,
+    new: str | None,
+    table_name: str,
+    dry_run: bool,
+    progress: Progress,
+) -> int:
+    """Put `old`'s items of one exported table into `table_name` (renamed to `new` if given); the count put."""
+    written = read = 0
+    with progress(table.table, table.item_count) as bar:
+        chunk: list[Item] = []
+        for item in _items(location, table):
+            read += 1
+            bar.update(1)
+            if tenancy.tenant_of(item) != old:
+                continue
+            chunk.append(tenancy.renamed(item, old=old, new=new) if new else item)
+            if len(chunk) == MOVE_CHUNK:
+                written += _put(table_name, chunk, dry_run=dry_run)
+                chunk = []
+        written += _put(table_name, chunk, dry_run=dry_run)
+    if read != table.item_count:
+        raise _damaged(f"{table.table}: {read} items in the data files, the export says {table.item_count}")
+    return written
 
 
 def _put(table_name: str, items: list[Item], *, dry_run: bool) -> int:

@@ -11,11 +11,13 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from bookstore import aws
 from bookstore.backups import BACKUP_MANIFEST, BACKUPS_ROOT
+from bookstore.dynamodb.base import connection
 from bookstore.dynamodb.exports import decode_item, encode_item, logical_name
 from bookstore.dynamodb.registry import registered_models
 from bookstore.dynamodb.tenant_fields import NotExported, TenantOwned, tenancy_of
@@ -177,6 +179,31 @@ def test_a_tenant_moves_renamed_from_a_point_in_time_backup_into_a_fresh_stage(
     assert "Wrote" in capsys.readouterr().out
 
 
+def test_an_interrupted_move_leaves_no_tenant_behind_and_a_re_run_finishes_it(shop, pitr, fresh_stage, capsys):
+    shop("tenant1")
+    at_backup = items_of(settings.DYNAMODB_TABLE_PREFIX)
+    backup = backup_now(capsys)
+    client = connection().client
+
+    def fail_the_users_write(params, **kwargs):
+        # Fault injection: the connection drops when the move writes `users` (after `tenants` by name).
+        if f"{fresh_stage}users" in params["RequestItems"]:
+            raise EndpointConnectionError(endpoint_url="http://emulator")
+
+    client.meta.events.register("before-parameter-build.dynamodb.BatchWriteItem", fail_the_users_write)
+    try:
+        with pytest.raises(EndpointConnectionError):
+            call_command("move_tenant", backup=backup, tenant="tenant1", to="moved-shop", table_prefix=fresh_stage)
+    finally:
+        client.meta.events.unregister("before-parameter-build.dynamodb.BatchWriteItem", fail_the_users_write)
+    interrupted = items_of(fresh_stage)
+    assert any(interrupted.values())
+    assert interrupted["tenants"] == []  # the registry goes last: no half-moved tenant exists
+
+    call_command("move_tenant", backup=backup, tenant="tenant1", to="moved-shop", table_prefix=fresh_stage)
+    assert items_of(fresh_stage) == renamed(at_backup, old="tenant1", new="moved-shop")
+
+
 def test_a_backup_records_one_export_time_for_every_table_in_the_stages_bucket(shop, pitr, backup_bucket, capsys):
     shop("tenant1")
     backup = backup_now(capsys)
@@ -254,6 +281,8 @@ def test_a_damaged_backup_or_an_existing_target_tenant_is_refused_and_nothing_is
     shop("tenant1")
     backup = backup_now(capsys)
 
+    with pytest.raises(CommandError, match="The tenant to move is not in the backup"):
+        call_command("move_tenant", backup=backup, tenant="nobody", to="moved-shop", table_prefix=fresh_stage)
     with pytest.raises(CommandError, match="The target tenant already exists"):
         call_command("move_tenant", backup=backup, tenant="tenant1")  # into this stage, where tenant1 lives
     call_command(

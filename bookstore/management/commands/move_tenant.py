@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "Read a backup made by backup_tables (DynamoDB's point-in-time exports in S3, never the live tables), keep "
         "one tenant's items, rename them if asked, and put them into this stage's tables with BatchWriteItem. The "
         "backup, its data files and the target tables' key schemas are verified first: a damaged backup is refused "
-        "and nothing is written. Safe to re-run with --into-existing: it ends in the same state."
+        "and nothing is written. The tenant's registry item is written last, so an interrupted move is re-run as is."
     )
 
     def add_arguments(self, parser):
@@ -31,7 +31,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--into-existing",
             action="store_true",
-            help="Write even though the target tenant exists here (to finish an interrupted move).",
+            help="Write even though the target tenant exists here: put the backup's items over a live tenant's "
+            "(an interrupted move needs no flag: the tenant exists only once all of its items are in).",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Verify and count what would be written; write nothing."
