@@ -1,5 +1,6 @@
 """Back up every table of the stage with DynamoDB point-in-time exports to S3, all at one export time."""
 
+import argparse
 from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +12,10 @@ from bookstore.management.commands.export_tables import tqdm_progress
 
 def export_time_argument(value: str) -> datetime:
     """An ISO-8601 time; without an offset it is UTC."""
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 time such as 2026-12-02T10:41:00Z: {value!r}") from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
