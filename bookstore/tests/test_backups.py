@@ -11,6 +11,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -200,7 +201,8 @@ def test_an_interrupted_move_leaves_no_tenant_behind_and_a_re_run_finishes_it(sh
     assert any(interrupted.values())
     assert interrupted["tenants"] == []  # the registry goes last: no half-moved tenant exists
 
-    call_command("move_tenant", backup=backup, tenant="tenant1", to="moved-shop", table_prefix=fresh_stage)
+    by_location = f"s3://{settings.BACKUP_BUCKET}/{BACKUPS_ROOT}/{backup}"
+    call_command("move_tenant", backup=by_location, tenant="tenant1", to="moved-shop", table_prefix=fresh_stage)
     assert items_of(fresh_stage) == renamed(at_backup, old="tenant1", new="moved-shop")
 
 
@@ -260,6 +262,43 @@ def test_a_table_without_point_in_time_recovery_is_named_and_nothing_is_exported
     assert backup_objects(backup_bucket) == []
 
 
+def refuse_the_export_time(**kwargs):
+    # DynamoDB's own refusal (e.g. a clock ahead of AWS's), which the emulator never gives.
+    error = {"Error": {"Code": "InvalidExportTimeException", "Message": "outside the PITR window"}}
+    return AWSResponse("http://emulator", 400, {}, None), error
+
+
+def fail_the_books_export(parsed, **kwargs):
+    # An export that DynamoDB gave up on (e.g. the bucket refused its writes).
+    if parsed["ExportDescription"]["TableArn"].endswith("-books"):
+        parsed["ExportDescription"].update(ExportStatus="FAILED", FailureMessage="Access Denied")
+
+
+def report_another_export_time(parsed, **kwargs):
+    # AWS reports each export's ExportTime (the emulator does not): one that differs is not this backup.
+    parsed["ExportDescription"]["ExportTime"] = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("event", "hook", "message"),
+    [
+        ("before-call.dynamodb.ExportTableToPointInTime", refuse_the_export_time, "outside the point-in-time"),
+        ("after-call.dynamodb.DescribeExport", fail_the_books_export, "could not finish.*books: Access Denied"),
+        ("after-call.dynamodb.DescribeExport", report_another_export_time, "exported as of 2026-01-01T00:00:00"),
+    ],
+    ids=["export-time-refused-by-dynamodb", "an-export-failed", "another-export-time"],
+)
+def test_what_dynamodb_refuses_or_fails_records_no_backup(pitr, backup_bucket, event, hook, message):
+    client = aws.client("dynamodb")
+    client.meta.events.register(event, hook)
+    try:
+        with pytest.raises(CommandError, match=message):
+            call_command("backup_tables", poll_seconds=0.01)
+    finally:
+        client.meta.events.unregister(event, hook)
+    assert [key for key in backup_objects(backup_bucket) if key.endswith(BACKUP_MANIFEST)] == []
+
+
 def test_a_backup_into_a_bucket_nobody_created_is_refused(pitr, settings):
     settings.BACKUP_BUCKET = "bookstore-backups-nowhere"
     with pytest.raises(CommandError, match="The backup bucket does not exist"):
@@ -296,3 +335,8 @@ def test_a_damaged_backup_or_an_existing_target_tenant_is_refused_and_nothing_is
     with pytest.raises(CommandError, match="differ from its manifest"):
         call_command("move_tenant", backup=backup, tenant="tenant1", to="moved-shop", table_prefix=fresh_stage)
     assert not any(items_of(fresh_stage).values())
+
+    s3 = aws.client("s3")
+    s3.put_object(Bucket=backup_bucket, Key=f"{BACKUPS_ROOT}/{backup}/{BACKUP_MANIFEST}", Body=b"{not json")
+    with pytest.raises(CommandError, match=r"differ from its manifest.*unreadable"):
+        call_command("move_tenant", backup=backup, tenant="tenant1", to="moved-shop", table_prefix=fresh_stage)
