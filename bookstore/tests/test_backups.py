@@ -329,6 +329,17 @@ def test_a_damaged_backup_or_an_existing_target_tenant_is_refused_and_nothing_is
     )
     assert "Would write" in capsys.readouterr().out
     assert not any(items_of(fresh_stage).values())
+    with pytest.raises(CommandError, match="A target table does not exist"):
+        call_command("move_tenant", backup=backup, tenant="tenant1", table_prefix="bookstore-nowhere-")
+
+    s3, manifest_key = aws.client("s3"), f"{BACKUPS_ROOT}/{backup}/{BACKUP_MANIFEST}"
+    manifest = json.loads(s3.get_object(Bucket=backup_bucket, Key=manifest_key)["Body"].read())
+    manifest["tables"]["gadgets"] = manifest["tables"]["books"]
+    s3.put_object(Bucket=backup_bucket, Key=manifest_key, Body=json.dumps(manifest).encode())
+    with pytest.raises(CommandError, match="names a table this code does not register"):
+        call_command("move_tenant", backup=backup, tenant="tenant1", to="moved-shop", table_prefix=fresh_stage)
+    del manifest["tables"]["gadgets"]
+    s3.put_object(Bucket=backup_bucket, Key=manifest_key, Body=json.dumps(manifest).encode())
 
     books_file = next(key for key in backup_objects(backup_bucket) if f"/{backup}/books/" in key and "/data/" in key)
     aws.client("s3").delete_object(Bucket=backup_bucket, Key=books_file)
@@ -336,7 +347,6 @@ def test_a_damaged_backup_or_an_existing_target_tenant_is_refused_and_nothing_is
         call_command("move_tenant", backup=backup, tenant="tenant1", to="moved-shop", table_prefix=fresh_stage)
     assert not any(items_of(fresh_stage).values())
 
-    s3 = aws.client("s3")
-    s3.put_object(Bucket=backup_bucket, Key=f"{BACKUPS_ROOT}/{backup}/{BACKUP_MANIFEST}", Body=b"{not json")
+    s3.put_object(Bucket=backup_bucket, Key=manifest_key, Body=b"{not json")
     with pytest.raises(CommandError, match=r"differ from its manifest.*unreadable"):
         call_command("move_tenant", backup=backup, tenant="tenant1", to="moved-shop", table_prefix=fresh_stage)
