@@ -116,7 +116,12 @@ def encode_item(item: Item) -> str:
 
 
 def decode_item(line: str) -> Item:
-    return {name: _decode_value(value) for name, value in json.loads(line).items()}
+    return item_from_json(json.loads(line))
+
+
+def item_from_json(data: dict[str, Any]) -> Item:
+    """A low-level item from DynamoDB JSON as parsed (binary in base64), e.g. a line of an AWS export."""
+    return {name: _decode_value(value) for name, value in data.items()}
 
 
 def _line_hash(line: str) -> int:

@@ -1,4 +1,4 @@
-"""The names a stage derives from its own: tables, bucket, Glue database, Athena workgroup, function, queue, secrets.
+"""The names a stage derives from its own: tables, buckets, Glue database, Athena workgroup, function, queue, secrets.
 
 base.py knows no stage. Each environment (local, test, production) sets STAGE, then takes
 these names from `stage_names(STAGE)` right after, so every name belongs to the stage in
@@ -18,6 +18,9 @@ def stage_names(stage: str, *, env: Callable[[str, str], str] = environment) -> 
         "DYNAMODB_TABLE_PREFIX": env("DYNAMODB_TABLE_PREFIX", f"bookstore-{stage}-"),
         # The data lake's bucket (production's "analytics" storage) and where Athena writes its results.
         "ANALYTICS_BUCKET": bucket,
+        # Point-in-time exports of the tables (bookstore/backups.py): a bucket of its own, which the
+        # request-serving role cannot read (an export holds every tenant's users, password hashes included).
+        "BACKUP_BUCKET": env("BACKUP_BUCKET", f"bookstore-backups-{stage}"),
         "ANALYTICS_GLUE_DATABASE": env("ANALYTICS_GLUE_DATABASE", f"bookstore_{stage}"),
         "ANALYTICS_ATHENA_WORKGROUP": env("ANALYTICS_ATHENA_WORKGROUP", f"bookstore-{stage}"),
         "ANALYTICS_ATHENA_RESULTS_LOCATION": env(
