@@ -381,10 +381,9 @@ ADDRESS = {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "
 def measure_order(counter, *, tenant_id: str, books: list, lines: int) -> OrderMeasure:
     """A real checkout of `lines` books by a new user, and the purchases stream's counters for it."""
     from accounts.services import user_create
-    from catalog.models import Book, BookSales, BookStock, CoPurchase, SalesMarker
-    from catalog.sales import SaleLine, sales_count_event
+    from catalog.models import Book, BookStock
+    from catalog.sales import SaleLine
     from orders.models import CartLine, IdempotencyRecord, Purchase, PurchaseTally
-    from orders.sale_events import PURCHASED
     from orders.services import cart_add, checkout
 
     user = user_create(tenant_id=tenant_id, email=f"capacity-{lines}@example.com", password="capacity-pass-123")
@@ -404,16 +403,26 @@ def measure_order(counter, *, tenant_id: str, books: list, lines: int) -> OrderM
     )
     checkout_writes = diff(models, before, {model: raw_items(model) for model in models})
 
-    counters = (BookSales, CoPurchase, SalesMarker)
     purchase = Purchase.from_raw_data(next(new for model, _, new in checkout_writes if model is Purchase))
     sale = [SaleLine(book_id=i.book_id, category=i.category, quantity=int(i.quantity)) for i in purchase.items]
-    # The first sale of a book creates its counters; the model prices a repeat sale (an update).
-    sales_count_event(tenant_id=tenant_id, purchase_id=f"warm-up-{lines}", event_type=PURCHASED, lines=sale, sign=1)
-    before = {model: raw_items(model) for model in counters}
-    sales_count_event(tenant_id=tenant_id, purchase_id=purchase.purchase_id, event_type=PURCHASED, lines=sale, sign=1)
-    counter_writes = diff(counters, before, {model: raw_items(model) for model in counters})
+    counter_writes = measure_counters(tenant_id=tenant_id, purchase_id=purchase.purchase_id, sale=sale)
     return OrderMeasure(lines=lines, checkout_writes=checkout_writes, counter_writes=counter_writes,
                         checkout_calls=describe(calls))  # fmt: skip
+
+
+def measure_counters(*, tenant_id: str, purchase_id: str, sale: list) -> list:
+    """What the purchases stream's counters write for a sale of these lines (a repeat sale of each book)."""
+    from catalog.models import BookSales, CoPurchase, SalesMarker
+    from catalog.sales import sales_count_event
+    from orders.sale_events import PURCHASED
+
+    counters = (BookSales, CoPurchase, SalesMarker)
+    # The first sale of a book creates its counters; the model prices a repeat sale (an update).
+    sales_count_event(tenant_id=tenant_id, purchase_id=f"warm-up-{purchase_id}", event_type=PURCHASED, lines=sale,
+                      sign=1)  # fmt: skip
+    before = {model: raw_items(model) for model in counters}
+    sales_count_event(tenant_id=tenant_id, purchase_id=purchase_id, event_type=PURCHASED, lines=sale, sign=1)
+    return diff(counters, before, {model: raw_items(model) for model in counters})
 
 
 class EmulatorWait:
@@ -833,6 +842,11 @@ def dynamodb_dollars(load: Load) -> Decimal:
     return (load.total_rcu * PRICE_PER_MILLION_READ_UNITS + load.total_wcu * PRICE_PER_MILLION_WRITE_UNITS) / 1_000_000
 
 
+def front_door_dollars(*, lines: int, door: str) -> Decimal:
+    """The front door's dollars per 1,000 orders of `lines` lines."""
+    return sum(requests_per_order(lines).values()) * FRONT_DOORS[door] / 1_000_000 * 1000
+
+
 def order_costs(
     m: Measured, found: list[Pattern], *, lines: int, memory_mb: int, door: str
 ) -> list[tuple[str, Decimal]]:
@@ -857,7 +871,7 @@ def order_costs(
     search_monthly = SEARCH_PRICE_PER_GB_RAM_HOUR * SEARCH_RAM_GB * HOURS_PER_MONTH
     order = m.orders[lines]
     return [
-        (f"front door: {door}", requests * FRONT_DOORS[door] / 1_000_000 * thousand),
+        (f"front door: {door}", front_door_dollars(lines=lines, door=door)),
         (f"Lambda, {memory_mb:,} MB", lambda_dollars * thousand),
         ("DynamoDB: catalogue reads", reads * thousand),
         ("DynamoDB: cart writes", per_order["cart"] * dynamodb_dollars(cart_load(m)) * thousand),
@@ -965,7 +979,7 @@ def ceiling_rows(m: Measured) -> list[tuple[str, ...]]:
         for key, limit in hottest.items():
             per_size[key][lines] = limit
     rows = []
-    for key, limits in sorted(per_size.items(), key=lambda kv: kv[1].get(LINES_PER_CHECKOUT, math.inf)):
+    for key, limits in sorted(per_size.items(), key=lambda kv: (kv[1].get(LINES_PER_CHECKOUT, math.inf), kv[0])):
         rows.append((key[1], key[0], *(fmt(limits.get(n, math.inf)) for n in ORDER_LINES), RAISE.get(key, "-")))
     return rows
 
