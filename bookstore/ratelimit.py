@@ -216,13 +216,14 @@ class PlanCounters:
 
     def __init__(self):
         self._held = BoundedMemo(MEMO_SIZE)
+        self._over = BoundedMemo(MEMO_SIZE)  # counters seen over their limit: key → the window's end
         self._lock = threading.Lock()
 
     def hit(self, *, scope: str, subject: str, limit: int, window_seconds: int) -> int | None:
         """Count one hit; the seconds until the window resets when the limit is passed, else None."""
         window = current_window(window_seconds)
         key = counter_key(scope=scope, subject=subject, window=window)
-        if over_limit.get(key) == window.end:
+        if self._over.get(key) == window.end:
             return window.remaining
         with self._lock:
             held, writing, known = self._held.get(key) or (0, 0, 0)
@@ -237,12 +238,13 @@ class PlanCounters:
             still_held, still_writing, seen = self._held.get(key) or (0, held, 0)
             self._held.put(key, (still_held, max(0, still_writing - held), max(seen, count)))
         if count > limit:
-            over_limit.put(key, window.end)
+            self._over.put(key, window.end)
             return window.remaining
         return None
 
     def clear(self) -> None:
         self._held.clear()
+        self._over.clear()
 
 
 plan_counters = PlanCounters()
