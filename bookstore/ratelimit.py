@@ -207,9 +207,9 @@ class PlanCounters:
     """One container's share of the plan counters: hits held in memory, written to DynamoDB in chunks.
 
     Per counter key it keeps (hits not yet written, hits being written, the shared count its
-    last write returned). A hit is held while fewer than `k` are and the known count plus the held hits stays within
-    the limit; otherwise the held hits, this one included, are ADDed in one UpdateItem and the
-    hit is admitted when the new count is within the limit. A counter seen over its limit
+    last write returned). A hit is held while fewer than `k` are and the known count plus the
+    held hits stays within the limit; otherwise the held hits, this one included, are ADDed in
+    one UpdateItem and the hit is admitted when the new count is within the limit. A counter seen over its limit
     refuses further hits with no write, as `rate_limit_hit` does. A container holds at most
     k - 1 unwritten hits of a counter, which is all a window can be passed by per container.
     """
