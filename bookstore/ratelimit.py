@@ -232,7 +232,7 @@ class PlanCounters:
             if held + writing < plan_chunk(limit) and known + held + writing <= limit:
                 self._held.put(key, (held, writing, known))
                 return None
-            self._held.put(key, (0, writing + held, known))  # these hits are written now, by this request
+            self._held.put(key, (0, writing + held, known))  # this request writes these hits
         count = counter_add(key=key, expires_at=window.end, hits=held)
         with self._lock:
             still_held, still_writing, seen = self._held.get(key) or (0, held, 0)
