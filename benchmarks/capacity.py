@@ -25,6 +25,7 @@ import base64
 import math
 import re
 import statistics
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -50,11 +51,39 @@ TRANSACTION_FACTOR = 2
 PRICE_PER_MILLION_WRITE_UNITS = Decimal("0.625")
 PRICE_PER_MILLION_READ_UNITS = Decimal("0.125")
 # AWS Lambda pricing, x86, US East: per GB-second and per million requests; the default
-# account-level concurrency quota per region (Lambda Developer Guide, "Lambda quotas").
+# account-level concurrency quota per region (Lambda Developer Guide, "Lambda quotas"). Lambda
+# allots CPU in proportion to memory, one full vCPU at 1,769 MB (Lambda Developer Guide,
+# "Configuring memory"): below it, the same work takes proportionally longer.
 LAMBDA_PRICE_PER_GB_SECOND = Decimal("0.0000166667")
 LAMBDA_PRICE_PER_MILLION_REQUESTS = Decimal("0.20")
 LAMBDA_DEFAULT_CONCURRENCY = 1_000
-LAMBDA_MEMORY_GB = Decimal("0.5")  # zappa_settings.json memory_size 512
+LAMBDA_FULL_VCPU_MB = 1_769
+# The front doors, US East, first pricing tier (Amazon API Gateway pricing; Amazon CloudFront
+# pricing, HTTPS requests in the United States, $0.0100 per 10,000; AWS WAF pricing, the same in
+# every region). A Lambda function URL costs nothing per request; a custom domain and WAF need
+# CloudFront in front of it.
+REST_API_PRICE_PER_MILLION = Decimal("3.50")
+HTTP_API_PRICE_PER_MILLION = Decimal("1.00")
+CLOUDFRONT_HTTPS_PRICE_PER_MILLION = Decimal("1.00")
+WAF_PRICE_PER_MILLION = Decimal("0.60")
+WAF_MONTHLY = Decimal("5") + 5 * Decimal("1")  # one web ACL and five rules
+# Amazon CloudWatch pricing, Logs, US East: ingestion per GB. Each log event is billed with 26
+# bytes of metadata (CloudWatch Logs quotas, PutLogEvents batch size). Lambda writes three lines
+# of its own per invocation (START, END, REPORT), in the format of the Lambda Developer Guide.
+LOGS_PRICE_PER_GB = Decimal("0.50")
+LOG_EVENT_OVERHEAD_BYTES = 26
+LAMBDA_PLATFORM_LINES = (
+    "START RequestId: 8f5c7b1e-6a0d-4a1b-9a4e-2f1d3c5b7a90 Version: $LATEST",
+    "END RequestId: 8f5c7b1e-6a0d-4a1b-9a4e-2f1d3c5b7a90",
+    "REPORT RequestId: 8f5c7b1e-6a0d-4a1b-9a4e-2f1d3c5b7a90\tDuration: 41.27 ms\tBilled Duration: 42 ms\t"
+    "Memory Size: 2048 MB\tMax Memory Used: 231 MB\t",
+)
+# The search cluster: Elastic Cloud, Standard tier, AWS US East, per GB of RAM per hour (Elastic's
+# list price as published by third-party readers of it; Elastic's own calculator is the source),
+# two zones of 4 GB: a fixed cost, whatever the orders.
+SEARCH_PRICE_PER_GB_RAM_HOUR = Decimal("0.1144")
+SEARCH_RAM_GB = 8
+HOURS_PER_MONTH = 730
 # Amazon Athena pricing: per TB of data scanned, at least 10 MB per query.
 ATHENA_PRICE_PER_TB = Decimal("5")
 ATHENA_MINIMUM_BYTES = 10 * 1024**2
@@ -66,12 +95,20 @@ CART_WRITES_PER_SECOND = 300
 CHECKOUTS_PER_SECOND = 100
 LINES_PER_CHECKOUT = 3
 LISTING_PAGE = 20
-# Assumptions, not published figures: how the page views split, how long requests take on
-# Lambda, how large the report lake grows.
+# Assumptions, not published figures: how the page views split, how large the report lake grows.
 LISTING_SHARE_OF_PAGE_VIEWS = Decimal("0.5")  # the rest are book detail pages
-REQUEST_SECONDS = {"listing": 0.05, "detail": 0.03, "search": 0.08, "cart": 0.06, "checkout": 0.15}
 ORDERS_PER_YEAR = 50_000_000  # a large tenant: the lake one report scans at one year
 CATALOGUE_BOOKS = 200  # seeded to measure book sizes (curated + synthetic descriptions)
+
+# Assumptions: a DynamoDB call's round trip inside the region (AWS documents single-digit
+# milliseconds), and an Elasticsearch query's, added to the app's own time measured here.
+DYNAMODB_CALL_SECONDS = 0.005
+SEARCH_CALL_SECONDS = 0.020
+# The order sizes the cost and the ceilings are shown for (a cart holds at most 32 lines).
+ORDER_LINES = (1, 3, 32)
+PAGE_VIEWS_PER_ORDER = 20  # at the sale-day mix: 2,000 page views/s for 100 checkouts/s
+SEARCHES_PER_ORDER = 2
+DURATION_SAMPLES = 15
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -120,6 +157,7 @@ class Index:
     range_key: str | None
     projection: str  # ALL, KEYS_ONLY, INCLUDE, or TABLE
     included: tuple[str, ...] = ()
+    local: bool = False  # an LSI: its copies live in the base item's partition
 
     def entry(self, item: dict | None, table: "Index") -> dict | None:
         """The copy of `item` this index holds, or None when the item is not in it (sparse)."""
@@ -144,16 +182,18 @@ def indexes_of(model) -> tuple[Index, list[Index]]:
 
     table = Index("table", *keys(schema["key_schema"]), "TABLE")
     secondary = []
-    for spec in schema.get("global_secondary_indexes", []) + schema.get("local_secondary_indexes", []):
-        projection = spec["projection"]
-        secondary.append(
-            Index(
-                spec["index_name"],
-                *keys(spec["key_schema"]),
-                projection["ProjectionType"],
-                tuple(projection.get("NonKeyAttributes", ())),
+    for kind in ("global_secondary_indexes", "local_secondary_indexes"):
+        for spec in schema.get(kind, []):
+            projection = spec["projection"]
+            secondary.append(
+                Index(
+                    spec["index_name"],
+                    *keys(spec["key_schema"]),
+                    projection["ProjectionType"],
+                    tuple(projection.get("NonKeyAttributes", ())),
+                    local=kind == "local_secondary_indexes",
+                )
             )
-        )
     return table, secondary
 
 
@@ -263,7 +303,10 @@ def write(load: Load, model, before: dict | None, after: dict | None, *, tenant_
         if old is not None and new is not None and index.key_of(old) != index.key_of(new):
             writes = [old, new]  # the index key moved: delete the old copy, put the new one
         for entry in writes:
+            # An LSI's item collection cannot split: its copies share the base partition's 1,000 WCU.
             where = (f"{name}/{index.name}", key_template(next(iter(entry[index.hash_key].values())), tenant_id))
+            if index.local:
+                where = (name, partition)
             load.wcu[where] += units(item_size(entry), WRITE_UNIT_BYTES)
 
 
@@ -295,6 +338,24 @@ def diff(models, before: dict, after: dict) -> list[tuple[object, dict | None, d
 
 
 @dataclass
+class OrderMeasure:
+    """One real order of `lines` lines: what its checkout and its stream counters wrote."""
+
+    lines: int
+    checkout_writes: list
+    counter_writes: list
+    checkout_calls: str
+
+
+@dataclass
+class RequestMeasure:
+    """One kind of API request, served through Django: its DynamoDB calls and the app's own time."""
+
+    calls: int
+    app_seconds: float  # the wall time minus the time spent waiting on the emulator (median)
+
+
+@dataclass
 class Measured:
     tenant_id: str
     books: dict[str, dict]  # the seeded book items, by partition key
@@ -309,64 +370,195 @@ class Measured:
     stock_item: dict
     checkout_calls: str
     listing_calls: str
+    orders: dict[int, OrderMeasure] = field(default_factory=dict)
+    requests: dict[str, RequestMeasure] = field(default_factory=dict)
+    log_line_bytes: int = 0
 
 
-def measure(counter) -> Measured:
-    """Run the app's services on the emulator and read back what they wrote."""
+ADDRESS = {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"}
+
+
+def measure_order(counter, *, tenant_id: str, books: list, lines: int) -> OrderMeasure:
+    """A real checkout of `lines` books by a new user, and the purchases stream's counters for it."""
     from accounts.services import user_create
-    from bookstore.tenants import tenant_create
-    from catalog.models import Book, BookFacet, BookSales, BookStock, CoPurchase, SalesMarker
-    from catalog.sales import SaleLine, sales_count_event
-    from catalog.services import catalog_seed
-    from orders.models import CartHeader, CartLine, IdempotencyRecord, Purchase, PurchaseTally
-    from orders.sale_events import PURCHASED
+    from catalog.models import Book, BookStock
+    from catalog.sales import SaleLine
+    from orders.models import CartLine, IdempotencyRecord, Purchase, PurchaseTally
     from orders.services import cart_add, checkout
 
-    tenant_id = "capacity-shop"
-    tenant_create(tenant_id=tenant_id, name="Capacity model")
-    catalog_seed(tenant_id=tenant_id, target=CATALOGUE_BOOKS, seed=1)
-    books = {key: item for key, item in raw_items(Book).items() if item["sk"]["S"] == Book.SORT_KEY}
-    book_sizes = sorted(item_size(item) for item in books.values())
-    user = user_create(tenant_id=tenant_id, email="capacity@example.com", password="capacity-pass-123")
-    chosen = [Book.from_raw_data(item) for item in list(books.values())[:LINES_PER_CHECKOUT]]
-    for book in chosen:
+    user = user_create(tenant_id=tenant_id, email=f"capacity-{lines}@example.com", password="capacity-pass-123")
+    for book in books[:lines]:
         BookStock(book.pk, BookStock.SORT_KEY).update(actions=[BookStock.stock_quantity.set(1000)])
         cart_add(tenant_id=tenant_id, user_id=user.user_id, book_id=book.book_id, quantity=1)
-    cart_items = raw_items(CartLine).values()  # the lines and the cart's header (SK `CART`)
-    cart_line_size = statistics.median(item_size(item) for item in cart_items if item["sk"]["S"] != CartHeader.SORT_KEY)
-    cart_header_size = max(item_size(item) for item in cart_items if item["sk"]["S"] == CartHeader.SORT_KEY)
-
     models = (Book, CartLine, Purchase, PurchaseTally, IdempotencyRecord)
     before = {model: raw_items(model) for model in models}
-    address = {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"}
     calls, _ = counter.measure(
         lambda: checkout(
             tenant_id=tenant_id,
             user_id=user.user_id,
             idempotency_key=str(uuid.uuid4()),
             payment_method="card",
-            shipping_address=address,
+            shipping_address=ADDRESS,
         )
     )
-    after = {model: raw_items(model) for model in models}
-    checkout_writes = diff(models, before, after)
+    checkout_writes = diff(models, before, {model: raw_items(model) for model in models})
+
+    purchase = Purchase.from_raw_data(next(new for model, _, new in checkout_writes if model is Purchase))
+    sale = [SaleLine(book_id=i.book_id, category=i.category, quantity=int(i.quantity)) for i in purchase.items]
+    counter_writes = measure_counters(tenant_id=tenant_id, purchase_id=purchase.purchase_id, sale=sale)
+    return OrderMeasure(lines=lines, checkout_writes=checkout_writes, counter_writes=counter_writes,
+                        checkout_calls=describe(calls))  # fmt: skip
+
+
+def measure_counters(*, tenant_id: str, purchase_id: str, sale: list) -> list:
+    """What the purchases stream's counters write for a sale of these lines (a repeat sale of each book)."""
+    from catalog.models import BookSales, CoPurchase, SalesMarker
+    from catalog.sales import sales_count_event
+    from orders.sale_events import PURCHASED
 
     counters = (BookSales, CoPurchase, SalesMarker)
-    before = {model: raw_items(model) for model in counters}
-    purchase = Purchase.from_raw_data(next(new for model, _, new in checkout_writes if model is Purchase))
-    lines = [SaleLine(book_id=i.book_id, category=i.category, quantity=int(i.quantity)) for i in purchase.items]
     # The first sale of a book creates its counters; the model prices a repeat sale (an update).
-    sales_count_event(tenant_id=tenant_id, purchase_id="warm-up", event_type=PURCHASED, lines=lines, sign=1)
+    sales_count_event(tenant_id=tenant_id, purchase_id=f"warm-up-{purchase_id}", event_type=PURCHASED, lines=sale,
+                      sign=1)  # fmt: skip
     before = {model: raw_items(model) for model in counters}
-    sales_count_event(tenant_id=tenant_id, purchase_id=purchase.purchase_id, event_type=PURCHASED, lines=lines, sign=1)
-    counter_writes = diff(counters, before, {model: raw_items(model) for model in counters})
+    sales_count_event(tenant_id=tenant_id, purchase_id=purchase_id, event_type=PURCHASED, lines=sale, sign=1)
+    return diff(counters, before, {model: raw_items(model) for model in counters})
+
+
+class EmulatorWait:
+    """Seconds spent inside DynamoDB calls (botocore's before-call / after-call events), to take off the wall time."""
+
+    def __init__(self, clients) -> None:
+        self.seconds = 0.0
+        self._started: list[float] = []
+        for client in clients:
+            client.meta.events.register("before-call.dynamodb", self._before)
+            client.meta.events.register("after-call.dynamodb", self._after)
+
+    def _before(self, **kwargs) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, **kwargs) -> None:
+        if self._started:
+            self.seconds += time.perf_counter() - self._started.pop()
+
+
+def measure_requests(counter, *, tenant_id: str, books: list) -> tuple[dict[str, RequestMeasure], int]:
+    """The sale-day requests through Django (warm: the tenant cached), and the bytes of the request log line."""
+    import io
+    import logging
+
+    from django.test import override_settings
+    from rest_framework.test import APIClient
+
+    from benchmarks.harness import client_for_new_user
+    from bookstore.dynamodb.base import connection
+    from bookstore.dynamodb.registry import registered_models
+    from bookstore.logs import JsonFormatter
+
+    wait = EmulatorWait([m._get_connection().connection.client for m in registered_models()] + [connection().client])
+    anonymous = APIClient()
+    anonymous.credentials(HTTP_X_TENANT_ID=tenant_id)
+    shopper = client_for_new_user(tenant_id, "capacity-timing@example.com")
+    book_ids = [book.book_id for book in books]
+
+    def fill(client) -> None:
+        for book_id in book_ids[:LINES_PER_CHECKOUT]:
+            assert client.post("/api/v1/cart/add", {"book_id": book_id, "quantity": 1}, format="json").status_code < 300
+
+    def post_checkout(client) -> None:
+        response = client.post(
+            "/api/v1/purchases/checkout",
+            {"payment_method": "card", "shipping_address": ADDRESS},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        )
+        assert response.status_code == 201, response.content
+
+    kinds = {
+        "listing": (lambda: anonymous.get("/api/v1/books"), None),
+        "detail": (lambda: anonymous.get(f"/api/v1/books/{book_ids[0]}"), None),
+        "cart": (lambda: shopper.post("/api/v1/cart/add", {"book_id": book_ids[5], "quantity": 1}, format="json"),
+                 lambda: shopper.delete("/api/v1/cart")),
+        "checkout": (lambda: post_checkout(shopper), lambda: fill(shopper)),
+    }  # fmt: skip
+    found = {}
+    for kind, (request, prepare) in kinds.items():
+        samples, calls = [], 0
+        for _ in range(DURATION_SAMPLES + 1):  # the first warms the path up and is left out
+            if prepare:
+                prepare()
+            wait.seconds = 0.0
+            started = time.perf_counter()
+            made, _ = counter.measure(request)
+            samples.append(time.perf_counter() - started - wait.seconds)
+            calls = sum(made.values())
+        found[kind] = RequestMeasure(calls=calls, app_seconds=statistics.median(samples[1:]))
+
+    # The production request log's line for a shopper's request, as the middleware writes it.
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("bookstore.request")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    propagate, logger.propagate = logger.propagate, False  # the line is measured, not printed
+    try:
+        middleware = ["bookstore.request_context.RequestLogMiddleware", *django_settings().MIDDLEWARE]
+        with override_settings(MIDDLEWARE=middleware):
+            fresh = APIClient()  # a client builds its middleware chain on its first request
+            fresh.credentials(**shopper._credentials)
+            assert fresh.get("/api/v1/cart").status_code == 200
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+    line = stream.getvalue().splitlines()[-1]
+    return found, len(line.encode())
+
+
+def django_settings():
+    from django.conf import settings
+
+    return settings
+
+
+def measure(counter) -> Measured:
+    """Run the app's services on the emulator and read back what they wrote."""
+    from bookstore.tenants import tenant_create
+    from catalog.models import Book, BookFacet, BookSales
+    from catalog.services import catalog_seed
+    from orders.models import CartHeader, CartLine
+
+    tenant_id = "capacity-shop"
+    tenant_create(tenant_id=tenant_id, name="Capacity model")
+    catalog_seed(tenant_id=tenant_id, target=CATALOGUE_BOOKS, seed=1)
+    books = {key: item for key, item in raw_items(Book).items() if item["sk"]["S"] == Book.SORT_KEY}
+    book_sizes = sorted(item_size(item) for item in books.values())
+    chosen = [Book.from_raw_data(item) for item in books.values()]
+
+    orders = {lines: measure_order(counter, tenant_id=tenant_id, books=chosen, lines=lines) for lines in ORDER_LINES}
+    requests, log_line_bytes = measure_requests(counter, tenant_id=tenant_id, books=chosen)
+    order = orders[LINES_PER_CHECKOUT]
+
+    # A cart of LINES_PER_CHECKOUT lines, as the cart endpoints leave it (the lines and the header, SK `CART`).
+    from accounts.services import user_create
+    from orders.services import cart_add
+
+    user = user_create(tenant_id=tenant_id, email="capacity-cart@example.com", password="capacity-pass-123")
+    for book in chosen[:LINES_PER_CHECKOUT]:
+        cart_add(tenant_id=tenant_id, user_id=user.user_id, book_id=book.book_id, quantity=1)
+    cart_items = [item for item in raw_items(CartLine).values() if item["pk"]["S"].endswith(user.user_id)]
+    cart_line_size = statistics.median(item_size(item) for item in cart_items if item["sk"]["S"] != CartHeader.SORT_KEY)
+    cart_header_size = max(item_size(item) for item in cart_items if item["sk"]["S"] == CartHeader.SORT_KEY)
 
     # The stock item as checkout left it (the checkout's own write, read back from the table).
-    stock_item = next(new for model, _, new in checkout_writes if model is Book)
-    if stock_item["sk"]["S"] != BookStock.SORT_KEY or any(
-        model is Book and new["sk"]["S"] != "STOCK" for model, _, new in checkout_writes
-    ):
-        raise RuntimeError("checkout wrote a book item: the model below assumes sales write stock items only")
+    from catalog.models import BookStock
+    from orders.models import IdempotencyRecord
+
+    stock_item = next(new for model, _, new in order.checkout_writes if model is Book)
+    for measured in orders.values():
+        if any(model is Book and new["sk"]["S"] != BookStock.SORT_KEY for model, _, new in measured.checkout_writes):
+            raise RuntimeError("checkout wrote a book item: the model below assumes sales write stock items only")
 
     listing_calls, _ = counter.measure(
         lambda: list(Book.catalog_newest_index.query(f"{tenant_id}#BOOKS", limit=LISTING_PAGE))
@@ -379,12 +571,15 @@ def measure(counter) -> Measured:
         sales_size=int(statistics.median(item_size(i) for i in raw_items(BookSales).values())),
         cart_line_size=int(cart_line_size),
         cart_header_size=int(cart_header_size),
-        idempotency_size=item_size(next(new for m, _, new in checkout_writes if m is IdempotencyRecord)),
-        checkout_writes=checkout_writes,
-        counter_writes=counter_writes,
+        idempotency_size=item_size(next(new for m, _, new in order.checkout_writes if m is IdempotencyRecord)),
+        checkout_writes=order.checkout_writes,
+        counter_writes=order.counter_writes,
         stock_item=stock_item,
-        checkout_calls=describe(calls),
+        checkout_calls=order.checkout_calls,
         listing_calls=describe(listing_calls),
+        orders=orders,
+        requests=requests,
+        log_line_bytes=log_line_bytes,
     )
 
 
@@ -433,33 +628,11 @@ def patterns(m: Measured) -> list[Pattern]:
     search = Load(calls="Elasticsearch only")
     found.append(Pattern("GET books/search", Decimal(SEARCHES_PER_SECOND), search, "no DynamoDB read"))
 
-    user_key = item_key()
-    cart = Load(
-        calls="BatchGetItem books, Query shopping_cart, BatchGetItem books, "
-        "TransactWriteItems shopping_cart (line + header)"
-    )
-    read(cart, "books", None, [book, stock], consistent=False)
-    read(cart, "shopping_cart", user_key, [m.cart_header_size] + [m.cart_line_size] * 2, consistent=True)
-    read(cart, "books", None, [book, stock] * 2, consistent=False)
-    for size in (m.cart_line_size, m.cart_header_size):
-        cart.wcu[("shopping_cart", user_key)] += units(size, WRITE_UNIT_BYTES) * TRANSACTION_FACTOR
-    found.append(Pattern("POST cart/add (cart of 2)", Decimal(CART_WRITES_PER_SECOND), cart))
+    found.append(Pattern("POST cart/add (cart of 2)", Decimal(CART_WRITES_PER_SECOND), cart_load(m)))
 
-    checkout = Load(calls=m.checkout_calls)
-    read(checkout, "idempotency_keys", None, [m.idempotency_size], consistent=True)
-    read(checkout, "shopping_cart", item_key(), [m.cart_line_size] * lines, consistent=True)
-    for model, old, new in m.checkout_writes:
-        if model is Book:  # the BatchGetItem reads the book and its stock item
-            read(checkout, "books", None, [item_size(m.books[old["pk"]["S"]]), item_size(old)], consistent=False)
-        write(checkout, model, old, new, tenant_id=t, transactional=True)
-    # No search document moves: only a book whose stock crosses zero is reindexed (its
-    # `in_stock`), which the sale-day mix leaves out.
-    checkout.search_writes = 0
+    checkout = checkout_load(m, m.orders[lines])
     found.append(Pattern(f"POST purchases/checkout ({lines} lines)", Decimal(CHECKOUTS_PER_SECOND), checkout))
-
-    counters = Load(calls="TransactWriteItems book_sales+co_purchases+sales_markers")
-    for model, old, new in m.counter_writes:
-        write(counters, model, old, new, tenant_id=t, transactional=True)
+    counters = counters_load(m, m.orders[lines])
     found.append(Pattern("stream: sales counters per order", Decimal(CHECKOUTS_PER_SECOND), counters))
 
     edit = Load(calls="BatchGetItem books (consistent), TransactWriteItems books")
@@ -470,6 +643,48 @@ def patterns(m: Measured) -> list[Pattern]:
     edit.search_writes = 1
     found.append(Pattern("PATCH books/{id} description (admin)", Decimal(0), edit))
     return found
+
+
+def cart_load(m: Measured) -> Load:
+    """POST cart/add on a cart of two lines: reads the book, the cart, the cart's books; writes the line and header."""
+    book = int(statistics.median(m.book_sizes))
+    stock = item_size(m.stock_item)
+    user_key = item_key()
+    cart = Load(
+        calls="BatchGetItem books, Query shopping_cart, BatchGetItem books, "
+        "TransactWriteItems shopping_cart (line + header)"
+    )
+    read(cart, "books", None, [book, stock], consistent=False)
+    read(cart, "shopping_cart", user_key, [m.cart_header_size] + [m.cart_line_size] * 2, consistent=True)
+    read(cart, "books", None, [book, stock] * 2, consistent=False)
+    for size in (m.cart_line_size, m.cart_header_size):
+        cart.wcu[("shopping_cart", user_key)] += units(size, WRITE_UNIT_BYTES) * TRANSACTION_FACTOR
+    return cart
+
+
+def checkout_load(m: Measured, order: OrderMeasure) -> Load:
+    """POST purchases/checkout of `order`: its reads and every item and index copy its transaction wrote."""
+    from catalog.models import Book
+
+    checkout = Load(calls=order.checkout_calls)
+    read(checkout, "idempotency_keys", None, [m.idempotency_size], consistent=True)
+    read(checkout, "shopping_cart", item_key(), [m.cart_line_size] * order.lines, consistent=True)
+    for model, old, new in order.checkout_writes:
+        if model is Book:  # the BatchGetItem reads the book and its stock item
+            read(checkout, "books", None, [item_size(m.books[old["pk"]["S"]]), item_size(old)], consistent=False)
+        write(checkout, model, old, new, tenant_id=m.tenant_id, transactional=True)
+    # No search document moves: only a book whose stock crosses zero is reindexed (its
+    # `in_stock`), which the sale-day mix leaves out.
+    checkout.search_writes = 0
+    return checkout
+
+
+def counters_load(m: Measured, order: OrderMeasure) -> Load:
+    """The purchases stream's sales and co-purchase counters for `order` (marker-guarded transactions)."""
+    counters = Load(calls="TransactWriteItems book_sales+co_purchases+sales_markers")
+    for model, old, new in order.counter_writes:
+        write(counters, model, old, new, tenant_id=m.tenant_id, transactional=True)
+    return counters
 
 
 def checkout_line_cost(m: Measured) -> tuple[Decimal, int]:
@@ -517,7 +732,7 @@ def pattern_rows(found: list[Pattern]) -> list[tuple[str, ...]]:
             )
         )
     total = sum((cost(p.load, p.per_second / CHECKOUTS_PER_SECOND) for p in found), Decimal(0))
-    rows.append(("all of the above", "", "", "", "", "", "", "", "", "", f"${total:.4f}"))
+    rows.append(("DynamoDB, all of the above", "", "", "", "", "", "", "", "", "", f"${total:.4f}"))
     return rows
 
 
@@ -554,25 +769,233 @@ def partition_rows(found: list[Pattern]) -> list[tuple[str, ...]]:
     return rows
 
 
-def lambda_rows(found: list[Pattern]) -> list[tuple[str, ...]]:
+# --- Lambda, the front door, logs, search: the cost of an order end to end -------------------
+
+# The front door chosen for every stage (docs/architecture/decisions/front-door.md), and the others.
+CHOSEN_DOOR = "HTTP API"
+FRONT_DOORS = {
+    "REST API": REST_API_PRICE_PER_MILLION,
+    "HTTP API": HTTP_API_PRICE_PER_MILLION,
+    "function URL + CloudFront": CLOUDFRONT_HTTPS_PRICE_PER_MILLION,
+    "function URL + CloudFront + WAF": CLOUDFRONT_HTTPS_PRICE_PER_MILLION + WAF_PRICE_PER_MILLION,
+}
+
+
+def stage_memory() -> dict[str, int]:
+    """Each stage's Lambda memory in MB, from zappa_settings.json (a stage inherits what it does not set)."""
+    import json
+    from pathlib import Path
+
+    stages = json.loads((Path(__file__).resolve().parent.parent / "zappa_settings.json").read_text())
+
+    def memory(stage: str) -> int:
+        config = stages[stage]
+        return config.get("memory_size") or memory(config["extends"])
+
+    return {stage: memory(stage) for stage in stages}
+
+
+def requests_per_order(lines: int) -> dict[str, int]:
+    """The API requests behind one order of `lines` lines at the sale-day mix: one cart write per line."""
+    listing = int(PAGE_VIEWS_PER_ORDER * LISTING_SHARE_OF_PAGE_VIEWS)
+    return {
+        "listing": listing,
+        "detail": PAGE_VIEWS_PER_ORDER - listing,
+        "search": SEARCHES_PER_ORDER,
+        "cart": lines,
+        "checkout": 1,
+    }
+
+
+def limiter_writes_per_request() -> Decimal:
+    """The plan counter's UpdateItems per request: one per chunk of a caller's hits (the standard plan's chunk).
+
+    An upper bound: a shopper whose few requests per window stay under a chunk writes none.
+    """
+    from django.conf import settings
+
+    from bookstore.ratelimit import plan_chunk, plan_window
+
+    limit, _ = plan_window("standard") if "standard" in settings.TENANT_PLANS else (1, 1)
+    return Decimal(1) / plan_chunk(limit)
+
+
+def lambda_seconds(m: Measured, kind: str, memory_mb: int) -> float:
+    """A request's billed duration: the app's measured time scaled to the stage's CPU share, plus its waits.
+
+    Search is not served by the emulated stack: it is a listing's app time plus one engine query.
+    """
+    measured = m.requests["listing" if kind == "search" else kind]
+    calls = 0 if kind == "search" else measured.calls
+    waits = calls + float(limiter_writes_per_request())
+    cpu = measured.app_seconds * max(1.0, LAMBDA_FULL_VCPU_MB / memory_mb)
+    return cpu + waits * DYNAMODB_CALL_SECONDS + (SEARCH_CALL_SECONDS if kind == "search" else 0)
+
+
+def log_bytes_per_request(m: Measured) -> int:
+    """CloudWatch Logs bytes one request ingests: our request line and Lambda's three, each with its metadata."""
+    lines = [m.log_line_bytes, *(len(line.encode()) for line in LAMBDA_PLATFORM_LINES)]
+    return sum(lines) + LOG_EVENT_OVERHEAD_BYTES * len(lines)
+
+
+def dynamodb_dollars(load: Load) -> Decimal:
+    return (load.total_rcu * PRICE_PER_MILLION_READ_UNITS + load.total_wcu * PRICE_PER_MILLION_WRITE_UNITS) / 1_000_000
+
+
+def front_door_dollars(*, lines: int, door: str) -> Decimal:
+    """The front door's dollars per 1,000 orders of `lines` lines."""
+    return sum(requests_per_order(lines).values()) * FRONT_DOORS[door] / 1_000_000 * 1000
+
+
+def order_costs(
+    m: Measured, found: list[Pattern], *, lines: int, memory_mb: int, door: str
+) -> list[tuple[str, Decimal]]:
+    """Dollars per 1,000 orders of `lines` lines, line by line (the search cluster amortised over a month's orders)."""
+    per_order = requests_per_order(lines)
+    requests = sum(per_order.values())
+    by_name = {p.name: p.load for p in found}
+    thousand = Decimal(1000)
+    gb = Decimal(memory_mb) / 1024
+    lambda_dollars = sum(
+        (
+            count * (LAMBDA_PRICE_PER_MILLION_REQUESTS / 1_000_000
+                     + gb * Decimal(str(lambda_seconds(m, kind, memory_mb))) * LAMBDA_PRICE_PER_GB_SECOND)
+            for kind, count in per_order.items()
+        ),
+        Decimal(0),
+    )  # fmt: skip
+    reads = per_order["listing"] * dynamodb_dollars(by_name["GET books (page of 20)"])
+    reads += per_order["detail"] * dynamodb_dollars(by_name["GET books/{id}"])
+    limiter = requests * limiter_writes_per_request() * PRICE_PER_MILLION_WRITE_UNITS / 1_000_000
+    logs = Decimal(requests * log_bytes_per_request(m)) / 1024**3 * LOGS_PRICE_PER_GB
+    search_monthly = SEARCH_PRICE_PER_GB_RAM_HOUR * SEARCH_RAM_GB * HOURS_PER_MONTH
+    order = m.orders[lines]
+    return [
+        (f"front door: {door}", front_door_dollars(lines=lines, door=door)),
+        (f"Lambda, {memory_mb:,} MB", lambda_dollars * thousand),
+        ("DynamoDB: catalogue reads", reads * thousand),
+        ("DynamoDB: cart writes", per_order["cart"] * dynamodb_dollars(cart_load(m)) * thousand),
+        ("DynamoDB: checkout", dynamodb_dollars(checkout_load(m, order)) * thousand),
+        ("DynamoDB: sales and co-purchase counters", dynamodb_dollars(counters_load(m, order)) * thousand),
+        ("DynamoDB: rate limiter", limiter * thousand),
+        ("CloudWatch Logs ingestion", logs * thousand),
+        ("search cluster (fixed, amortised)", search_monthly / (Decimal(ORDERS_PER_YEAR) / 12) * thousand),
+    ]
+
+
+def cost_rows(m: Measured, found: list[Pattern]) -> list[tuple[str, ...]]:
+    """Cost per 1,000 orders on prod's memory and the chosen door, per line, for each order size."""
+    memory = stage_memory()["prod"]
+    columns = [order_costs(m, found, lines=n, memory_mb=memory, door=CHOSEN_DOOR) for n in ORDER_LINES]
+    rows = [(name, *(f"${column[i][1]:.4f}" for column in columns)) for i, (name, _) in enumerate(columns[0])]
+    rows.append(("all of the above", *(f"${sum(v for _, v in column):.4f}" for column in columns)))
+    per_order = [requests_per_order(n) for n in ORDER_LINES]
+    rows.insert(0, ("API requests per order", *(str(sum(p.values())) for p in per_order)))
+    return rows
+
+
+def front_door_rows(m: Measured, found: list[Pattern]) -> list[tuple[str, ...]]:
+    """Each front door: its price, and the total per 1,000 orders of LINES_PER_CHECKOUT lines on prod."""
+    memory = stage_memory()["prod"]
+    rows = []
+    for door, price in FRONT_DOORS.items():
+        costs = order_costs(m, found, lines=LINES_PER_CHECKOUT, memory_mb=memory, door=door)
+        monthly = WAF_MONTHLY if "WAF" in door else Decimal(0)
+        rows.append(
+            (
+                door + (" (chosen)" if door == CHOSEN_DOOR else ""),
+                f"${price:.2f}",
+                f"${monthly:.0f}",
+                f"${costs[0][1]:.4f}",
+                f"${sum(v for _, v in costs):.4f}",
+            )
+        )
+    return rows
+
+
+def lambda_stage_rows(m: Measured) -> list[tuple[str, ...]]:
+    """Per stage: each request's billed duration at the stage's memory, and Lambda's $ per 1,000 orders."""
+    rows = []
+    for stage, memory in stage_memory().items():
+        per_order = requests_per_order(LINES_PER_CHECKOUT)
+        seconds = {kind: lambda_seconds(m, kind, memory) for kind in per_order}
+        gb = Decimal(memory) / 1024
+        dollars = sum(
+            (
+                count * (LAMBDA_PRICE_PER_MILLION_REQUESTS / 1_000_000
+                         + gb * Decimal(str(seconds[kind])) * LAMBDA_PRICE_PER_GB_SECOND)
+                for kind, count in per_order.items()
+            ),
+            Decimal(0),
+        ) * 1000  # fmt: skip
+        rows.append((stage, f"{memory:,}", *(f"{seconds[kind] * 1000:.1f}" for kind in per_order), f"${dollars:.4f}"))
+    return rows
+
+
+def measured_request_rows(m: Measured) -> list[tuple[str, ...]]:
+    return [
+        (kind, str(r.calls), f"{r.app_seconds * 1000:.1f}") for kind, r in m.requests.items()
+    ] + [("request log line (bytes)", "", f"{m.log_line_bytes}"), ("logged per request with Lambda's lines", "",
+                                                                    f"{log_bytes_per_request(m)}")]  # fmt: skip
+
+
+# What would raise each per-tenant ceiling, by (table or index, key as printed).
+RAISE = {
+    ("purchases/tenant-index", "{t}#PURCHASES"): "shard the GSI key N ways ({t}#PURCHASES#{0..N-1}); the admins' "
+    "list reads N Queries and merges them by created_at",
+    ("book_sales/bestsellers-index", "{t}#BESTSELLERS"): "shard the GSI key N ways; a best-seller page reads N "
+    "Queries and merges the top; or ADD each book's units once per stream batch",
+    ("book_sales/category-bestsellers-index", "{t}#BESTSELLERS#{name}"): "the same, per category",
+    ("co_purchases", "{t}#{id}"): "replace the LSI by a GSI (its copies leave the base partition, which can then "
+    "split), or ADD each pair once per stream batch",
+    ("book_sales", "{t}#{id}"): "ADD each book's units once per stream batch",
+    ("books", "{t}#{id}"): "split a best-selling book's stock into N stock items, a checkout reserving from one",
+}
+
+
+PER_USER_TABLES = ("shopping_cart", "idempotency_keys", "purchases", "purchase_tallies", "sales_markers")
+
+
+def ceiling_rows(m: Measured) -> list[tuple[str, ...]]:
+    """Orders/s per tenant before each hot key reaches a partition's limit, by order size.
+
+    A shared key (the tenant's or a category's) takes every order; an item key is the worst case
+    of one book in every order (a best-seller on a sale day).
+    """
+    per_size: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
+    for lines in ORDER_LINES:
+        order = m.orders[lines]
+        load = Load()
+        load.add(checkout_load(m, order))
+        load.add(counters_load(m, order))
+        hottest: dict[tuple[str, str], float] = {}
+        for key in set(load.rcu) | set(load.wcu):
+            rcu, wcu = load.rcu.get(key, 0), load.wcu.get(key, 0)
+            limit = min(PARTITION_RCU / rcu if rcu else math.inf, PARTITION_WCU / wcu if wcu else math.inf)
+            shown_key = (key[0], collapsed(key[1]))
+            if key[0] in PER_USER_TABLES:
+                continue  # one user's keys: a user does not check out hundreds of times a second
+            hottest[shown_key] = min(hottest.get(shown_key, math.inf), float(limit))
+        for key, limit in hottest.items():
+            per_size[key][lines] = limit
+    rows = []
+    for key, limits in sorted(per_size.items(), key=lambda kv: (kv[1].get(LINES_PER_CHECKOUT, math.inf), kv[0])):
+        rows.append((key[1], key[0], *(fmt(limits.get(n, math.inf)) for n in ORDER_LINES), RAISE.get(key, "-")))
+    return rows
+
+
+def lambda_rows(m: Measured, found: list[Pattern]) -> list[tuple[str, ...]]:
+    memory = stage_memory()["prod"]
     api_rate = PAGE_VIEWS_PER_SECOND + SEARCHES_PER_SECOND + CART_WRITES_PER_SECOND + CHECKOUTS_PER_SECOND
-    concurrency = (
-        PAGE_VIEWS_PER_SECOND * float(LISTING_SHARE_OF_PAGE_VIEWS) * REQUEST_SECONDS["listing"]
-        + PAGE_VIEWS_PER_SECOND * float(1 - LISTING_SHARE_OF_PAGE_VIEWS) * REQUEST_SECONDS["detail"]
-        + SEARCHES_PER_SECOND * REQUEST_SECONDS["search"]
-        + CART_WRITES_PER_SECOND * REQUEST_SECONDS["cart"]
-        + CHECKOUTS_PER_SECOND * REQUEST_SECONDS["checkout"]
-    )
-    gb_seconds = Decimal(str(concurrency)) * LAMBDA_MEMORY_GB
-    per_second = gb_seconds * LAMBDA_PRICE_PER_GB_SECOND + api_rate * LAMBDA_PRICE_PER_MILLION_REQUESTS / 1_000_000
-    per_order = per_second / CHECKOUTS_PER_SECOND * 1000
+    rates = {kind: count * CHECKOUTS_PER_SECOND for kind, count in requests_per_order(LINES_PER_CHECKOUT).items()}
+    concurrency = sum(rate * lambda_seconds(m, kind, memory) for kind, rate in rates.items())
     reindexed = sum(p.load.search_writes * p.per_second for p in found)
     return [
         ("API requests/s", f"{api_rate:,}"),
-        ("API Lambda concurrency (rate x duration)", f"{concurrency:,.0f} of {LAMBDA_DEFAULT_CONCURRENCY:,}"),
-        ("API Lambda $ per 1,000 orders", f"${per_order:.4f}"),
+        (f"API Lambda concurrency on prod ({memory:,} MB; rate x duration)",
+         f"{concurrency:,.0f} of {LAMBDA_DEFAULT_CONCURRENCY:,}"),
         ("search documents reindexed/s by sales", f"{reindexed:,.0f}"),
-    ]
+    ]  # fmt: skip
 
 
 def athena_rows() -> list[tuple[str, ...]]:
@@ -684,7 +1107,21 @@ def main() -> None:
             markdown,
         )
         section("Lambda and Elasticsearch at the sale-day mix")
-        render(("quantity", "value"), lambda_rows(found), markdown)
+        render(("quantity", "value"), lambda_rows(m, found), markdown)
+        section("Requests measured through Django (warm, in process; the emulator's time taken off)")
+        render(("request", "DynamoDB calls", "app ms"), measured_request_rows(m), markdown)
+        section("Lambda per stage (billed ms per request at the stage's memory)")
+        kinds = tuple(requests_per_order(LINES_PER_CHECKOUT))
+        render(("stage", "memory MB", *kinds, f"$ per 1,000 orders of {LINES_PER_CHECKOUT} lines"),
+               lambda_stage_rows(m), markdown)  # fmt: skip
+        section(f"The front door ({LINES_PER_CHECKOUT}-line orders, prod)")
+        render(("front door", "$ per million requests", "$ per month, fixed", "door $ per 1,000 orders",
+                "all lines $ per 1,000 orders"), front_door_rows(m, found), markdown)  # fmt: skip
+        section(f"Cost per 1,000 orders (prod, {CHOSEN_DOOR})")
+        render(("line", *(f"{n} line{'s' if n > 1 else ''}" for n in ORDER_LINES)), cost_rows(m, found), markdown)
+        section("Ceilings: orders/s per tenant before a key reaches its partition's limit")
+        render(("key", "table/index", *(f"{n} line{'s' if n > 1 else ''}" for n in ORDER_LINES),
+                "what would raise it"), ceiling_rows(m), markdown)  # fmt: skip
         section(f"Athena per report at one year ({ORDERS_PER_YEAR:,} orders)")
         render(("report", "rows", "scanned", "$ per run"), athena_rows(), markdown)
 

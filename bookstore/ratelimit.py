@@ -9,8 +9,17 @@ never yields a fresh counter.
 
 Per-tenant plan limits: a plan allows `rate` requests per second with bursts of `burst`.
 One fixed window of `burst / rate` seconds (at least 1) admitting `burst` requests gives
-exactly that: the average never exceeds `rate`, a burst never exceeds `burst` within a
-window (a fixed window lets two bursts meet at its edge, the usual trade for one counter).
+that: the average never exceeds `rate`, a burst never exceeds `burst` within a window (a
+fixed window lets two bursts meet at its edge, the usual trade for one counter).
+
+Plan counters are written in chunks (`PlanCounters`): a container counts a subject's hits in
+memory and ADDs them to the shared DynamoDB counter once it holds `k` of them, or sooner when
+what it knows of the count says the next hit could pass the limit. `k` is PLAN_CHUNK at
+most and a tenth of the limit at most (1, exact, for a limit under 20). The trade: a limit
+may be passed by at most (k - 1) hits per container per window, hits a container held when
+the window ended or when another container's write crossed the limit. What it buys: a
+shopper's requests, a few per window, write nothing at all; a client that hammers one
+container writes once per `k` requests.
 
 Requests naming a tenant that does not exist have no plan to count against. They are limited
 per address in process memory instead (`TokenBuckets`, UNKNOWN_TENANT_THROTTLE_PER_IP): what
@@ -21,6 +30,7 @@ bounds the cost: an address that keeps naming unknown shops is refused before an
 
 import hashlib
 import math
+import threading
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -36,6 +46,9 @@ from bookstore.models import RateLimitCounter
 MAX_SUBJECT_LENGTH = 300
 # Per-process memories (counters over their limit, token buckets) keep at most this many keys.
 MEMO_SIZE = 4096
+# Plan counters: hits a container counts in memory before it writes them (at most a tenth of the limit).
+PLAN_CHUNK = 10
+PLAN_CHUNK_SHARE = 10
 
 
 # The address of a request that came with none (a WSGI caller that sets no REMOTE_ADDR): such
@@ -79,12 +92,12 @@ def counter_key(*, scope: str, subject: str, window: Window | None = None) -> st
     return f"{key}#{window.start}" if window is not None else key
 
 
-def counter_add(*, key: str, expires_at: int) -> int:
-    """`ADD hits 1` to a counter (one atomic UpdateItem, so concurrent hits all count); the new count."""
+def counter_add(*, key: str, expires_at: int, hits: int = 1) -> int:
+    """`ADD hits` to a counter (one atomic UpdateItem, so concurrent hits all count); the new count."""
     counter = RateLimitCounter(key)
     counter.update(
         actions=[
-            RateLimitCounter.hits.add(1),
+            RateLimitCounter.hits.add(hits),
             RateLimitCounter.expires_at.set(datetime.fromtimestamp(expires_at, tz=UTC)),
         ]
     )
@@ -185,13 +198,66 @@ def plan_window(plan: str) -> tuple[int, int]:
     return limits["burst"], max(1, round(limits["burst"] / limits["rate"]))
 
 
+def plan_chunk(limit: int) -> int:
+    """How many hits a container holds in memory before writing them: PLAN_CHUNK, at most a tenth of `limit`."""
+    return max(1, min(PLAN_CHUNK, limit // PLAN_CHUNK_SHARE))
+
+
+class PlanCounters:
+    """One container's share of the plan counters: hits held in memory, written to DynamoDB in chunks.
+
+    Per counter key it keeps (hits not yet written, hits being written, the shared count its
+    last write returned). A hit is held while fewer than `k` are and the known count plus the
+    held hits stays within the limit; otherwise the held hits, this one included, are ADDed in
+    one UpdateItem and the hit is admitted when the new count is within the limit. A counter seen over its limit
+    refuses further hits with no write, as `rate_limit_hit` does. A container holds at most
+    k - 1 unwritten hits of a counter, which is all a window can be passed by per container.
+    """
+
+    def __init__(self):
+        self._held = BoundedMemo(MEMO_SIZE)
+        self._over = BoundedMemo(MEMO_SIZE)  # counters seen over their limit: key → the window's end
+        self._lock = threading.Lock()
+
+    def hit(self, *, scope: str, subject: str, limit: int, window_seconds: int) -> int | None:
+        """Count one hit; the seconds until the window resets when the limit is passed, else None."""
+        window = current_window(window_seconds)
+        key = counter_key(scope=scope, subject=subject, window=window)
+        if self._over.get(key) == window.end:
+            return window.remaining
+        with self._lock:
+            held, writing, known = self._held.get(key) or (0, 0, 0)
+            held += 1
+            # Hits being written by this container's other requests count as held until their write returns.
+            if held + writing < plan_chunk(limit) and known + held + writing <= limit:
+                self._held.put(key, (held, writing, known))
+                return None
+            self._held.put(key, (0, writing + held, known))  # this request writes these hits
+        count = counter_add(key=key, expires_at=window.end, hits=held)
+        with self._lock:
+            still_held, still_writing, seen = self._held.get(key) or (0, held, 0)
+            self._held.put(key, (still_held, max(0, still_writing - held), max(seen, count)))
+        if count > limit:
+            self._over.put(key, window.end)
+            return window.remaining
+        return None
+
+    def clear(self) -> None:
+        self._held.clear()
+        self._over.clear()
+
+
+plan_counters = PlanCounters()
+
+
 def tenant_rate_limit_hit(*, tenant_id: str, plan: str | None, subject: str) -> int | None:
     """Count a request of `subject` (a user, or a client address) against its tenant's plan.
 
-    Returns the seconds to wait when over the limit, else None. One UpdateItem; nothing at all
-    when the limits are off (TENANT_RATE_LIMITS_ENABLED) or the plan is unknown.
+    Returns the seconds to wait when over the limit, else None. At most one UpdateItem, once
+    per `plan_chunk(limit)` hits of the subject in this container (`PlanCounters`); nothing at
+    all when the limits are off (TENANT_RATE_LIMITS_ENABLED) or the plan is unknown.
     """
     if not settings.TENANT_RATE_LIMITS_ENABLED or plan not in settings.TENANT_PLANS:
         return None
     limit, window = plan_window(plan)
-    return rate_limit_hit(scope=f"plan#{tenant_id}", subject=subject, limit=limit, window_seconds=window)
+    return plan_counters.hit(scope=f"plan#{tenant_id}", subject=subject, limit=limit, window_seconds=window)

@@ -4,9 +4,11 @@
 cancelled (sign -1). It ADDs each book's units and each ordered pair's co-purchase count
 in TransactWriteItems that also put a `SalesMarker` with `attribute_not_exists`: when a
 record is delivered again, the marker cancels the transaction and nothing moves twice.
-A purchase of N distinct books makes N sales updates and N*(N-1) pair updates; they are
-cut into deterministic chunks of at most 99 actions, each guarded by its own marker, so
-a chunk that committed before a failure is not counted again on the retry.
+A purchase of N distinct books makes N sales updates and P*(P-1) pair updates, where P is
+at most CO_PURCHASE_MAX_LINES: the pairs are counted among the lines of highest quantity
+only (`co_purchase_books`), so an order's cost grows linearly with its lines, not with their
+square. The updates are cut into deterministic chunks of at most 99 actions, each guarded by
+its own marker, so a chunk that committed before a failure is not counted again on the retry.
 """
 
 from dataclasses import dataclass
@@ -22,6 +24,10 @@ from catalog import keys
 from catalog.models import BookSales, CoPurchase, SalesMarker
 
 ACTIONS_PER_TRANSACTION = 99  # plus the marker: DynamoDB's limit is 100
+# Co-purchase pairs are counted among at most this many lines of an order: at most 90 pair
+# writes, whatever the cart. A book's top partners come from the many small orders; the pairs
+# a large order adds beyond its top lines are a sliver of them (docs/architecture/scaling.md).
+CO_PURCHASE_MAX_LINES = 10
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,16 @@ def _pair_update(tenant_id: str, book_id: str, partner_id: str, sign: int) -> tu
     )
 
 
+def co_purchase_books(lines: list[SaleLine]) -> list[str]:
+    """The books whose pairs an order counts: its CO_PURCHASE_MAX_LINES lines of highest quantity.
+
+    Ties go to the smaller book_id, so a purchase and its cancellation choose the same books.
+    `lines` holds one line per book (merged); the result is sorted by book_id.
+    """
+    chosen = sorted(lines, key=lambda line: (-line.quantity, line.book_id))[:CO_PURCHASE_MAX_LINES]
+    return sorted(line.book_id for line in chosen)
+
+
 def sales_count_event(*, tenant_id: str, purchase_id: str, event_type: str, lines: list[SaleLine], sign: int) -> int:
     """Count one purchase event once; return how many chunks were applied now (0: all were counted before)."""
     merged: dict[str, SaleLine] = {}
@@ -63,7 +79,8 @@ def sales_count_event(*, tenant_id: str, purchase_id: str, event_type: str, line
         merged[line.book_id] = SaleLine(book_id=line.book_id, category=line.category, quantity=quantity)
     book_ids = sorted(merged)
     updates = [_sales_update(tenant_id, merged[b], sign) for b in book_ids]
-    updates += [_pair_update(tenant_id, a, b, sign) for a in book_ids for b in book_ids if a != b]
+    paired = co_purchase_books(list(merged.values()))
+    updates += [_pair_update(tenant_id, a, b, sign) for a in paired for b in paired if a != b]
     expires_at = now() + timedelta(days=settings.SALES_MARKER_TTL_DAYS)
     applied = 0
     for chunk, start in enumerate(range(0, len(updates), ACTIONS_PER_TRANSACTION)):

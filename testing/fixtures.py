@@ -49,12 +49,13 @@ def search_engine(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def clean_tables(emulator):
-    from bookstore.ratelimit import over_limit
+    from bookstore.ratelimit import over_limit, plan_counters
     from bookstore.tenancy import unknown_tenant_buckets
 
     yield
     tenant_cache.clear()
     over_limit.clear()
+    plan_counters.clear()
     unknown_tenant_buckets.clear()
     for model in registered_models():
         factories.empty_table(model)

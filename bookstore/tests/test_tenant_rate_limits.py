@@ -1,13 +1,14 @@
 """Per-tenant plan rate limits (bookstore/ratelimit.py: tenant_rate_limit_hit, bookstore/api.py: TenantAPIView)."""
 
+import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from bookstore.models import Tenant
-from bookstore.ratelimit import plan_window
+from bookstore.models import RateLimitCounter, Tenant
+from bookstore.ratelimit import PLAN_CHUNK, PlanCounters, counter_key, current_window, plan_chunk, plan_window
 
 BOOKS = "/api/v1/books"
 
@@ -93,6 +94,53 @@ def test_a_request_costs_one_write_and_a_refused_one_none(anon_client_for, tiny_
     assert api_client.get("/api/v1/cart").status_code == 401
     assert api_client.get(BOOKS, HTTP_X_TENANT_ID="no-such-shop").status_code == 404
     assert dynamodb_calls["UpdateItem"] == 0
+
+
+def test_the_chunk_is_at_most_a_tenth_of_the_limit():
+    assert [plan_chunk(limit) for limit in (3, 19, 20, 50, 100, 200, 300)] == [1, 1, 2, 5, 10, 10, 10]
+    assert PLAN_CHUNK == 10
+
+
+def test_on_a_real_plan_a_shoppers_requests_write_once_per_chunk(anon_client_for, tenant, limits_on, dynamodb_calls):
+    client = anon_client_for(tenant)  # standard plan: 200 per 2 s, so a chunk of 10
+    dynamodb_calls.clear()
+    assert [client.get(BOOKS).status_code for _ in range(9)] == [200] * 9
+    assert dynamodb_calls["UpdateItem"] == 0  # held in this container's memory
+    assert client.get(BOOKS).status_code == 200
+    assert dynamodb_calls["UpdateItem"] == 1  # the tenth writes all ten
+
+
+def test_one_container_admits_exactly_the_limit(limits_on, dynamodb_calls):
+    counters = PlanCounters()
+    admitted = [counters.hit(scope="plan#t", subject="ip:1", limit=100, window_seconds=2) is None for _ in range(150)]
+    assert admitted == [True] * 100 + [False] * 50
+    assert dynamodb_calls["UpdateItem"] == 10 + 1  # ten chunks, then the hit that finds the count full
+
+
+def test_two_containers_pass_the_limit_by_at_most_a_chunk_each_under_concurrency(limits_on, dynamodb_calls):
+    """Two containers (two PlanCounters), four request threads each, 480 hits on a limit of 100."""
+    limit, window, chunk = 100, 2, plan_chunk(100)
+    containers = [PlanCounters(), PlanCounters()]
+    admitted: list[bool] = []
+    start = threading.Barrier(8)
+
+    def shopper(counters: PlanCounters) -> None:
+        start.wait()
+        for _ in range(60):
+            refused = counters.hit(scope="plan#t", subject="user:u", limit=limit, window_seconds=window)
+            admitted.append(refused is None)
+
+    threads = [threading.Thread(target=shopper, args=(c,)) for c in containers for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert limit <= sum(admitted) <= limit + (chunk - 1) * len(containers)
+    written = RateLimitCounter.get(counter_key(scope="plan#t", subject="user:u", window=current_window(window))).hits
+    assert written >= sum(admitted) - (chunk - 1) * len(containers)  # what is not written is held, at most k-1 each
+    # Concurrent requests in one container write their own hits rather than wait: still under half.
+    assert dynamodb_calls["UpdateItem"] * 2 <= sum(admitted)
 
 
 def test_off_by_default_in_tests(tenant, anon_client_for, dynamodb_calls):

@@ -34,7 +34,9 @@ def test_each_stage_is_complete_and_its_own(stage):
     assert config["aws_region"]
     assert config["s3_bucket"] == f"bookstore-zappa-deployments-{stage}"
     assert config["memory_size"] >= 1024
-    assert 0 < config["timeout_seconds"] <= 30  # API Gateway answers at 29 s
+    assert 0 < config["timeout_seconds"] <= 30  # an HTTP API's integration answers at 30 s at most
+    # The front door: an HTTP API, payload v2 (docs/architecture/decisions/front-door.md).
+    assert config["apigateway_version"] == "v2"
     assert config["manage_roles"] is False
     assert config["role_name"] == f"bookstore-{stage}-lambda"
     assert config["debug"] is False

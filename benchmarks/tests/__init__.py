@@ -1,0 +1,1 @@
+"""Tests of the benchmarks' models (run by `make test`; the benchmarks themselves are not)."""
