@@ -6,6 +6,9 @@ CloudWatch's PutMetricAlarm; `alarms_put(stage=..., client=...)` puts them all. 
 replaces an alarm of the same name, so applying twice changes nothing: it is a control-plane
 step for the operator's credentials (the request-serving role holds no CloudWatch write).
 
+    python -m deploy.alarms prod --region eu-west-1 --notify arn:aws:sns:eu-west-1:123456789012:ops
+    python -m deploy.alarms prod --region eu-west-1 --print    # the parameters, nothing sent
+
 Three shapes of alarm:
 
 - one metric and a static threshold (`MetricRef`): AWS's own metrics (Lambda, SQS, API Gateway)
@@ -24,6 +27,10 @@ orders, and a shop with no steady orders keeps a lower edge at zero and is never
 model needs about two weeks of history before it is trusted.
 """
 
+import argparse
+import json
+import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -256,11 +263,16 @@ def alarm_parameters(spec: AlarmSpec, *, stage: str, actions: Iterable[str] = ()
     return parameters
 
 
-def registered_table_names() -> list[str]:
-    """The physical names of the tables the models declare (under the settings' table prefix)."""
+def registered_table_names(stage: str) -> list[str]:
+    """The physical names, on `stage`, of the tables the models declare (whatever stage the settings load)."""
+    from django.conf import settings
+
     from bookstore.dynamodb.registry import registered_models
 
-    return [model.Meta.table_name for model in registered_models()]
+    prefix = stage_names(stage, env=lambda variable, derived: derived)["DYNAMODB_TABLE_PREFIX"]
+    return [
+        prefix + model.Meta.table_name.removeprefix(settings.DYNAMODB_TABLE_PREFIX) for model in registered_models()
+    ]
 
 
 def alarms_put(
@@ -272,8 +284,36 @@ def alarms_put(
     """
     names = []
     actions = list(actions)
-    for spec in stage_alarms(stage, table_names=registered_table_names() if table_names is None else table_names):
+    tables = registered_table_names(stage) if table_names is None else table_names
+    for spec in stage_alarms(stage, table_names=tables):
         parameters = alarm_parameters(spec, stage=stage, actions=actions)
         client.put_metric_alarm(**parameters)
         names.append(parameters["AlarmName"])
     return names
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Put (or print) a stage's alarms, with the operator's credentials.")
+    parser.add_argument("stage", help="dev, test or prod")
+    parser.add_argument("--region", required=True, help="The stage's aws_region, e.g. eu-west-1.")
+    parser.add_argument("--notify", action="append", default=[], help="An SNS topic ARN to notify (repeatable).")
+    parser.add_argument("--print", action="store_true", help="Print the PutMetricAlarm parameters; send nothing.")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings.local")  # only the models' declarations
+    import django
+
+    django.setup()
+    if args.print:
+        specs = stage_alarms(args.stage, table_names=registered_table_names(args.stage))
+        print(json.dumps([alarm_parameters(s, stage=args.stage, actions=args.notify) for s in specs], indent=2))
+        return 0
+    from bookstore.aws import client_build
+
+    cloudwatch = client_build("cloudwatch", region_name=args.region)  # the operator's default credential chain
+    for name in alarms_put(stage=args.stage, client=cloudwatch, actions=args.notify):
+        print(name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -102,3 +102,19 @@ def test_alarms_put_against_the_emulator_twice_leaves_one_of_each(settings):
     finally:
         stored = cloudwatch.describe_alarms(AlarmNamePrefix="bookstore-test-", MaxRecords=100)["MetricAlarms"]
         cloudwatch.delete_alarms(AlarmNames=[alarm["AlarmName"] for alarm in stored])
+
+
+def test_the_command_prints_the_parameters_of_the_stage_it_names(capsys):
+    import json
+
+    from deploy.alarms import main
+
+    assert main(["prod", "--region", "eu-west-1", "--print"]) == 0
+
+    printed = json.loads(capsys.readouterr().out)
+    assert len(printed) == len(stage_alarms("prod", table_names=TABLES))
+    assert all(alarm["AlarmName"].startswith("bookstore-prod-") for alarm in printed)
+    throttled = next(a for a in printed if a["AlarmName"] == "bookstore-prod-dynamodb-throttled-requests")
+    expression = throttled["Metrics"][0]["Expression"]
+    assert "TableName = 'bookstore-prod-books'" in expression
+    assert "bookstore-test-" not in expression
