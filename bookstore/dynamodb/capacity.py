@@ -16,6 +16,7 @@ PynamoDB builds one client per model, lazily, on the model's first call; its
 early. bookstore/aws.py hooks the DynamoDB clients it builds.
 """
 
+import weakref
 from typing import Any
 
 from bookstore.usage import capacity_add
@@ -55,11 +56,17 @@ def _note_consumed_capacity(parsed: dict[str, Any], model, **kwargs) -> None:
         capacity_add(read_units=read, write_units=write)
 
 
+_observed: "weakref.WeakSet" = weakref.WeakSet()  # clients already hooked: the check costs less than botocore's
+
+
 def observe(client) -> None:
     """Hook a DynamoDB client (idempotent: a client is hooked once, whatever the number of calls)."""
+    if client in _observed:
+        return
     events = client.meta.events
     events.register("before-parameter-build.dynamodb", _ask_for_consumed_capacity, unique_id=_ASK_ID)
     events.register("after-call.dynamodb", _note_consumed_capacity, unique_id=_READ_ID)
+    _observed.add(client)
 
 
 def _observe_sender(connection, **kwargs) -> None:
