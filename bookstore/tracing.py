@@ -26,7 +26,8 @@ def tracing_install() -> None:
         return
     from aws_xray_sdk.core import patch, xray_recorder
 
-    xray_recorder.configure(service=f"bookstore-{settings.STAGE}", context_missing="IGNORE_ERROR")
+    # Lambda decides which invocations are sampled; the SDK's own sampling would poll a daemon for rules.
+    xray_recorder.configure(service=f"bookstore-{settings.STAGE}", context_missing="IGNORE_ERROR", sampling=False)
     patch(PATCHED_MODULES)
 
 

@@ -1,8 +1,9 @@
 """What a request consumed, in its log line (bookstore/usage.py, bookstore/dynamodb/capacity.py).
 
 The emulator (moto) answers ConsumedCapacity when asked, but with placeholder figures: 0.5
-for a GetItem, 1.0 for a Query, a Scan, a PutItem or a DeleteItem, one unit per key of a
-BatchGetItem, and nothing for an UpdateItem or a TransactWriteItems. So these tests compare
+for a GetItem or an UpdateItem, 1.0 for a Query, a Scan, a PutItem or a DeleteItem, one unit
+per key of a BatchGetItem, 2 per item of a TransactGetItems, and nothing for a
+TransactWriteItems. So these tests compare
 the logged units with what the emulator reported for the same request, seen by a hook of the
 test's own on every client: that proves every call asked for TOTAL and every reported unit
 was summed into the request's line, not that the figures are AWS's (the capacity model,

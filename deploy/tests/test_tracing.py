@@ -31,7 +31,7 @@ class KeptEntities:
         pass
 
 kept = KeptEntities()
-xray_recorder.configure(emitter=kept, sampling=False, streaming_threshold=10_000)
+xray_recorder.configure(emitter=kept, streaming_threshold=10_000)
 web = Client(HTTP_HOST="api-test.bookstore.example.com", HTTP_X_FORWARDED_PROTO="https", HTTP_X_TENANT_ID=sys.argv[1])
 xray_recorder.begin_segment("bookstore-test")
 codes = [web.get("/api/v1/books", secure=True).status_code,
