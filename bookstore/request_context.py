@@ -20,6 +20,8 @@ and middleware data, so no private attribute is set.
 import logging
 import time
 
+from django.conf import settings
+
 from bookstore import metrics
 from bookstore.usage import usage_measured
 
@@ -116,6 +118,9 @@ class RequestLogMiddleware:
 
 
 def request_route(request) -> str:
-    """The URL pattern that served the request (`api/v1/books/<str:book_id>`), or `unmatched`: a bounded set."""
+    """The URL pattern that served the request (`api/v1/books/<str:book_id>`), `static` or `unmatched`: few values."""
     match = getattr(request, "resolver_match", None)
-    return (match.route or match.view_name) if match is not None else "unmatched"
+    if match is not None:
+        return match.route or match.view_name
+    # WhiteNoise answers the static files before any URL pattern is tried.
+    return "static" if request.path_info.lstrip("/").startswith(settings.STATIC_URL.lstrip("/")) else "unmatched"

@@ -23,6 +23,7 @@ def test_each_request_writes_one_line_by_route_and_status_class_with_the_tenant_
     assert client.get(f"{BOOKS}/{book.book_id}", HTTP_X_TENANT_ID=tenant.tenant_id).status_code == 200
     assert client.get(f"{BOOKS}/no-such-book", HTTP_X_TENANT_ID=tenant.tenant_id).status_code == 404
     assert client.get("/api/v1/no-such-route").status_code == 404
+    assert client.get("/static/rest_framework/css/default.css").status_code == 200
 
     lines = metric_lines("Requests")
     assert [(line["Route"], line["StatusClass"], line["Requests"]) for line in lines] == [
@@ -30,6 +31,7 @@ def test_each_request_writes_one_line_by_route_and_status_class_with_the_tenant_
         ("api/v1/books/<str:book_id>", "2xx", 1),
         ("api/v1/books/<str:book_id>", "4xx", 1),
         ("unmatched", "4xx", 1),
+        ("static", "2xx", 1),
     ]
     first = lines[0]
     assert first["_aws"]["CloudWatchMetrics"][0]["Namespace"] == metrics.NAMESPACE
