@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from bookstore import metrics
 from bookstore.caching import add_cache_headers, mark_no_store
 from bookstore.errors import CommonError, ErrorCode
 from bookstore.pagination import Page, PageQuerySerializer, PaginationError
@@ -205,10 +206,10 @@ class TenantAPIView(BookstoreAPIView):
             return
         user = request.user
         subject = f"user:{user.id}" if getattr(user, "is_authenticated", False) else f"ip:{client_address(request)}"
-        wait = tenant_rate_limit_hit(
-            tenant_id=self.tenant_id, plan=tenant_status(tenant_id=self.tenant_id).plan, subject=subject
-        )
+        plan = tenant_status(tenant_id=self.tenant_id).plan
+        wait = tenant_rate_limit_hit(tenant_id=self.tenant_id, plan=plan, subject=subject)
         if wait is not None:
+            metrics.emit(metrics.REQUESTS_THROTTLED, dimensions={"Plan": plan or "none"}, tenant=self.tenant_id)
             raise Throttled(wait=wait)
 
     def finalize_response(self, request, response, *args, **kwargs):

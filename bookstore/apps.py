@@ -1,4 +1,4 @@
-"""The project's own app: registers the OpenAPI extensions once Django is ready."""
+"""The project's own app: once Django is ready, the OpenAPI extensions, the DynamoDB capacity hooks, tracing."""
 
 from django.apps import AppConfig
 
@@ -8,3 +8,8 @@ class BookstoreConfig(AppConfig):
 
     def ready(self):
         from bookstore import openapi  # noqa: F401  (registers the extensions on import)
+        from bookstore.dynamodb.capacity import observe_pynamodb_connections
+        from bookstore.tracing import tracing_install
+
+        observe_pynamodb_connections()
+        tracing_install()

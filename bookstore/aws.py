@@ -46,9 +46,14 @@ def client(service_name: str, **options: Any) -> "BaseClient":
     key = (service_name, endpoint_url, settings.AWS_REGION, keys, json.dumps(options, sort_keys=True, default=repr))
     with _clients_lock:
         if key not in _clients:
-            _clients[key] = client_build(
+            built = client_build(
                 service_name, region_name=settings.AWS_REGION, endpoint_url=endpoint_url, keys=keys, **options
             )
+            if service_name == "dynamodb":
+                from bookstore.dynamodb.capacity import observe
+
+                observe(built)  # its units count toward the request's cost, as PynamoDB's do
+            _clients[key] = built
         return _clients[key]
 
 

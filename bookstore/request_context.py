@@ -7,14 +7,23 @@ client address then reads REMOTE_ADDR and nothing else. Outside Lambda (no event
 WSGI environ) it changes nothing: runserver's REMOTE_ADDR is the socket's peer.
 
 `RequestLogMiddleware` logs one line per request: the request id (API Gateway's, else the
-Lambda invocation's), tenant, user, method, path, status and latency. Never headers,
-bodies or query strings. The tenant is the one the view resolved: `note_request_tenant` keeps
-it in the request's WSGI environ (`META`, which DRF's Request shares with Django's), under a
-namespaced key as WSGI intends for server and middleware data, so no private attribute is set.
+Lambda invocation's), tenant, user, method, path, route, status and latency, and what the
+request consumed (bookstore/usage.py): DynamoDB read and write units (`read_units`,
+`write_units`) and the search engine's time (`search_ms`, `search_calls`), the fields the
+cost-per-tenant query sums. Never headers, bodies or query strings. It also emits the
+`Requests` metric by route and status class (bookstore/metrics.py). The tenant is the one
+the view resolved: `note_request_tenant` keeps it in the request's WSGI environ (`META`,
+which DRF's Request shares with Django's), under a namespaced key as WSGI intends for server
+and middleware data, so no private attribute is set.
 """
 
 import logging
 import time
+
+from django.conf import settings
+
+from bookstore import metrics
+from bookstore.usage import usage_measured
 
 request_logger = logging.getLogger("bookstore.request")
 
@@ -74,8 +83,11 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        response = self.get_response(request)
+        with usage_measured() as usage:
+            response = self.get_response(request)
         user = getattr(request, "user", None)
+        tenant = noted_request_tenant(request) or getattr(user, "tenant_id", None)
+        route = request_route(request)
         request_logger.info(
             "%s %s %s",
             request.method,
@@ -83,12 +95,32 @@ class RequestLogMiddleware:
             response.status_code,
             extra={
                 "request_id": request_id(request),
-                "tenant": noted_request_tenant(request) or getattr(user, "tenant_id", None),
+                "tenant": tenant,
                 "user": getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None,
                 "method": request.method,
                 "path": request.path,
+                "route": route,
                 "status": response.status_code,
                 "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+                "read_units": usage.read_units,
+                "write_units": usage.write_units,
+                "search_ms": usage.search_ms,
+                "search_calls": usage.search_calls,
             },
         )
+        metrics.emit(
+            metrics.REQUESTS,
+            dimensions={"Route": route, "StatusClass": f"{response.status_code // 100}xx"},
+            tenant=tenant,
+            request_id=request_id(request),
+        )
         return response
+
+
+def request_route(request) -> str:
+    """The URL pattern that served the request (`api/v1/books/<str:book_id>`), `static` or `unmatched`: few values."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        return match.route or match.view_name
+    # WhiteNoise answers the static files before any URL pattern is tried.
+    return "static" if request.path_info.lstrip("/").startswith(settings.STATIC_URL.lstrip("/")) else "unmatched"

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from django.conf import settings
 
+from bookstore import metrics
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.transactions import Failures, LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
@@ -146,4 +147,5 @@ def pending_orders_expire(*, tenant_id: str, on_progress: Callable[[int], None] 
             skipped += 1
         if on_progress:
             on_progress(1)
+    metrics.emit(metrics.PENDING_ORDERS_EXPIRED, expired, tenant=tenant_id)
     return ExpiryResult(expired=expired, skipped=skipped)

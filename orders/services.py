@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from django.conf import settings
 
+from bookstore import metrics
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.transactions import Failures, LabelledTransaction, failed_condition
 from bookstore.errors import ApplicationError
@@ -271,11 +272,13 @@ def checkout(
             payment_method=payment_method,
             shipping_address=shipping_address,
         )
-    except ApplicationError:
+    except ApplicationError as refusal:
         # A concurrent request with the same key may have won (and emptied the cart meanwhile).
         if (earlier := _replay(**replay_args)) is not None:
             return earlier, False
+        metrics.emit(metrics.CHECKOUTS_REFUSED, dimensions={"Reason": refusal.code.value}, tenant=tenant_id)
         raise
+    metrics.emit(metrics.ORDERS_PLACED, tenant=tenant_id, purchase_id=purchase.purchase_id)
     return purchase, True
 
 

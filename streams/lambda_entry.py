@@ -9,11 +9,13 @@ the tenant, the key and the reason.
 """
 
 import logging
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict
 from typing import Any
 
 from django.conf import settings
 
+from bookstore import metrics
 from streams.registry import RecordFailure, StreamRecord, handlers_for
 
 logger = logging.getLogger(__name__)
@@ -80,6 +82,31 @@ def first_failures(records: list[StreamRecord], failures: list[RecordFailure]) -
     return list(first.values())
 
 
+def batch_metrics_emit(records: list[StreamRecord], first: list[RecordFailure]) -> None:
+    """Per table: records handled, records sent back for a retry (from each stream's first failure on), lag.
+
+    The lag is the oldest record's age in the batch (now minus ApproximateCreationDateTime),
+    in milliseconds: how far behind the writes this consumer runs.
+    """
+    position = {id(r): i for i, r in enumerate(records)}
+    retry_from = {f.record.event_source_arn: position[id(f.record)] for f in first if id(f.record) in position}
+    handled: Counter[str] = Counter()
+    retried: Counter[str] = Counter()
+    oldest: dict[str, float] = {}
+    for index, record in enumerate(records):
+        start = retry_from.get(record.event_source_arn)
+        (retried if start is not None and index >= start else handled)[record.table] += 1
+        created = record.approximate_creation
+        if created is not None:
+            oldest[record.table] = min(oldest.get(record.table, created), created)
+    now = time.time()
+    for table in handled | retried:
+        metrics.emit(metrics.STREAM_RECORDS_HANDLED, handled[table], dimensions={"Table": table})
+        metrics.emit(metrics.STREAM_RECORDS_RETRIED, retried[table], dimensions={"Table": table})
+    for table, created in oldest.items():
+        metrics.emit(metrics.STREAM_LAG, max(0, round((now - created) * 1000)), dimensions={"Table": table})
+
+
 def handle(event: dict[str, Any], context: Any = None) -> dict[str, list[dict[str, str]]]:
     """The Lambda handler: process a DynamoDB Streams event, report the records to retry from."""
     response, _ = handle_with_reasons(event)
@@ -91,6 +118,7 @@ def handle_with_reasons(event: dict[str, Any]) -> tuple[dict[str, list[dict[str,
     records = [parse_record(raw) for raw in event.get("Records", [])]
     failures = dispatch(records)
     first = first_failures(records, failures)
+    batch_metrics_emit(records, first)
     for failure in first:
         record = failure.record
         logger.error(

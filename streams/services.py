@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from bookstore import aws
+from bookstore import aws, metrics
 from bookstore.dynamodb.clock import now
 from streams.lambda_entry import handle_with_reasons
 from streams.models import ParkedRecord
@@ -64,6 +64,7 @@ def record_park(*, table: str, shard_id: str, record: dict[str, Any], reason: st
         parked_at=now(),
     )
     parked.save()
+    metrics.emit(metrics.STREAM_RECORDS_PARKED, dimensions={"Table": table}, tenant=tenant_id)
     logger.error(
         "Stream %s shard %s: parked record %s (tenant %s, keys %s) after %d attempts: %s",
         table,

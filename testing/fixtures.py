@@ -344,3 +344,21 @@ def units_sold():
 def bought_together():
     """`bought_together(tenant_id, book_id, partner_id)`: the co-purchase counter of a pair (0 if none)."""
     return factories.bought_together
+
+
+# --- What the code measures ----------------------------------------------------------------
+
+
+@pytest.fixture
+def metric_lines():
+    """`metric_lines(name=None)`: the EMF lines written so far, parsed and checked valid; only `name`'s if given."""
+    from testing.emf import captured_metric_lines, emf_problems
+
+    with captured_metric_lines() as lines:
+
+        def read(name: str | None = None) -> list[dict]:
+            for line in lines:
+                assert emf_problems(line) == [], line
+            return [line for line in lines if name is None or name in line]
+
+        yield read

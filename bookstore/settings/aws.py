@@ -3,7 +3,7 @@
 The stage-derived names (table prefix, bucket, ...) are in stage.py.
 """
 
-from .env import env, env_int
+from .env import env, env_bool, env_int
 
 AWS_REGION = env("AWS_REGION", env("AWS_DEFAULT_REGION", "eu-west-1"))
 # None means "the real AWS endpoint"; the local and test settings point both at the emulator.
@@ -19,3 +19,7 @@ AWS_SECRET_ACCESS_KEY: str | None = None
 DYNAMODB_MAX_RETRY_ATTEMPTS = env_int("DYNAMODB_MAX_RETRY_ATTEMPTS", 3)
 # Which key encrypts the tables at rest: aws-owned (default), aws-managed, or a KMS key ARN/alias.
 DYNAMODB_SSE = env("DYNAMODB_SSE", "aws-owned")
+
+# X-Ray subsegments for every AWS call and search (bookstore/tracing.py); on together with the
+# stage's zappa `xray_tracing`, which makes Lambda trace the invocations.
+XRAY_TRACING = env_bool("XRAY_TRACING", False)

@@ -39,7 +39,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: it sees every refusal of an /api/ request, whichever layer made it.
+    # Outermost: one log line and one Requests metric per request, with the whole latency and final status.
+    "bookstore.request_context.RequestLogMiddleware",
+    # Next: it sees every refusal of an /api/ request, whichever layer made it.
     "bookstore.middleware.ApiErrorMiddleware",
     # Every HTML page, whichever layer drew it, gets the Content-Security-Policy.
     "bookstore.middleware.ContentSecurityPolicyMiddleware",

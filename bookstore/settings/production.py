@@ -53,12 +53,11 @@ SILENCED_SYSTEM_CHECKS = [
     *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),  # a choice of the domain's owner (above)
 ]
 
-# --- Logs: one JSON object per line (CloudWatch Logs Insights), one line per request ----------
-MIDDLEWARE = ["bookstore.request_context.RequestLogMiddleware", *MIDDLEWARE]  # noqa: F405  (outermost: whole latency)
+# --- Logs: one JSON object per line (CloudWatch Logs Insights); the metrics' EMF lines unchanged -----
 LOGGING = {
     **LOGGING,  # noqa: F405
-    "formatters": {"json": {"()": "bookstore.logs.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "formatters": {**LOGGING["formatters"], "json": {"()": "bookstore.logs.JsonFormatter"}},  # noqa: F405
+    "handlers": {**LOGGING["handlers"], "console": {"class": "logging.StreamHandler", "formatter": "json"}},  # noqa: F405
 }
 
 # The data lake: the stage's S3 bucket, through django-storages; a batch replay overwrites its own file.

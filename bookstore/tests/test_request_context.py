@@ -7,9 +7,8 @@ from rest_framework.test import APIClient
 
 
 @pytest.fixture
-def request_log_records(settings):
-    """The request log middleware on, and the records it writes."""
-    settings.MIDDLEWARE = ["bookstore.request_context.RequestLogMiddleware", *settings.MIDDLEWARE]
+def request_log_records():
+    """The records the request log middleware (on in every environment) writes."""
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = records.append

@@ -12,11 +12,16 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from bookstore import metrics
 from bookstore.errors import ApplicationError
+from bookstore.tracing import traced
+from bookstore.usage import search_time_add
 from catalog.errors import SearchError
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
+    from elasticsearch_dsl import Search
+    from elasticsearch_dsl.response import Response
 
 # HTTP statuses of an engine that is up but cannot serve now: overloaded, restarting, no master.
 UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
@@ -62,8 +67,21 @@ def search_unavailable_as_503() -> Iterator[None]:
         yield
     except Exception as exc:
         if is_unavailable(exc):
+            metrics.emit(metrics.SEARCH_UNAVAILABLE, reason=type(exc).__name__)
             raise ApplicationError(SearchError.SEARCH_UNAVAILABLE) from exc
         raise
+
+
+def executed(search: "Search", *, tenant_id: str) -> "Response":
+    """`search.execute()`, traced as an `elasticsearch` subsegment, its engine time added to the request's cost.
+
+    The engine time is the response's `took` (milliseconds the engine spent), what a
+    per-tenant share of the cluster is reckoned from.
+    """
+    with traced("elasticsearch", tenant=tenant_id):
+        response = search.execute()
+    search_time_add(int(getattr(response, "took", 0) or 0))
+    return response
 
 
 HEALTH_TIMEOUT_SECONDS = 1

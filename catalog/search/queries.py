@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bookstore.errors import ApplicationError
 from bookstore.pagination import DEFAULT_LIMIT, PaginationError, decode_cursor, encode_cursor
-from catalog.search.engine import engine_for, search_unavailable_as_503
+from catalog.search.engine import engine_for, executed, search_unavailable_as_503
 from catalog.search.index import alias_name
 from catalog.selectors import BookFilterFields
 
@@ -209,7 +209,7 @@ def books_search(
 
     with search_unavailable_as_503():
         try:
-            response = search.execute()
+            response = executed(search, tenant_id=tenant_id)
         except Exception as exc:
             if _is_missing_index(exc):
                 return SearchResults(results=[], total=0, facets={f: [] for f in FACET_FIELDS}, next_cursor=None)
@@ -245,7 +245,7 @@ def books_suggest(*, tenant_id: str, q: str, size: int = SUGGEST_SIZE) -> list[S
     )
     with search_unavailable_as_503():
         try:
-            response = search.execute()
+            response = executed(search, tenant_id=tenant_id)
         except Exception as exc:
             if _is_missing_index(exc):
                 return []
@@ -312,7 +312,7 @@ def books_of_interest(
     )
     with search_unavailable_as_503():
         try:
-            response = search.execute()
+            response = executed(search, tenant_id=tenant_id)
         except Exception as exc:
             if _is_missing_index(exc):
                 return []

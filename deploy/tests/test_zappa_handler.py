@@ -203,14 +203,13 @@ def test_the_client_address_is_api_gateways_source_ip(lambda_handler, make_event
 
 
 @pytest.fixture
-def request_log(settings):
-    """The production request log, on before the handler builds its middleware chain; yields its JSON lines."""
+def request_log():
+    """The request log's records as production formats them (JSON lines)."""
     import io
     import logging
 
     from bookstore.logs import JsonFormatter
 
-    settings.MIDDLEWARE = ["bookstore.request_context.RequestLogMiddleware", *settings.MIDDLEWARE]
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
