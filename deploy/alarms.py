@@ -16,6 +16,8 @@ Three shapes of alarm:
 - a Metrics Insights query (`InsightsQuery`), to sum a metric over a set of dimension values
   (DynamoDB publishes ThrottledRequests and SystemErrors per table *and* operation; our
   `Requests` per route);
+- a ratio of two metrics (`Ratio`), as a percentage: the HTTP API's 5xx over its requests
+  (an HTTP API publishes counts, `5xx` and `Count` per `ApiId` and `Stage`, not a rate);
 - an anomaly detection band (`anomaly_band`): the metric, with missing periods filled as zero,
   against the band CloudWatch learns from its history; the alarm fires when the value falls
   below the band's lower edge.
@@ -78,12 +80,20 @@ class InsightsQuery:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """`100 * numerator / denominator` over each period, as metric math; 0 in a period without requests."""
+
+    numerator: MetricRef
+    denominator: MetricRef
+
+
+@dataclass(frozen=True)
 class AlarmSpec:
     """What one alarm watches, when it fires, and why it exists."""
 
     name: str
     reason: str
-    watches: MetricRef | InsightsQuery
+    watches: MetricRef | InsightsQuery | Ratio
     period: int
     comparison: str
     threshold: float = 0
@@ -102,8 +112,9 @@ def ours(metric: metrics.Metric, *, stage: str, statistic: str = "Sum", **dimens
     )
 
 
-def stage_alarms(stage: str, *, table_names: Sequence[str]) -> list[AlarmSpec]:
-    """The alarms of `stage`, whose DynamoDB tables are `table_names` (physical names)."""
+def stage_alarms(stage: str, *, table_names: Sequence[str], api_id: str) -> list[AlarmSpec]:
+    """The alarms of `stage`, whose DynamoDB tables are `table_names` (physical names) and HTTP API `api_id`."""
+    api = (("ApiId", api_id), ("Stage", stage))
     names = stage_names(stage, env=lambda variable, derived: derived)
     function = (("FunctionName", names["STREAMS_FUNCTION_NAME"]),)
     tables = tuple(("TableName", table) for table in table_names)
@@ -160,11 +171,12 @@ def stage_alarms(stage: str, *, table_names: Sequence[str]) -> list[AlarmSpec]:
         ),
         AlarmSpec(
             "api-5xx-rate",
-            "More than 1% of the API's requests got a 5xx in 2 of 3 five-minute periods (API Gateway's view).",
-            MetricRef(API_GATEWAY, "5XXError", (("ApiName", f"bookstore-{stage}"), ("Stage", stage)), "Average"),
+            "More than 1% of the API's requests got a 5xx in 2 of 3 five-minute periods (API Gateway's view,"
+            " its own errors included).",
+            Ratio(MetricRef(API_GATEWAY, "5xx", api, "Sum"), MetricRef(API_GATEWAY, "Count", api, "Sum")),
             period=300,
             comparison=ABOVE,
-            threshold=0.01,
+            threshold=1,
             evaluation_periods=3,
             datapoints_to_alarm=2,
         ),
@@ -246,6 +258,18 @@ def alarm_parameters(spec: AlarmSpec, *, stage: str, actions: Iterable[str] = ()
             {"Id": "filled", "Expression": "FILL(m1, 0)", "Label": watched.name, "ReturnData": True},
             {"Id": "band", "Expression": f"ANOMALY_DETECTION_BAND(filled, {spec.anomaly_band:g})", "ReturnData": True},
         ]
+    elif isinstance(watched, Ratio):
+        parameters["Threshold"] = spec.threshold
+        parameters["Metrics"] = [
+            {"Id": "errors", "MetricStat": _metric_stat(watched.numerator, spec.period), "ReturnData": False},
+            {"Id": "requests", "MetricStat": _metric_stat(watched.denominator, spec.period), "ReturnData": False},
+            {
+                "Id": "rate",
+                "Expression": "IF(requests > 0, 100 * errors / requests, 0)",
+                "Label": f"{watched.numerator.name} per 100 {watched.denominator.name}",
+                "ReturnData": True,
+            },
+        ]
     elif isinstance(watched, InsightsQuery):
         parameters["Threshold"] = spec.threshold
         parameters["Metrics"] = [{"Id": "q1", "Expression": watched.sql(), "Period": spec.period, "ReturnData": True}]
@@ -275,8 +299,23 @@ def registered_table_names(stage: str) -> list[str]:
     ]
 
 
+def stage_api_id(*, stage: str, cloudformation) -> str:
+    """The id of the stage's HTTP API: the `ApiV2` resource of the stack `zappa deploy` made (`bookstore-{stage}`)."""
+    stack = f"bookstore-{stage}"
+    try:
+        resource = cloudformation.describe_stack_resource(StackName=stack, LogicalResourceId="ApiV2")
+    except cloudformation.exceptions.ClientError as error:
+        raise SystemExit(f"No HTTP API found in the stack {stack} ({error}): deploy the stage first.") from error
+    return resource["StackResourceDetail"]["PhysicalResourceId"]
+
+
 def alarms_put(
-    *, stage: str, client, table_names: Sequence[str] | None = None, actions: Iterable[str] = ()
+    *,
+    stage: str,
+    client,
+    api_id: str,
+    table_names: Sequence[str] | None = None,
+    actions: Iterable[str] = (),
 ) -> list[str]:
     """Put every alarm of `stage` with `client` (CloudWatch, operator credentials); returns their names.
 
@@ -285,7 +324,7 @@ def alarms_put(
     names = []
     actions = list(actions)
     tables = registered_table_names(stage) if table_names is None else table_names
-    for spec in stage_alarms(stage, table_names=tables):
+    for spec in stage_alarms(stage, table_names=tables, api_id=api_id):
         parameters = alarm_parameters(spec, stage=stage, actions=actions)
         client.put_metric_alarm(**parameters)
         names.append(parameters["AlarmName"])
@@ -297,6 +336,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("stage", help="dev, test or prod")
     parser.add_argument("--region", required=True, help="The stage's aws_region, e.g. eu-west-1.")
     parser.add_argument("--notify", action="append", default=[], help="An SNS topic ARN to notify (repeatable).")
+    parser.add_argument("--api-id", help="The stage's HTTP API id (default: read from the stage's Zappa stack).")
     parser.add_argument("--print", action="store_true", help="Print the PutMetricAlarm parameters; send nothing.")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings.local")  # only the models' declarations
@@ -304,13 +344,17 @@ def main(argv: list[str]) -> int:
 
     django.setup()
     if args.print:
-        specs = stage_alarms(args.stage, table_names=registered_table_names(args.stage))
+        tables = registered_table_names(args.stage)
+        specs = stage_alarms(args.stage, table_names=tables, api_id=args.api_id or "<the HTTP API's id>")
         print(json.dumps([alarm_parameters(s, stage=args.stage, actions=args.notify) for s in specs], indent=2))
         return 0
     from bookstore.aws import client_build
 
     cloudwatch = client_build("cloudwatch", region_name=args.region)  # the operator's default credential chain
-    for name in alarms_put(stage=args.stage, client=cloudwatch, actions=args.notify):
+    api_id = args.api_id or stage_api_id(
+        stage=args.stage, cloudformation=client_build("cloudformation", region_name=args.region)
+    )
+    for name in alarms_put(stage=args.stage, client=cloudwatch, api_id=api_id, actions=args.notify):
         print(name)
     return 0
 
