@@ -142,3 +142,82 @@ def test_on_lambda_every_client_signs_with_the_roles_key_and_session_token(stage
         **dict.fromkeys(["factory", "secrets", "pynamodb", "model", "lake"], role_signed),
         "sent": ["role-session-token", "role-session-token"],
     }
+
+
+# --- SSM throttling, injected with a botocore `before-send` hook --------------------------
+
+
+def _throttle(times: int):
+    """A `before-send` hook answering the first `times` GetParameters with SSM's ThrottlingException."""
+    from botocore.awsrequest import AWSResponse
+
+    sent = {"throttled": 0, "sent": 0}
+
+    def hook(request, **kwargs):
+        sent["sent"] += 1
+        if sent["throttled"] >= times:
+            return None  # let the request through to the emulator
+        sent["throttled"] += 1
+        body = b'{"__type":"ThrottlingException","message":"Rate exceeded"}'
+        headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "throttled"}
+        return AWSResponse(request.url, 400, headers, _Raw(body))
+
+    return hook, sent
+
+
+class _Raw:
+    """The raw stream an AWSResponse reads its body from."""
+
+    def __init__(self, body: bytes):
+        self._body = body
+
+    def stream(self, **kwargs):
+        yield self._body
+
+
+@pytest.fixture
+def ssm_for_secrets(stage_secrets, monkeypatch, settings):
+    """The secrets' own SSM client (bookstore.secret_store.ssm_client), pointed at the emulator's SSM."""
+    from bookstore.secret_store import ssm_client
+
+    stage_secrets("test")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", settings.AWS_ENDPOINT_URL)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", settings.AWS_ACCESS_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", settings.AWS_SECRET_ACCESS_KEY)
+    return ssm_client(region=settings.AWS_REGION)
+
+
+def test_throttling_is_ridden_out_with_backoff(ssm_for_secrets, settings, caplog):
+    hook, sent = _throttle(times=4)
+    ssm_for_secrets.meta.events.register("before-send.ssm.GetParameters", hook)
+    loaded = secrets_load(
+        prefix="/bookstore/test/",
+        names=["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"],
+        region=settings.AWS_REGION,
+        client=ssm_for_secrets,
+        base_seconds=0.01,
+    )
+    assert set(loaded) == {"DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"}
+    assert sent == {"throttled": 4, "sent": 5}  # botocore itself made one attempt per call: our loop retried
+    assert not [r for r in caplog.records if r.levelno >= 30]
+
+
+def test_throttling_past_the_retries_fails_with_one_clear_log_line(ssm_for_secrets, settings, caplog):
+    from bookstore.secret_store import THROTTLE_ATTEMPTS
+
+    hook, sent = _throttle(times=1000)
+    ssm_for_secrets.meta.events.register("before-send.ssm.GetParameters", hook)
+    with pytest.raises(ImproperlyConfigured, match="throttled"):
+        secrets_load(
+            prefix="/bookstore/test/",
+            names=["DJANGO_SECRET_KEY"],
+            region=settings.AWS_REGION,
+            client=ssm_for_secrets,
+            base_seconds=0.001,
+        )
+    assert sent["sent"] == THROTTLE_ATTEMPTS
+    lines = [r for r in caplog.records if r.levelno >= 30]
+    assert len(lines) == 1
+    assert lines[0].name == "bookstore.secret_store"
+    assert lines[0].getMessage().startswith(f"SSM GetParameters was throttled {THROTTLE_ATTEMPTS} times")
+    assert "\n" not in lines[0].getMessage()
