@@ -11,8 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 from bookstore.secret_store import secrets_load
 
 from .base import *  # noqa: F403
-from .base import AWS_REGION, SIMPLE_JWT
+from .base import AWS_REGION, ELASTICSEARCH_URL, ELASTICSEARCH_URLS, SIMPLE_JWT
 from .env import env, env_bool, env_int
+from .search import is_loopback_url
 from .stage import stage_names
 
 STAGE = env("BOOKSTORE_STAGE", "dev")
@@ -21,12 +22,22 @@ globals().update(_names)  # DYNAMODB_TABLE_PREFIX, ANALYTICS_BUCKET, STREAMS_FUN
 
 DEBUG = False
 
+# --- Search: Elasticsearch 8 over TLS with an API key; only a cluster on loopback may go without ---
+_remote_clusters = sorted(url for url in {ELASTICSEARCH_URL, *ELASTICSEARCH_URLS.values()} if not is_loopback_url(url))
+if [url for url in _remote_clusters if not url.startswith("https://")]:
+    raise ImproperlyConfigured(f"Elasticsearch URLs must use https:// off loopback: {', '.join(_remote_clusters)}")
+
 # --- Secrets: SSM SecureString parameters `/bookstore/{stage}/NAME`, never the environment ---
 _secrets = secrets_load(
-    prefix=_names["SECRETS_SSM_PREFIX"], names=["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"], region=AWS_REGION
+    prefix=_names["SECRETS_SSM_PREFIX"],
+    names=["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", *(["ELASTICSEARCH_API_KEY"] if _remote_clusters else [])],
+    optional=() if _remote_clusters else ("ELASTICSEARCH_API_KEY",),
+    region=AWS_REGION,
 )
 SECRET_KEY = _secrets["DJANGO_SECRET_KEY"]
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": _secrets["JWT_SIGNING_KEY"]}
+# One key for every cluster of the stage (ELASTICSEARCH_URL and the ELASTICSEARCH_URLS map).
+ELASTICSEARCH_API_KEY = _secrets.get("ELASTICSEARCH_API_KEY")
 
 # --- Hosts: the stage's domain (and, optionally, its API Gateway host), never `*` -----------
 BOOKSTORE_DOMAIN = env("BOOKSTORE_DOMAIN")

@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from bookstore.secret_store import secrets_load
 
+ELASTIC_CLOUD = "https://bookstore-test.es.eu-west-1.aws.elastic-cloud.com"
 SHOW = (
     "from django.conf import settings as s; "
     "print(s.SECRET_KEY == {secret!r}, s.SIMPLE_JWT['SIGNING_KEY'] == {jwt!r}, s.ALLOWED_HOSTS, s.SECURE_HSTS_SECONDS)"
@@ -48,12 +49,28 @@ def test_production_takes_secrets_from_ssm_and_hosts_from_the_stage_domain(stage
     )
 
 
+def test_production_reads_the_search_api_key_from_ssm(stage_secrets, ssm, production_env, manage):
+    stage_secrets("test")
+    ssm().put_parameter(Name="/bookstore/test/ELASTICSEARCH_API_KEY", Value="a2V5", Type="SecureString")
+    try:
+        code = "from django.conf import settings as s; print(s.ELASTICSEARCH_URL, s.ELASTICSEARCH_API_KEY)"
+        result = manage("shell", "-c", code, env=production_env("test", ELASTICSEARCH_URL=ELASTIC_CLOUD))
+    finally:
+        ssm().delete_parameter(Name="/bookstore/test/ELASTICSEARCH_API_KEY")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == f"{ELASTIC_CLOUD} a2V5"
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"BOOKSTORE_DOMAIN": ""}, "BOOKSTORE_DOMAIN"),
         ({"DJANGO_ALLOWED_HOSTS": "*"}, "`*` is refused"),
         ({"SECRETS_SSM_PREFIX": "/bookstore/nowhere/"}, "/bookstore/nowhere/DJANGO_SECRET_KEY"),
+        # A cluster off loopback needs its API key in SSM, and TLS.
+        ({"ELASTICSEARCH_URL": ELASTIC_CLOUD}, "/bookstore/test/ELASTICSEARCH_API_KEY"),
+        ({"ELASTICSEARCH_URLS": '{"big": "https://big.example.com"}'}, "/bookstore/test/ELASTICSEARCH_API_KEY"),
+        ({"ELASTICSEARCH_URL": "http://search.example.com:9200"}, "must use https:// off loopback"),
     ],
 )
 def test_production_refuses_to_start_misconfigured(stage_secrets, production_env, manage, overrides, message):
