@@ -39,14 +39,23 @@ SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": _secrets["JWT_SIGNING_KEY"]}
 # One key for every cluster of the stage (ELASTICSEARCH_URL and the ELASTICSEARCH_URLS map).
 ELASTICSEARCH_API_KEY = _secrets.get("ELASTICSEARCH_API_KEY")
 
-# --- Hosts: the stage's domain (and, optionally, its API Gateway host), never `*` -----------
+# --- Hosts: the stage's domain, its API Gateway host, extra hosts; never `*` ----------------
 BOOKSTORE_DOMAIN = env("BOOKSTORE_DOMAIN")
 if not BOOKSTORE_DOMAIN:
     raise ImproperlyConfigured("BOOKSTORE_DOMAIN (the stage's API domain, e.g. api.example.com) must be set.")
-ALLOWED_HOSTS = [BOOKSTORE_DOMAIN, *(h.strip() for h in env("DJANGO_ALLOWED_HOSTS").split(",") if h.strip())]
+# API Gateway's own host, `{api_id}.execute-api.{region}.amazonaws.com`, so a fresh stage answers before a
+# domain is bound. The API id exists only after the first deploy, so the pattern takes any id of the
+# region: API Gateway routes a request by its Host, so one naming another API's id never reaches us.
+EXECUTE_API_HOSTS = f".execute-api.{AWS_REGION}.amazonaws.com"
+ALLOWED_HOSTS = [
+    BOOKSTORE_DOMAIN,
+    EXECUTE_API_HOSTS,
+    *(h.strip() for h in env("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()),
+]
 if "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the stage's hosts; `*` is refused.")
-CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
+# A leading dot (any subdomain) in ALLOWED_HOSTS is written `*.` in a trusted origin.
+CSRF_TRUSTED_ORIGINS = [f"https://{'*' if host.startswith('.') else ''}{host}" for host in ALLOWED_HOSTS]
 
 # --- HTTPS ------------------------------------------------------------------------------
 # API Gateway listens on HTTPS only and Zappa marks every request secure, so a redirect could

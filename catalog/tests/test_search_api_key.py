@@ -15,7 +15,7 @@ import pytest
 from catalog.search import engine
 
 API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="  # Elastic's encoded id:key form
-INFO = {"name": "node-1", "cluster_name": "bookstore", "version": {"number": "8.19.3"}, "tagline": "You Know, for Search"}
+INFO = {"name": "node-1", "cluster_name": "bookstore", "version": {"number": "8.19.3"}}
 
 
 class _Recorder(BaseHTTPRequestHandler):

@@ -39,14 +39,49 @@ def test_check_deploy_is_clean_with_the_production_settings(stage_secrets, produ
 
 def test_production_takes_secrets_from_ssm_and_hosts_from_the_stage_domain(stage_secrets, production_env, manage):
     values = stage_secrets("test")
-    api_host = "abc123.execute-api.eu-west-1.amazonaws.com"
-    env = production_env("test", DJANGO_SECRET_KEY="from-the-environment", DJANGO_ALLOWED_HOSTS=api_host)
+    env = production_env("test", DJANGO_SECRET_KEY="from-the-environment", DJANGO_ALLOWED_HOSTS="api.example.org")
     code = SHOW.format(secret=values["DJANGO_SECRET_KEY"], jwt=values["JWT_SIGNING_KEY"])
     result = manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
+    region = env["AWS_REGION"]
     assert result.stdout.strip().splitlines()[-1] == (
-        "True True ['api-test.bookstore.example.com', 'abc123.execute-api.eu-west-1.amazonaws.com'] 31536000"
+        f"True True ['api-test.bookstore.example.com', '.execute-api.{region}.amazonaws.com', 'api.example.org'] "
+        "31536000"
     )
+
+
+HOSTS = (
+    "from django.http import HttpRequest\n"
+    "from django.core.exceptions import DisallowedHost\n"
+    "for host in {hosts!r}:\n"
+    "    request = HttpRequest(); request.META = {{'HTTP_HOST': host, 'SERVER_PORT': '443'}}\n"
+    "    try:\n"
+    "        request.get_host(); print(host, 'served')\n"
+    "    except DisallowedHost:\n"
+    "        print(host, 'refused')\n"
+)
+
+
+def test_a_fresh_stage_answers_on_its_execute_api_host(stage_secrets, production_env, manage):
+    """Before a domain is bound, API Gateway's host (`{api_id}.execute-api.{region}.amazonaws.com`) is served."""
+    stage_secrets("test", region="eu-west-1")
+    env = production_env("test", AWS_REGION="eu-west-1")
+    hosts = [
+        "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
+        "api-test.bookstore.example.com",
+        "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",  # another region: not this stage's API
+        "execute-api.eu-west-1.amazonaws.com.evil.example",
+        "evil.example",
+    ]
+    result = manage("shell", "-c", HOSTS.format(hosts=hosts), env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-5:] == [
+        f"{hosts[0]} served",
+        f"{hosts[1]} served",
+        f"{hosts[2]} refused",
+        f"{hosts[3]} refused",
+        f"{hosts[4]} refused",
+    ]
 
 
 def test_production_reads_the_search_api_key_from_ssm(stage_secrets, ssm, production_env, manage):
