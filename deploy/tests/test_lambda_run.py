@@ -287,6 +287,8 @@ def lambda_run(task_root, tmp_path_factory, search_engine):
             stage_environment={"ELASTICSEARCH_URL": search_engine.url},
         )
         assert "init_seconds" in run.init, run.init.get("init_error")
+        # INIT read the secrets (the settings loaded) before any event arrived.
+        assert [(c["service"], c["operation"]) for c in read_calls(run.record)] == [("ssm", "GetParameters")]
         scenario(run, account)
         yield run, account
     finally:
