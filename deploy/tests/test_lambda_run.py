@@ -18,7 +18,8 @@ report), a stream event of each streamed table built from the emulator's own str
 and each schedule. Every one must succeed. Every AWS call the run makes is recorded by
 deploy/call_record.py and each must have carried the session token.
 
-Marked `bundle` (it needs the built zip, shared with test_bundle.py); about 20 s besides.
+Marked `bundle` (it needs the built zip and its read-only unpacking, shared with test_bundle.py);
+about 30 s besides on the 2-core machine under load (INIT and the 24 events are about 10 s of it).
 """
 
 import json
