@@ -11,8 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 from bookstore.secret_store import secrets_load
 
 from .base import *  # noqa: F403
-from .base import AWS_REGION, SIMPLE_JWT
+from .base import AWS_REGION, ELASTICSEARCH_URL, ELASTICSEARCH_URLS, SIMPLE_JWT
 from .env import env, env_bool, env_int
+from .search import is_loopback_url
 from .stage import stage_names
 
 STAGE = env("BOOKSTORE_STAGE", "dev")
@@ -21,21 +22,40 @@ globals().update(_names)  # DYNAMODB_TABLE_PREFIX, ANALYTICS_BUCKET, STREAMS_FUN
 
 DEBUG = False
 
+# --- Search: Elasticsearch 8 over TLS with an API key; only a cluster on loopback may go without ---
+_remote_clusters = sorted(url for url in {ELASTICSEARCH_URL, *ELASTICSEARCH_URLS.values()} if not is_loopback_url(url))
+if [url for url in _remote_clusters if not url.startswith("https://")]:
+    raise ImproperlyConfigured(f"Elasticsearch URLs must use https:// off loopback: {', '.join(_remote_clusters)}")
+
 # --- Secrets: SSM SecureString parameters `/bookstore/{stage}/NAME`, never the environment ---
 _secrets = secrets_load(
-    prefix=_names["SECRETS_SSM_PREFIX"], names=["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"], region=AWS_REGION
+    prefix=_names["SECRETS_SSM_PREFIX"],
+    names=["DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", *(["ELASTICSEARCH_API_KEY"] if _remote_clusters else [])],
+    optional=() if _remote_clusters else ("ELASTICSEARCH_API_KEY",),
+    region=AWS_REGION,
 )
 SECRET_KEY = _secrets["DJANGO_SECRET_KEY"]
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": _secrets["JWT_SIGNING_KEY"]}
+# One key for every cluster of the stage (ELASTICSEARCH_URL and the ELASTICSEARCH_URLS map).
+ELASTICSEARCH_API_KEY = _secrets.get("ELASTICSEARCH_API_KEY")
 
-# --- Hosts: the stage's domain (and, optionally, its API Gateway host), never `*` -----------
+# --- Hosts: the stage's domain, its API Gateway host, extra hosts; never `*` ----------------
 BOOKSTORE_DOMAIN = env("BOOKSTORE_DOMAIN")
 if not BOOKSTORE_DOMAIN:
     raise ImproperlyConfigured("BOOKSTORE_DOMAIN (the stage's API domain, e.g. api.example.com) must be set.")
-ALLOWED_HOSTS = [BOOKSTORE_DOMAIN, *(h.strip() for h in env("DJANGO_ALLOWED_HOSTS").split(",") if h.strip())]
+# API Gateway's own host, `{api_id}.execute-api.{region}.amazonaws.com`, so a fresh stage answers before a
+# domain is bound. The API id exists only after the first deploy, so the pattern takes any id of the
+# region: API Gateway routes a request by its Host, so one naming another API's id never reaches us.
+EXECUTE_API_HOSTS = f".execute-api.{AWS_REGION}.amazonaws.com"
+ALLOWED_HOSTS = [
+    BOOKSTORE_DOMAIN,
+    EXECUTE_API_HOSTS,
+    *(h.strip() for h in env("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()),
+]
 if "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the stage's hosts; `*` is refused.")
-CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
+# A leading dot (any subdomain) in ALLOWED_HOSTS is written `*.` in a trusted origin.
+CSRF_TRUSTED_ORIGINS = [f"https://{'*' if host.startswith('.') else ''}{host}" for host in ALLOWED_HOSTS]
 
 # --- HTTPS ------------------------------------------------------------------------------
 # API Gateway listens on HTTPS only and Zappa marks every request secure, so a redirect could

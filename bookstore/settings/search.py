@@ -1,6 +1,8 @@
 """Search: Elasticsearch 8 through elasticsearch-dsl (noida-db on loopback locally), per tenant if need be."""
 
+import ipaddress
 import json
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -26,3 +28,17 @@ ELASTICSEARCH_TIMEOUT_SECONDS = env_int("ELASTICSEARCH_TIMEOUT_SECONDS", 5)
 # The `refresh` of the stream indexer's bulk writes: "wait_for" makes a change searchable before its
 # stream record is acknowledged, without forcing extra refreshes; "false" favours write throughput.
 ELASTICSEARCH_INDEX_REFRESH = env("ELASTICSEARCH_INDEX_REFRESH", "wait_for")
+# The API key the client sends (`Authorization: ApiKey ...`). None locally (noida-db on loopback asks
+# for none); a stage reads it from SSM (`{SECRETS_SSM_PREFIX}ELASTICSEARCH_API_KEY`, production.py).
+ELASTICSEARCH_API_KEY: str | None = None
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether `url` names this machine (`localhost`, 127.0.0.0/8, ::1): the only place a key may be absent."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -2,7 +2,14 @@
 
 `ELASTICSEARCH_URLS` maps a tenant (or "*" for every other tenant) to its cluster; without an
 entry a tenant uses `ELASTICSEARCH_URL`. Clients are created on first use and kept for the life
-of the process, so a warm Lambda container reuses its connections.
+of the process, so a warm Lambda container reuses its connections. Every request carries the
+stage's API key (`Authorization: ApiKey ...`, from SSM) when one is set; the production settings
+refuse a cluster off loopback without one, or without TLS.
+
+The cluster must be Elasticsearch 8 (Elastic Cloud or self-managed), not Amazon OpenSearch:
+elasticsearch-py 8 checks every response for the `X-Elastic-Product: Elasticsearch` header,
+which OpenSearch never sends, and raises UnsupportedProductError
+(https://github.com/elastic/elasticsearch-py/issues/1667).
 """
 
 from collections.abc import Iterator
@@ -40,6 +47,7 @@ def _client(url: str) -> "Elasticsearch":
     # One retry on a dropped connection; a search waits at most the timeout, then gets a 503.
     return Elasticsearch(
         url,
+        api_key=settings.ELASTICSEARCH_API_KEY,
         request_timeout=settings.ELASTICSEARCH_TIMEOUT_SECONDS,
         max_retries=1,
         retry_on_timeout=False,
@@ -91,8 +99,10 @@ def _answers(url: str) -> bool:
     import urllib.error
     import urllib.request
 
+    key = settings.ELASTICSEARCH_API_KEY
+    request = urllib.request.Request(url, headers={"Authorization": f"ApiKey {key}"} if key else {})
     try:
-        with urllib.request.urlopen(url, timeout=HEALTH_TIMEOUT_SECONDS) as response:
+        with urllib.request.urlopen(request, timeout=HEALTH_TIMEOUT_SECONDS) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False

@@ -6,15 +6,45 @@ have, pointed at the emulator, for subprocesses that load the production setting
 """
 
 import os
+import shutil
+import stat
 import sys
+import zipfile
 from pathlib import Path
 
 import boto3
 import pytest
 
+from deploy.bundle import bundle_build, bundle_measure
+from testing.shared_builds import built_once
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 SECRET_KEY = "s" * 20 + "-production-secret-key-of-the-test-stage-0123456789"
 JWT_SIGNING_KEY = "j" * 20 + "-jwt-signing-key-of-the-test-stage-0123456789"
+ELASTICSEARCH_API_KEY = "ZWxhc3RpYy1pZDplbGFzdGljLWtleQ=="  # the encoded form Elastic shows (id:key)
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory):
+    """The dev bundle, built once for the run: every worker reads that one zip, which nothing rewrites."""
+    path = built_once(tmp_path_factory, "bookstore-dev.zip", lambda output: bundle_build("dev", output=output))
+    return bundle_measure(path)
+
+
+@pytest.fixture(scope="session")
+def task_root(bundle, tmp_path_factory) -> Path:
+    """The dev bundle unpacked once for the run into a read-only folder, as Lambda's `/var/task` is."""
+
+    def unpack(folder: Path) -> None:
+        partial = folder.with_name(f".{folder.name}.{os.getpid()}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        with zipfile.ZipFile(bundle.path) as archive:
+            archive.extractall(partial)
+        for path in [partial, *partial.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+        partial.rename(folder)  # complete or absent, for the workers that wait on it
+
+    return built_once(tmp_path_factory, "bookstore-dev-task", unpack)
 
 
 @pytest.fixture
@@ -35,11 +65,18 @@ def ssm(settings):
 
 @pytest.fixture
 def stage_secrets(ssm):
-    """`stage_secrets(stage, region=None)`: put the stage's two SecureString parameters in the emulator's SSM."""
+    """`stage_secrets(stage, region=None, search_key=True)`: put the stage's secrets in the emulator's SSM.
+
+    The Elasticsearch API key is left out with `search_key=False`.
+    """
     created = []
 
-    def put(stage: str, region: str | None = None) -> dict[str, str]:
-        values = {"DJANGO_SECRET_KEY": SECRET_KEY, "JWT_SIGNING_KEY": JWT_SIGNING_KEY}
+    def put(stage: str, region: str | None = None, search_key: bool = True) -> dict[str, str]:
+        values = {
+            "DJANGO_SECRET_KEY": SECRET_KEY,
+            "JWT_SIGNING_KEY": JWT_SIGNING_KEY,
+            **({"ELASTICSEARCH_API_KEY": ELASTICSEARCH_API_KEY} if search_key else {}),
+        }
         for name, value in values.items():
             full = f"/bookstore/{stage}/{name}"
             ssm(region).put_parameter(Name=full, Value=value, Type="SecureString", Overwrite=True)

@@ -13,8 +13,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from deploy.bundle import DEV_ONLY_PACKAGES, LAMBDA_UNZIPPED_LIMIT, bundle_build, bundle_measure
-from testing.shared_builds import built_once
+from deploy.bundle import DEV_ONLY_PACKAGES, LAMBDA_UNZIPPED_LIMIT
 
 pytestmark = pytest.mark.bundle
 
@@ -44,19 +43,10 @@ print(ds.dataset(folder, format="parquet", partitioning="hive").to_table()["quan
 """
 
 
-@pytest.fixture(scope="session")
-def bundle(tmp_path_factory):
-    """The dev bundle, built once for the run: every worker reads that one zip, which nothing rewrites."""
-    path = built_once(tmp_path_factory, "bookstore-dev.zip", lambda output: bundle_build("dev", output=output))
-    return bundle_measure(path)
-
-
 @pytest.fixture(scope="module")
-def unpacked(bundle, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bundle")
-    with zipfile.ZipFile(bundle.path) as archive:
-        archive.extractall(folder)
-    return folder
+def unpacked(task_root):
+    """The bundle unpacked read-only, shared with the Lambda-shaped run (deploy/tests/conftest.py)."""
+    return task_root
 
 
 def run_isolated(code: str, *, cwd, env: dict | None = None, stdin: str = "") -> str:

@@ -30,6 +30,7 @@ def test_the_stages_extend_dev():
 def test_each_stage_is_complete_and_its_own(stage):
     config = stage_config(stage)
     assert config["django_settings"] == "bookstore.settings.production"
+    assert config["lambda_handler"] == "bookstore.lambda_handler.lambda_handler"  # INIT does the set-up
     assert config["runtime"] == f"python{sys.version_info.major}.{sys.version_info.minor}"  # what the tests run on
     assert config["aws_region"]
     assert config["s3_bucket"] == f"bookstore-zappa-deployments-{stage}"
