@@ -1,7 +1,7 @@
 """Record the AWS calls made in this process: `{service, operation, params}`, observed by botocore hooks.
 
-The hooks observe (`before-call`), never replace a call. They go on every client the code
-shares: the clients of bookstore/aws.py (built here first, so later callers get the same
+The hooks observe (`before-parameter-build`: the API parameters as the caller gave them),
+never replace a call. They go on every client the code shares: the clients of bookstore/aws.py (built here first, so later callers get the same
 object), PynamoDB's connection and every model's, and the lake's S3 client when the lake is
 S3. `service` is the client's signing name, which is the IAM service prefix (DynamoDB
 Streams signs as `dynamodb`). Calls through a client built elsewhere are not seen: the
@@ -42,10 +42,10 @@ def recorded_aws_calls() -> Iterator[list[dict]]:
         def record(model, params, _service=service, **kwargs):
             calls.append({"service": _service, "operation": model.name, "params": dict(params)})
 
-        each.meta.events.register("before-call", record)
+        each.meta.events.register("before-parameter-build", record)
         handlers.append((each, record))
     try:
         yield calls
     finally:
         for each, record in handlers:
-            each.meta.events.unregister("before-call", record)
+            each.meta.events.unregister("before-parameter-build", record)
