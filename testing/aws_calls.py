@@ -1,11 +1,12 @@
 """Record the AWS calls made in this process: `{service, operation, params}`, observed by botocore hooks.
 
 The hooks observe (`before-parameter-build`: the API parameters as the caller gave them),
-never replace a call. They go on every client the code shares: the clients of bookstore/aws.py (built here first, so later callers get the same
-object), PynamoDB's connection and every model's, and the lake's S3 client when the lake is
-S3. `service` is the client's signing name, which is the IAM service prefix (DynamoDB
-Streams signs as `dynamodb`). Calls through a client built elsewhere are not seen: the
-Lambda-shaped run's recorder (deploy/call_record.py) covers the bundle as a whole.
+never replace a call. They go on every client the code shares: the clients of
+bookstore/aws.py (built here first, so later callers get the same object), PynamoDB's
+connection and every model's, and the lake's S3 client when the lake is S3. `service` is
+the client's signing name, which is the IAM service prefix (DynamoDB Streams signs as
+`dynamodb`). Calls through a client built elsewhere are not seen: the Lambda-shaped run's
+recorder (deploy/call_record.py) covers the bundle as a whole.
 """
 
 from collections.abc import Iterator
