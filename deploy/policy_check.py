@@ -156,13 +156,18 @@ class _Builder:
         return [(f"ssm:{operation}", self.arn("ssm", f"parameter/{name.lstrip('/')}")) for name in names]
 
     def _glue(self, operation: str, params: dict):
-        database = params.get("DatabaseName") or params.get("Name")
+        database = params.get("DatabaseName") or params.get("Name") or params.get("DatabaseInput", {}).get("Name")
         resources = [self.arn("glue", "catalog"), self.arn("glue", f"database/{database}")]
-        if "DatabaseName" in params and ("Name" in params or "TableName" in params):
-            resources.append(self.arn("glue", f"table/{database}/{params.get('TableName') or params['Name']}"))
-        return [(f"glue:{operation}", resource) for resource in resources]
+        table = params.get("TableName") or params.get("TableInput", {}).get("Name")
+        if "DatabaseName" in params:
+            table = table or params.get("Name")
+        if table:
+            resources.append(self.arn("glue", f"table/{database}/{table}"))
+        return [(f"glue:{operation}", resource) for resource in resources] if database else None
 
     def _athena(self, operation: str, params: dict):
+        if operation == "ListWorkGroups":
+            return [("athena:ListWorkGroups", "*")]
         workgroup = params.get("WorkGroup") or params.get("Name")
         if workgroup:
             self.last_workgroup = workgroup

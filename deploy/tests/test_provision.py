@@ -16,9 +16,10 @@ def mutating(calls: list[dict]) -> list[str]:
 
 @pytest.fixture
 def provisioned_stage(stage_function, settings):
-    """The test stage provisioned once; deletion protection is lifted afterwards (other tests own the tables)."""
-    stage_provision()
-    yield
+    """The calls of provisioning the test stage once; deletion protection is lifted afterwards (other tests' tables)."""
+    with recorded_aws_calls() as calls:
+        stage_provision()
+    yield calls
     dynamodb = client("dynamodb")
     for model in registered_models():
         dynamodb.update_table(TableName=model.Meta.table_name, DeletionProtectionEnabled=False)
@@ -71,3 +72,31 @@ def test_the_stage_environment_is_the_functions():
     assert env["BOOKSTORE_STAGE"] == "prod"
     assert env["DYNAMODB_TABLE_PREFIX"] == "bookstore-prod-"
     assert env["AWS_REGION"] == "eu-west-1"
+
+
+def test_the_operators_policy_allows_every_provisioning_call_and_the_roles_allows_no_change(
+    provisioned_stage, settings
+):
+    from deploy.iam import OPERATOR_POLICY_TEMPLATE, iam_policy
+    from deploy.policy_check import evaluate
+
+    table = f"{settings.DYNAMODB_TABLE_PREFIX}revoked_tokens"
+    client("dynamodb").update_time_to_live(
+        TableName=table, TimeToLiveSpecification={"Enabled": False, "AttributeName": "expires_at"}
+    )
+    with recorded_aws_calls() as repair:
+        stage_provision()
+    calls = provisioned_stage + repair
+    assert mutating(calls)  # the first run protected the tables and wired the mappings, the second repaired TTL
+
+    region, account = settings.AWS_REGION, "123456789012"
+    operator = iam_policy(stage="test", account_id=account, region=region, template=OPERATOR_POLICY_TEMPLATE)
+    report = evaluate(calls, operator, region=region, account_id=account, not_made={})
+    assert (report.unmapped, report.wrong_resource_type, report.unknown_actions) == ([], [], [])
+    assert report.denied == []
+
+    role = iam_policy(stage="test", account_id=account, region=region)
+    as_the_function = evaluate(calls, role, region=region, account_id=account)
+    changes = {r.action for r in as_the_function.requests if r.operation in {c["operation"] for c in calls}}
+    denied = {r.action for r in as_the_function.denied}
+    assert {a for a in changes if not a.split(":")[1].startswith(READ_ONLY)} <= denied
