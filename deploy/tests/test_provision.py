@@ -100,3 +100,28 @@ def test_the_operators_policy_allows_every_provisioning_call_and_the_roles_allow
     changes = {r.action for r in as_the_function.requests if r.operation in {c["operation"] for c in calls}}
     denied = {r.action for r in as_the_function.denied}
     assert {a for a in changes if not a.split(":")[1].startswith(READ_ONLY)} <= denied
+
+
+def test_the_command_runs_with_the_stages_production_settings(stage_secrets, production_env, settings):
+    """`python -m deploy.provision test` in a fresh interpreter: zappa_settings.json's stage, the shell's overrides."""
+    import subprocess
+    import sys
+
+    from deploy.tests.conftest import ROOT
+
+    stage_secrets("test")
+    env = production_env(
+        "test", AWS_ENDPOINT_URL=settings.AWS_ENDPOINT_URL, ELASTICSEARCH_URL=settings.ELASTICSEARCH_URL
+    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "deploy.provision", "test"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        dynamodb = client("dynamodb")
+        for model in registered_models():
+            dynamodb.update_table(TableName=model.Meta.table_name, DeletionProtectionEnabled=False)
+    assert result.returncode == 0, result.stderr
+    assert "pending   stream mappings: no function bookstore-test yet" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].endswith("pending, 0 conflicts.")
