@@ -16,9 +16,11 @@ lists what the policy grants that no call made and `NOT_MADE_BY_THE_CODE` does n
 """
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # Granted actions no call of the application's code makes, each with its reason.
 NOT_MADE_BY_THE_CODE: dict[str, str] = {
@@ -61,6 +63,8 @@ _S3_ACTIONS = {
     "GetPublicAccessBlock": "GetBucketPublicAccessBlock",
     "PutPublicAccessBlock": "PutBucketPublicAccessBlock",
 }
+# botocore's service names whose IAM prefix differs (a recorder may write either).
+_SERVICE_PREFIXES = {"dynamodbstreams": "dynamodb", "streams.dynamodb": "dynamodb"}
 _ARN = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.*)$")
 
 
@@ -107,7 +111,8 @@ class _Builder:
         return self.arn(match["service"], match["rest"]) if match else arn
 
     def requests(self, call: dict) -> list[Request] | None:
-        method = getattr(self, f"_{call['service']}", None)
+        service = _SERVICE_PREFIXES.get(call["service"], call["service"])
+        method = getattr(self, f"_{service}", None)
         if method is None:
             return None
         built = method(call["operation"], call["params"])
@@ -185,6 +190,11 @@ class _Builder:
                 ("lambda:FunctionArn", function),
             )
         ]
+
+
+def calls_from_jsonl(path: Path) -> list[dict]:
+    """Calls recorded one JSON object per line (`{service, operation, params}`), as deploy/call_record.py writes."""
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def _as_list(value) -> list:
