@@ -22,15 +22,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Granted actions no call of the application's code makes, each with its reason.
+_STREAM_READS = (
+    "the event source mappings read the streams with the function's role; `parked_records collect` "
+    "reads a failed batch back only when the failure queue holds one"
+)
+# Granted actions no call of the application's code makes in a request's life, each with its reason.
 NOT_MADE_BY_THE_CODE: dict[str, str] = {
     "logs:CreateLogGroup": "Lambda's runtime writes the function's logs with its role",
     "logs:CreateLogStream": "Lambda's runtime writes the function's logs with its role",
     "logs:PutLogEvents": "Lambda's runtime writes the function's logs with its role",
-    "dynamodb:DescribeStream": "the event source mappings read the streams with the function's role",
-    "dynamodb:GetShardIterator": "the event source mappings read the streams with the function's role",
-    "dynamodb:GetRecords": "the event source mappings read the streams with the function's role",
-    "dynamodb:ListStreams": "the event source mappings read the streams with the function's role",
+    "dynamodb:DescribeStream": _STREAM_READS,
+    "dynamodb:GetShardIterator": _STREAM_READS,
+    "dynamodb:GetRecords": _STREAM_READS,
+    "dynamodb:ListStreams": "the event source mappings find the streams with the function's role",
     "sqs:SendMessage": "the event source mappings send an exhausted batch to the failure queue with the role",
     "glue:GetDatabase": "Athena reads the Glue catalogue with the caller's permissions during a query",
     "glue:GetTable": "Athena reads the Glue catalogue with the caller's permissions during a query",

@@ -138,17 +138,17 @@ def _repair_ttl(client, table: str, attribute: str, report: TablesProvisioned) -
 
 
 def _repair_pitr(client, table: str, report: TablesProvisioned) -> None:
-    try:
-        backups = client.describe_continuous_backups(TableName=table)["ContinuousBackupsDescription"]
-    except client.exceptions.ContinuousBackupsUnavailableException:
-        report.pending.append(f"{table}: point-in-time recovery not available yet (a new table); run again")
-        return
+    backups = client.describe_continuous_backups(TableName=table)["ContinuousBackupsDescription"]
     status = backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus")
     if status in ("ENABLED", "ENABLING"):
         return
-    client.update_continuous_backups(
-        TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
-    )
+    try:
+        client.update_continuous_backups(
+            TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+        )
+    except client.exceptions.ContinuousBackupsUnavailableException:  # a table just created: backups not ready yet
+        report.pending.append(f"{table}: point-in-time recovery not available yet (a new table); run again")
+        return
     report.repaired.append(f"{table}: point-in-time recovery enabled")
 
 
