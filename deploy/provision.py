@@ -129,8 +129,11 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("stage", help="A stage of zappa_settings.json: dev, test or prod.")
     args = parser.parse_args(argv)
-    for name, value in stage_environment(args.stage).items():
+    environment = stage_environment(args.stage)
+    for name, value in environment.items():
         os.environ.setdefault(name, value)  # the shell wins: e.g. AWS_REGION, or an endpoint for a rehearsal
+    # ...except for the settings module: a developer's shell often names the local one.
+    os.environ["DJANGO_SETTINGS_MODULE"] = environment["DJANGO_SETTINGS_MODULE"]
     import django
 
     django.setup()
