@@ -64,6 +64,11 @@ def stage_lake(settings):
         ANALYTICS_QUERY_RUNNER="analytics.runners.athena.AthenaRunner",
     ):
         yield
+    bucket = settings.ANALYTICS_BUCKET  # other tests create and delete the stage's bucket themselves
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
+    s3.delete_bucket(Bucket=bucket)
 
 
 def _a_batch_lambda_gave_up_on(settings) -> None:

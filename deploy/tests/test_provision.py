@@ -1,5 +1,7 @@
 """`python -m deploy.provision` (deploy/provision.py) on the emulator: it repairs, and a second run changes nothing."""
 
+import contextlib
+
 import pytest
 
 from bookstore.aws import client
@@ -14,15 +16,23 @@ def mutating(calls: list[dict]) -> list[str]:
     return [f"{c['service']}:{c['operation']}" for c in calls if not c["operation"].startswith(READ_ONLY)]
 
 
+def _unprotect_and_remove_bucket(settings) -> None:
+    """Undo what other tests would trip on: deletion protection on the session's tables, the stage's bucket."""
+    dynamodb = client("dynamodb")
+    for model in registered_models():
+        dynamodb.update_table(TableName=model.Meta.table_name, DeletionProtectionEnabled=False)
+    s3 = client("s3")
+    with contextlib.suppress(s3.exceptions.NoSuchBucket):  # a run that failed before making it
+        s3.delete_bucket(Bucket=settings.ANALYTICS_BUCKET)  # provisioning leaves it empty
+
+
 @pytest.fixture
 def provisioned_stage(stage_function, settings):
     """The calls of provisioning the test stage once; deletion protection is lifted afterwards (other tests' tables)."""
     with recorded_aws_calls() as calls:
         stage_provision()
     yield calls
-    dynamodb = client("dynamodb")
-    for model in registered_models():
-        dynamodb.update_table(TableName=model.Meta.table_name, DeletionProtectionEnabled=False)
+    _unprotect_and_remove_bucket(settings)
 
 
 def test_a_second_run_sends_no_mutating_call(provisioned_stage, settings):
@@ -119,9 +129,7 @@ def test_the_command_runs_with_the_stages_production_settings(stage_secrets, pro
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
     finally:
-        dynamodb = client("dynamodb")
-        for model in registered_models():
-            dynamodb.update_table(TableName=model.Meta.table_name, DeletionProtectionEnabled=False)
+        _unprotect_and_remove_bucket(settings)
     assert result.returncode == 0, result.stderr
     assert "pending   stream mappings: no function bookstore-test yet" in result.stdout
     assert result.stdout.strip().splitlines()[-1].endswith("pending, 0 conflicts.")
