@@ -257,16 +257,33 @@ def granted_actions(policy: dict) -> set[str]:
     return {a for s in policy["Statement"] if s["Effect"] == "Allow" for a in _as_list(s["Action"])}
 
 
+def policy_region_and_account(policy: dict) -> tuple[str, str]:
+    """The region and account a rendered policy names (its first ARN that has both)."""
+    for statement in policy["Statement"]:
+        for resource in _as_list(statement["Resource"]):
+            match = _ARN.match(resource)
+            if match and match["region"] not in ("", "*") and re.fullmatch(r"\d{12}", match["account"]):
+                return match["region"], match["account"]
+    raise ValueError("The policy names no ARN with a region and an account: pass them.")
+
+
 def evaluate(
     calls: Iterable[dict],
     policy: dict,
     *,
-    region: str,
-    account_id: str,
+    region: str | None = None,
+    account_id: str | None = None,
     not_made: dict[str, str] = NOT_MADE_BY_THE_CODE,
 ) -> Report:
-    """Evaluate every call against `policy` (rendered for `region` and `account_id`); see the module docstring."""
+    """Evaluate every call against `policy`; ARNs are built in `region` and `account_id` (default: the policy's).
+
+    See the module docstring.
+    """
     from policy_sentry.querying.actions import get_action_data
+
+    if region is None or account_id is None:
+        named_region, named_account = policy_region_and_account(policy)
+        region, account_id = region or named_region, account_id or named_account
 
     report = Report()
     for action in sorted(granted_actions(policy)):

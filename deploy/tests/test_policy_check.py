@@ -151,7 +151,7 @@ def scenario_calls(stage_lake, tenant, admin_client, api_client, consume_streams
 
 def test_no_call_is_denied_every_grant_is_used_or_explained_and_each_used_grant_is_needed(scenario_calls, settings):
     policy = iam_policy(stage="test", account_id=ACCOUNT, region=settings.AWS_REGION)
-    report = evaluate(scenario_calls, policy, region=settings.AWS_REGION, account_id=ACCOUNT)
+    report = evaluate(scenario_calls, policy)  # ARNs in the region and account the policy names
 
     assert report.unmapped == []
     assert report.wrong_resource_type == []
