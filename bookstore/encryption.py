@@ -7,8 +7,8 @@ managed KMS key. DynamoDB takes the key when the table is created, so `create_ta
 sends it in CreateTable (PynamoDB has no parameter for it: a botocore hook adds it).
 
 The analytics bucket gets SSE-S3, or SSE-KMS with `ANALYTICS_BUCKET_KMS_KEY`, as its
-default encryption, and all four public-access blocks. `bucket_secure` is idempotent, so
-`setup_analytics` (or `secure_analytics_bucket`) can run it on every deploy.
+default encryption, and all four public-access blocks. `bucket_secure` reads before it writes,
+so `python -m deploy.provision` (or `secure_analytics_bucket`) can run it on every deploy.
 """
 
 from collections.abc import Iterator
@@ -59,18 +59,48 @@ def bucket_encryption_rule(kms_key_id: str | None) -> dict:
     }
 
 
-def bucket_secure(*, s3_client, bucket: str, kms_key_id: str | None = None) -> None:
-    """Default encryption and a full public-access block on an existing bucket (idempotent, two calls)."""
-    s3_client.put_bucket_encryption(
-        Bucket=bucket,
-        ServerSideEncryptionConfiguration={"Rules": [bucket_encryption_rule(kms_key_id)]},
+PUBLIC_ACCESS_BLOCKED = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
+
+
+def _bucket_encryption(s3_client, bucket: str) -> list[dict]:
+    try:
+        return s3_client.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    except s3_client.exceptions.ClientError as error:
+        if error.response["Error"]["Code"] != "ServerSideEncryptionConfigurationNotFoundError":
+            raise
+        return []
+
+
+def _public_access_block(s3_client, bucket: str) -> dict:
+    try:
+        return s3_client.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    except s3_client.exceptions.ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchPublicAccessBlockConfiguration":
+            raise
+        return {}
+
+
+def bucket_secure(*, s3_client, bucket: str, kms_key_id: str | None = None) -> list[str]:
+    """Default encryption and a full public-access block on an existing bucket; returns what it changed.
+
+    Each setting is read first and written only when it differs, so a second run changes nothing.
+    """
+    changed = []
+    rule = bucket_encryption_rule(kms_key_id)
+    current = _bucket_encryption(s3_client, bucket)
+    same = bool(current) and (
+        current[0].get("ApplyServerSideEncryptionByDefault") == rule["ApplyServerSideEncryptionByDefault"]
+        and bool(current[0].get("BucketKeyEnabled")) == bool(rule.get("BucketKeyEnabled"))
     )
-    s3_client.put_public_access_block(
-        Bucket=bucket,
-        PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True,
-            "IgnorePublicAcls": True,
-            "BlockPublicPolicy": True,
-            "RestrictPublicBuckets": True,
-        },
-    )
+    if not same:
+        s3_client.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [rule]})
+        changed.append(f"{bucket}: default encryption {rule['ApplyServerSideEncryptionByDefault']['SSEAlgorithm']}")
+    if _public_access_block(s3_client, bucket) != PUBLIC_ACCESS_BLOCKED:
+        s3_client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=PUBLIC_ACCESS_BLOCKED)
+        changed.append(f"{bucket}: public access blocked")
+    return changed

@@ -1,12 +1,12 @@
-"""Cross-cutting tables: the tenants registry, uniqueness keys and rate-limit counters."""
+"""Cross-cutting tables: the tenants registry, uniqueness keys, rate-limit counters and job checkpoints."""
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from bookstore.dynamodb.base import BaseModel, TableMeta, table_name
 from bookstore.dynamodb.registry import register
-from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, StageOwned, TenantOwned
+from bookstore.dynamodb.tenant_fields import EXACT, PREFIX, NotExported, StageOwned, TenantOwned
 
 DIRECTORY = "TENANTS"
 # A tenant id is a slug of this many characters: it starts every key of the tenant's items.
@@ -105,3 +105,25 @@ class RateLimitCounter(Model):
     hits = NumberAttribute(default=0)
     next_attempt_at = NumberAttribute(null=True)
     expires_at = TTLAttribute()
+
+
+@register
+class JobCheckpoint(Model):
+    """Where a scheduled job's run stands, so the next invocation resumes it (bookstore/jobs.py).
+
+    PK `job`: the job's name, e.g. `build_daily_summary`. `run_key` names the run (the date
+    a nightly run builds for; a cycle's start for an hourly one); `cursor` is the last unit of
+    work finished, in the run's sorted order; `finished` is set when the last unit is done.
+    One GetItem when an invocation starts, one PutItem per finished unit.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("job_checkpoints")
+
+    TENANCY = NotExported("progress of this stage's scheduled jobs; a restored stage starts them afresh")
+
+    job = UnicodeAttribute(hash_key=True)
+    run_key = UnicodeAttribute()
+    cursor = UnicodeAttribute(null=True)
+    finished = BooleanAttribute(default=False)
+    updated_at = UTCDateTimeAttribute(null=True)

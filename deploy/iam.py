@@ -1,11 +1,15 @@
-"""The stage's Lambda role policy, rendered from deploy/iam/lambda-role-policy.json.
+"""The stage's IAM policies: the Lambda role's (data plane) and the operator's (`deploy.provision`).
 
-`python -m deploy.iam dev --account 123456789012 --region eu-west-1` prints the policy for
-one stage: every resource is this stage's (tables `bookstore-{stage}-*` with their indexes
-and streams, the bucket `bookstore-analytics-{stage}`, the Glue database `bookstore_{stage}`,
-the Athena workgroup `bookstore-{stage}`, the parameters `/bookstore/{stage}/*`, the queue
-`bookstore-{stage}-stream-failures`, the function `bookstore-{stage}`'s logs and mappings).
-The deploy guide (docs/operations/deploy.md) creates the role from it once per stage.
+`python -m deploy.iam dev --account 123456789012 --region eu-west-1` prints the function
+role's policy (deploy/iam/lambda-role-policy.json) for one stage: every resource is this
+stage's (tables `bookstore-{stage}-*` with their indexes and streams, the bucket
+`bookstore-analytics-{stage}`, the Glue database `bookstore_{stage}`, the Athena workgroup
+`bookstore-{stage}`, the parameters `/bookstore/{stage}/*`, the queue
+`bookstore-{stage}-stream-failures`, the function `bookstore-{stage}`'s logs). The role
+holds data-plane actions only. `--operator` prints instead what `python -m deploy.provision`
+needs (deploy/iam/operator-provision-policy.json): the control plane of the same resources,
+for the operator who runs it. The deploy guide (docs/operations/deploy.md) creates the role
+and grants the operator's policy once per stage.
 """
 
 import argparse
@@ -16,24 +20,30 @@ from pathlib import Path
 from string import Template
 
 POLICY_TEMPLATE = Path(__file__).resolve().parent / "iam" / "lambda-role-policy.json"
+OPERATOR_POLICY_TEMPLATE = Path(__file__).resolve().parent / "iam" / "operator-provision-policy.json"
 STAGE_PATTERN = re.compile(r"^[a-z][a-z0-9]{0,15}$")
 
 
-def iam_policy(*, stage: str, account_id: str, region: str) -> dict:
-    """The role policy of `stage`, with its account and region filled in."""
+def iam_policy(*, stage: str, account_id: str, region: str, template: Path = POLICY_TEMPLATE) -> dict:
+    """The role policy of `stage` (or another template's), with its account and region filled in."""
     if not STAGE_PATTERN.match(stage) or not re.fullmatch(r"\d{12}", account_id):
         raise ValueError("stage: lowercase letters and digits; account: the 12-digit account id")
-    text = Template(POLICY_TEMPLATE.read_text()).substitute(Stage=stage, AccountId=account_id, Region=region)
+    text = Template(template.read_text()).substitute(Stage=stage, AccountId=account_id, Region=region)
     return json.loads(text)
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description="Print the Lambda role policy of a stage.")
+    parser = argparse.ArgumentParser(description="Print the Lambda role policy (or the operator's) of a stage.")
     parser.add_argument("stage", help="dev, test or prod")
     parser.add_argument("--account", required=True, help="The 12-digit AWS account id.")
     parser.add_argument("--region", required=True, help="The stage's aws_region, e.g. eu-west-1.")
+    parser.add_argument(
+        "--operator", action="store_true", help="Print the operator's policy for `python -m deploy.provision`."
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(iam_policy(stage=args.stage, account_id=args.account, region=args.region), indent=2))
+    template = OPERATOR_POLICY_TEMPLATE if args.operator else POLICY_TEMPLATE
+    policy = iam_policy(stage=args.stage, account_id=args.account, region=args.region, template=template)
+    print(json.dumps(policy, indent=2))
     return 0
 
 

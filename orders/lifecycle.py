@@ -127,17 +127,26 @@ def purchase_mark_paid(*, tenant_id: str, user_id: str, purchase_id: str) -> Pur
 class ExpiryResult:
     expired: int
     skipped: int
+    complete: bool = True  # False: `should_stop` ended it before the last pending order
 
 
-def pending_orders_expire(*, tenant_id: str, on_progress: Callable[[int], None] | None = None) -> ExpiryResult:
+def pending_orders_expire(
+    *,
+    tenant_id: str,
+    on_progress: Callable[[int], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> ExpiryResult:
     """Cancel the tenant's unpaid orders older than PENDING_ORDER_HOURS, through the same cancel.
 
     Reads the sparse pending index only. An order paid or cancelled meanwhile is skipped;
-    running it twice changes nothing more.
+    running it twice changes nothing more. `should_stop` is asked before each order (a time
+    budget): what is left stays in the index for the next run.
     """
     cutoff = now() - timedelta(hours=settings.PENDING_ORDER_HOURS)
     expired = skipped = 0
     for pending in pending_purchases_before(tenant_id=tenant_id, before=cutoff):
+        if should_stop():
+            return ExpiryResult(expired=expired, skipped=skipped, complete=False)
         try:
             purchase_cancel(
                 tenant_id=tenant_id, user_id=pending.user_id, purchase_id=pending.purchase_id, actor=Actor.SYSTEM

@@ -8,6 +8,9 @@ build their world with the factories (`tenant_factory`, `user_factory`, `book_fa
 `testing.factories`; a test may also import those directly.
 """
 
+import io
+import json
+import zipfile
 from collections.abc import Iterator
 from io import StringIO
 
@@ -18,6 +21,7 @@ from elasticsearch import Elasticsearch
 from rest_framework.test import APIClient
 
 from bookstore.authentication import ROLE_ADMIN
+from bookstore.aws import client
 from bookstore.dynamodb.registry import create_tables, registered_models
 from bookstore.tenants import tenant_cache
 from catalog.search.engine import engine_for
@@ -362,3 +366,49 @@ def metric_lines():
             return [line for line in lines if name is None or name in line]
 
         yield read
+
+
+# --- The stage's Lambda function, for the stream mappings -------------------------------
+
+STAGE_FUNCTION = "bookstore-test"  # STREAMS_FUNCTION_NAME of the test settings
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return {}\n")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def stage_function(settings):
+    """A Lambda function standing in for the Zappa stage's; every mapping to it is deleted afterwards."""
+    import boto3
+
+    iam = boto3.client(
+        "iam",
+        endpoint_url=settings.AWS_ENDPOINT_URL,
+        region_name=settings.AWS_REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = iam.create_role(RoleName="bookstore-test-lambda", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    lambda_client = client("lambda")
+    lambda_client.create_function(
+        FunctionName=STAGE_FUNCTION,
+        Runtime="python3.11",
+        Role=role["Arn"],
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": _zip()},
+    )
+    yield STAGE_FUNCTION
+    for mapping in lambda_client.list_event_source_mappings(FunctionName=STAGE_FUNCTION)["EventSourceMappings"]:
+        lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+    lambda_client.delete_function(FunctionName=STAGE_FUNCTION)
+    iam.delete_role(RoleName="bookstore-test-lambda")

@@ -145,7 +145,12 @@ def test_the_nightly_event_builds_yesterday_and_the_day_before(sales, lake, cloc
     clock.set(datetime(2025, 7, 4, 1, 30, tzinfo=UTC))
     assert daily_summary_days(today=date(2025, 7, 4)) == [date(2025, 7, 3), date(2025, 7, 2)]
 
-    build_daily_summary({"source": "aws.events"}, None)  # what the Zappa schedule calls
+    class LambdaContext:  # what Lambda hands the function: the time this invocation has left
+        @staticmethod
+        def get_remaining_time_in_millis() -> int:
+            return 25_000
+
+    build_daily_summary({"source": "aws.events"}, LambdaContext())  # what the Zappa schedule calls
 
     for tenant_id in ("tenant1", "tenant2"):
         for day in (date(2025, 7, 3), date(2025, 7, 2)):

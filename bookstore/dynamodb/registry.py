@@ -1,7 +1,8 @@
-"""The table registry: every model registers here, and `create_tables` creates what is missing.
+"""The table registry: every model registers here, and `create_tables` creates or repairs its table.
 
 Models declare their own keys, indexes, TTL and streams; the registry only knows which
-models own a table, so creating the tables stays idempotent and in one place.
+models own a table, so provisioning the tables (bookstore/dynamodb/provisioning.py) stays
+idempotent and in one place.
 """
 
 from collections.abc import Callable, Iterator
@@ -22,18 +23,15 @@ def registered_models() -> Iterator[type[Model]]:
 
 
 def create_tables(*, on_created: Callable[[str], None] = lambda name: None) -> list[str]:
-    """Create every registered table that does not exist yet, with its GSIs, TTL, stream and SSE key.
+    """Create every registered table that is missing and repair the others' indexes, stream and TTL.
 
-    Returns the names of the tables it created; existing tables are left untouched.
+    Returns the names of the tables it created. The local stack and the tests call it; a
+    deployed stage's tables are provisioned by `python -m deploy.provision`, which also requires
+    point-in-time recovery and deletion protection (bookstore/dynamodb/provisioning.py).
     """
-    from bookstore.encryption import tables_created_with_sse
+    from bookstore.dynamodb.provisioning import tables_provision
 
-    created = []
-    for model in registered_models():
-        if model.exists():
-            continue
-        with tables_created_with_sse([model._get_connection().connection.client]):
-            model.create_table(wait=True)
-        created.append(model.Meta.table_name)
-        on_created(model.Meta.table_name)
-    return created
+    report = tables_provision()
+    for name in report.created:
+        on_created(name)
+    return report.created

@@ -51,6 +51,27 @@ def test_unpaid_orders_expire_and_restock_exactly_once(
     assert pay_later(customer_client, book, add_to_cart, http_checkout, checkout_body).status_code == 201
 
 
+def test_expiry_stops_when_its_time_is_spent_and_the_next_run_goes_on(
+    clock, customer_client, book, add_to_cart, http_checkout, checkout_body
+):
+    from orders.lifecycle import pending_orders_expire
+
+    orders = [pay_later(customer_client, book, add_to_cart, http_checkout, checkout_body).json() for _ in range(2)]
+    clock.advance(timedelta(hours=49))
+    asked = []
+
+    def one_order_of_time() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    first = pending_orders_expire(tenant_id="tenant1", should_stop=one_order_of_time)
+    assert (first.expired, first.complete) == (1, False)
+    second = pending_orders_expire(tenant_id="tenant1")
+    assert (second.expired, second.complete) == (1, True)
+    statuses = {p["purchase_id"]: p["status"] for p in customer_client.get(PURCHASES).json()["results"]}
+    assert [statuses[o["purchase_id"]] for o in orders] == ["cancelled", "cancelled"]
+
+
 def test_an_admin_marks_an_unpaid_order_paid(
     customer, customer_client, admin_client, book, add_to_cart, http_checkout, checkout_body
 ):

@@ -1,57 +1,11 @@
 """`wire_streams` (streams/wiring.py) against the emulator's Lambda, SQS and DynamoDB Streams."""
 
-import io
-import json
-import zipfile
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from bookstore.aws import client
-
-FUNCTION = "bookstore-test"
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", "def lambda_handler(event, context):\n    return {}\n")
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def stage_function(settings):
-    """A Lambda function standing in for the Zappa stage's; every mapping to it is deleted afterwards."""
-    import boto3
-
-    iam = boto3.client(
-        "iam",
-        endpoint_url=settings.AWS_ENDPOINT_URL,
-        region_name=settings.AWS_REGION,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-    role = iam.create_role(RoleName="bookstore-test-lambda", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
-    lambda_client = client("lambda")
-    lambda_client.create_function(
-        FunctionName=FUNCTION,
-        Runtime="python3.11",
-        Role=role["Arn"],
-        Handler="handler.lambda_handler",
-        Code={"ZipFile": _zip()},
-    )
-    yield FUNCTION
-    for mapping in lambda_client.list_event_source_mappings(FunctionName=FUNCTION)["EventSourceMappings"]:
-        lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
-    lambda_client.delete_function(FunctionName=FUNCTION)
-    iam.delete_role(RoleName="bookstore-test-lambda")
 
 
 @pytest.fixture
@@ -93,14 +47,26 @@ def test_running_twice_leaves_one_complete_mapping_per_table(stage_function, sen
 
 
 def test_the_calls_sent_carry_what_aws_requires(stage_function, sent_mapping_calls):
-    """The emulator would accept a mapping without StartingPosition; only the sent parameters prove the call valid."""
-    call_command("wire_streams", "--function", stage_function, stdout=StringIO())
-    call_command("wire_streams", "--function", stage_function, stdout=StringIO())
+    """The emulator would accept a mapping without StartingPosition; only the sent parameters prove the call valid.
 
+    A mapping that already has every setting is left alone; one that drifted is updated.
+    """
+    call_command("wire_streams", "--function", stage_function, stdout=StringIO())
     creates = [params for name, params in sent_mapping_calls if name == "CreateEventSourceMapping"]
+    call_command("wire_streams", "--function", stage_function, stdout=StringIO())
+    assert len(sent_mapping_calls) == 2  # the second run changed nothing
+    lambda_client = client("lambda")
+    drifted = lambda_client.list_event_source_mappings(FunctionName=stage_function)["EventSourceMappings"][0]
+    lambda_client.update_event_source_mapping(UUID=drifted["UUID"], BatchSize=1)
+    sent_mapping_calls.clear()
+
+    out = StringIO()
+    call_command("wire_streams", "--function", stage_function, stdout=out)
+
     updates = [params for name, params in sent_mapping_calls if name == "UpdateEventSourceMapping"]
     assert len(creates) == 2
-    assert len(updates) == 2
+    assert [params["UUID"] for params in updates] == [drifted["UUID"]]
+    assert sorted(line.split()[3] for line in out.getvalue().splitlines()) == ["unchanged", "updated"]
     for params in creates:
         assert params["StartingPosition"] == "TRIM_HORIZON"
         assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]

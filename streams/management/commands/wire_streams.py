@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = (
         "Create or update, idempotently, one DynamoDB stream event source mapping per streamed table to the "
         "stage's Lambda function, with StartingPosition, ReportBatchItemFailures, retries and a failure queue. "
-        "Run as `zappa manage <stage> wire_streams` after `zappa deploy` or `zappa update`."
+        "On a deployed stage, `python -m deploy.provision <stage>` runs it with the operator's credentials."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -19,5 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         tables = [t.strip() for t in options["tables"].split(",")] if options["tables"] else None
         for wiring in streams_wire(function_name=options["function"], tables=tables):
-            verb = "created" if wiring.created else "updated"
+            verb = "created" if wiring.created else "updated" if wiring.changed else "unchanged"
             self.stdout.write(f"{wiring.table}: mapping {wiring.uuid} {verb} ({wiring.stream_arn})")
