@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.renderers import TemplateHTMLRenderer
@@ -73,7 +74,10 @@ class DashboardView(AdminAPIView):
         elif isinstance(exc, exceptions.APIException):
             status, message = exc.status_code, str(exc.detail)
             if isinstance(exc, exceptions.ValidationError):
-                message = f"Dates must be days (YYYY-MM-DD) between {EARLIEST_DAY} and {LATEST_DAY}."
+                message = _("Dates must be days (YYYY-MM-DD) between %(earliest)s and %(latest)s.") % {
+                    "earliest": EARLIEST_DAY,
+                    "latest": LATEST_DAY,
+                }
         else:
             return super().handle_exception(exc)
         values = {

@@ -12,6 +12,7 @@ token whose tenant was deleted or deactivated is no longer a valid credential, a
 """
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from bookstore.errors import ApplicationError, CommonError
 from bookstore.ratelimit import TokenBuckets, client_address, throttled
@@ -20,7 +21,7 @@ from bookstore.tenants import TenancyError, normalize_tenant_id, tenant_cache, t
 # Per address: the `tenant_not_found` answers this process gives (UNKNOWN_TENANT_THROTTLE_PER_IP).
 unknown_tenant_buckets = TokenBuckets()
 
-TOKEN_TENANT_GONE = "The token's tenant no longer exists or is inactive."
+TOKEN_TENANT_GONE = _("The token's tenant no longer exists or is inactive.")
 
 TENANT_HEADER = "HTTP_X_TENANT_ID"
 
@@ -30,7 +31,7 @@ def _named_tenants(request) -> set[str]:
     if request.method not in ("GET", "HEAD", "OPTIONS", "DELETE") and hasattr(request.data, "get"):
         body_tenant = request.data.get("tenant_id")
         if body_tenant is not None and not isinstance(body_tenant, str):
-            raise ApplicationError(CommonError.VALIDATION, details={"tenant_id": ["Must be a string."]})
+            raise ApplicationError(CommonError.VALIDATION, details={"tenant_id": [_("Must be a string.")]})
         named.add(body_tenant)
     return {normalize_tenant_id(str(t)) for t in named if t}
 
@@ -55,7 +56,7 @@ def resolve_tenant(request) -> str:
     if len(named) == 1:
         tenant_id = named.pop()
     elif named:
-        raise ApplicationError(TenancyError.TENANT_MISMATCH, "The request names more than one tenant.")
+        raise ApplicationError(TenancyError.TENANT_MISMATCH, _("The request names more than one tenant."))
     elif picked := picked_tenant(request):
         tenant_id = picked
     else:
