@@ -1,7 +1,8 @@
 """The pytest fixtures of every suite, registered by the root conftest (`pytest_plugins`).
 
 Session set-up: the message catalogues are compiled; the patched emulator and noida-db run on
-the loopback ports the test settings chose, so the models and the search client already point at them; tables are created once.
+the loopback ports the test settings chose, so the models and the search client already point
+at them; tables are created once.
 Each test starts with every table empty, no search index and the tenant cache cleared. Tests
 build their world with the factories (`tenant_factory`, `user_factory`, `book_factory`,
 `cart_with`, `placed_order`, `client_for`), which hand out the plain functions of
