@@ -17,7 +17,7 @@ $(STAMP): $(BIN)/python requirements.txt requirements-local.txt requirements-dev
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-# The message catalogues (locale/*/LC_MESSAGES/django.po) compiled to .mo: pure Python (polib), no gettext needed.
+# The message catalogues (bookstore/locale/*/LC_MESSAGES/django.po) compiled to .mo: pure Python (polib), no gettext needed.
 catalogues: $(STAMP)
 	$(BIN)/python -m deploy.catalogues
 

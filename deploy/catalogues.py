@@ -1,7 +1,7 @@
 """The message catalogues: extract them from the code (`make messages`) and compile them for the build.
 
-The Spanish catalogue is `locale/es/LC_MESSAGES/django.po`, one for the whole project (every
-app's messages and templates), kept in the repository. Its compiled `.mo` is never committed:
+The Spanish catalogue is `bookstore/locale/es/LC_MESSAGES/django.po`, one for the whole
+project (every app's messages and templates), kept in the repository. Its compiled `.mo` is never committed:
 the build makes it, in `make run`, in the test session (`testing.fixtures`) and in the Lambda
 bundle (`deploy.bundle`), with `python -m deploy.catalogues`.
 
@@ -21,11 +21,12 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE_DIR = ROOT / "locale"
+LOCALE_DIR = ROOT / "bookstore" / "locale"
 # The languages with a catalogue: every language of LANGUAGES but English, the messages' source language.
 TRANSLATED_LANGUAGES = ("es",)
 # What `makemessages` does not read: tools that never answer an API client, tests and local state.
-# `locale` itself is skipped so that the catalogue goes where `make_messages` says (its LOCALE_PATHS).
+# A folder named `locale` is skipped, so every message goes where `make_messages` says (its LOCALE_PATHS); the
+# working folder (ROOT) has none, which makemessages would take as the catalogue of every file below it.
 MAKEMESSAGES_IGNORE = [
     ".*",
     "locale",
