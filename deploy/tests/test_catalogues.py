@@ -85,12 +85,9 @@ def test_the_catalogue_holds_exactly_the_messages_of_the_code(tmp_path):
     for language, fresh in extracted.items():
         ids = {(entry.msgctxt, entry.msgid) for entry in fresh}
         kept = {(entry.msgctxt, entry.msgid) for entry in committed(language) if not entry.obsolete}
-        assert not ids - kept, (
-            f"messages missing from bookstore/locale/{language}: run `make messages` and translate them"
-        )
-        assert not kept - ids, (
-            f"messages no longer in the code, still in bookstore/locale/{language}: run `make messages`"
-        )
+        missing, gone = sorted(ids - kept, key=str), sorted(kept - ids, key=str)
+        assert not missing, f"not in bookstore/locale/{language} (run `make messages`, then translate them)"
+        assert not gone, f"no longer in the code, still in bookstore/locale/{language} (run `make messages`)"
 
 
 def test_compiling_writes_a_catalogue_gettext_reads(tmp_path):
