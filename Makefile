@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-e2e lint bench clean reset messages catalogues
+.PHONY: run test test-e2e lint bench clean reset messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,16 +17,12 @@ $(STAMP): $(BIN)/python requirements.txt requirements-local.txt requirements-dev
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-# The message catalogues (bookstore/locale/*/LC_MESSAGES/django.po) compiled to .mo: pure Python (polib), no gettext needed.
-catalogues: $(STAMP)
-	$(BIN)/python -m deploy.catalogues
-
 # After changing a message: extract every message into the .po files (needs GNU gettext: apt-get install gettext),
 # then translate the new entries; a test fails while one is untranslated or the catalogue is out of date.
 messages: $(STAMP)
 	$(BIN)/python -m deploy.catalogues extract
 
-run: catalogues
+run: $(STAMP)
 	$(BIN)/python -m local_stack.serve
 
 # Two pytest workers (each starts its own emulator and search server on free ports), measuring
