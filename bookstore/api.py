@@ -140,10 +140,10 @@ class BookstoreAPIView(APIView):
         """DRF's authentication, then the request's language, which may be the caller's profile language.
 
         DRF authenticates here, inside the view and after every middleware, so this is the
-        first moment that knows the token's `lang` claim and tenant: every message from here
-        on (a permission refusal, a throttle, the handler's errors, the browsable page) is in
-        the caller's language (`bookstore.languages`). A refused token answers in the
-        language the middleware chose.
+        first moment that knows the token's `lang` claim: every message from here on (a
+        permission refusal, a throttle, the handler's errors, the browsable page) is in the
+        caller's profile language when they set one (`bookstore.languages`). A refused token
+        answers in the language the middleware chose.
         """
         super().perform_authentication(request)
         activate_request_language(request, user=request.user)
@@ -190,10 +190,10 @@ class TenantAPIView(BookstoreAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.tenant_id = resolve_tenant(request)
+        self.tenant_id, tenant = resolve_tenant(request)
         note_request_tenant(request, self.tenant_id)
-        # An anonymous caller's tenant is known only now: its default language applies from here.
-        activate_request_language(request, user=request.user, tenant_id=self.tenant_id)
+        # The tenant is known only now: its default language applies from here (read with it, no extra call).
+        activate_request_language(request, user=request.user, tenant_language=tenant.language)
         if request.method in BODY_METHODS and self.input_serializer_class(request.method) is None:
             self._validated(InputSerializer(data=request.data))
         self.check_tenant_rate_limit(request)

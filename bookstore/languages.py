@@ -13,11 +13,11 @@ Two moments choose the language, with the one rule of `activate_request_language
 - `LanguageMiddleware`, outermost, before any layer can refuse the request: Accept-Language,
   else English. What is refused before a view knows the caller (an unknown route, a body
   over the cap, a bad or missing token) answers in that language.
-- the base view (`bookstore.api`), once DRF has authenticated the caller and once the tenant
-  is resolved. DRF authenticates inside the view, after every middleware, so the view is the
-  first place that knows the profile and the token's tenant; the tenant's default is read
-  with the tenant lookup the request makes anyway (cached), never for a tenant the request
-  has not been let through to.
+- the base view (`bookstore.api`), once DRF has authenticated the caller (the profile
+  language) and once the tenant is resolved (its default). DRF authenticates inside the
+  view, after every middleware, so the view is the first place that knows the profile; the
+  tenant's default comes with the tenant lookup the request makes anyway, so it costs no
+  call, and it is never read for a tenant the request has not been let through to.
 
 A response whose body is in a language (an error message, an HTML page) carries
 `Content-Language` and `Vary: Accept-Language`. A JSON read is data, the same in both
@@ -30,8 +30,6 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
-
-from bookstore.tenants import tenant_status
 
 
 def language_codes() -> tuple[str, ...]:
@@ -53,23 +51,18 @@ def accepted_language(request) -> str | None:
     return None
 
 
-def request_language(request, *, profile_language: str | None = None, tenant_id: str | None = None) -> str:
+def request_language(request, *, profile_language: str | None = None, tenant_language: str | None = None) -> str:
     """The language to answer in: the profile's, Accept-Language's, the tenant's default, else LANGUAGE_CODE."""
-    return (
-        spoken(profile_language)
-        or accepted_language(request)
-        or (spoken(tenant_status(tenant_id=tenant_id).language) if tenant_id else None)
-        or settings.LANGUAGE_CODE
-    )
+    return spoken(profile_language) or accepted_language(request) or spoken(tenant_language) or settings.LANGUAGE_CODE
 
 
-def activate_request_language(request, *, user=None, tenant_id: str | None = None) -> str:
-    """Answer this request in its language, given what is known of its caller so far; returns the language."""
+def activate_request_language(request, *, user=None, tenant_language: str | None = None) -> str:
+    """Answer this request in its language, given what is known of it so far; returns the language."""
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     language = request_language(
         request,
         profile_language=getattr(user, "language", None) if authenticated else None,
-        tenant_id=tenant_id or (user.tenant_id if authenticated else None),
+        tenant_language=tenant_language,
     )
     translation.activate(language)
     return language

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookstore.errors import ApplicationError, CommonError
 from bookstore.ratelimit import TokenBuckets, client_address, throttled
-from bookstore.tenants import TenancyError, normalize_tenant_id, tenant_cache, tenant_is_active
+from bookstore.tenants import TenancyError, TenantStatus, normalize_tenant_id, tenant_cache, tenant_status
 
 # Per address: the `tenant_not_found` answers this process gives (UNKNOWN_TENANT_THROTTLE_PER_IP).
 unknown_tenant_buckets = TokenBuckets()
@@ -42,17 +42,18 @@ def picked_tenant(request) -> str | None:
     return picked or None
 
 
-def resolve_tenant(request) -> str:
-    """The active tenant of this request, or an ApplicationError saying why there is none."""
+def resolve_tenant(request) -> tuple[str, TenantStatus]:
+    """The active tenant of this request and its status (plan, language), or an ApplicationError saying why not."""
     named = _named_tenants(request)
     user = request.user
     if user is not None and getattr(user, "is_authenticated", False):
         tenant_id = user.tenant_id
         if named - {tenant_id}:
             raise ApplicationError(TenancyError.TENANT_MISMATCH)
-        if not tenant_is_active(tenant_id=tenant_id):
+        status = tenant_status(tenant_id=tenant_id)
+        if not status.active:
             raise ApplicationError(CommonError.INVALID_TOKEN, TOKEN_TENANT_GONE)
-        return tenant_id
+        return tenant_id, status
     if len(named) == 1:
         tenant_id = named.pop()
     elif named:
@@ -61,11 +62,10 @@ def resolve_tenant(request) -> str:
         tenant_id = picked
     else:
         raise ApplicationError(TenancyError.TENANT_REQUIRED)
-    _require_active_for_address(tenant_id, client_address(request))
-    return tenant_id
+    return tenant_id, _require_active_for_address(tenant_id, client_address(request))
 
 
-def _require_active_for_address(tenant_id: str, address: str) -> None:
+def _require_active_for_address(tenant_id: str, address: str) -> TenantStatus:
     """`tenant_require_active`, with each `tenant_not_found` spending one of the address's tokens.
 
     An address out of tokens gets 429 before any read, unless this process already knows the
@@ -77,6 +77,8 @@ def _require_active_for_address(tenant_id: str, address: str) -> None:
         wait = unknown_tenant_buckets.wait(address, capacity=capacity, window_seconds=window)
         if wait is not None:
             raise throttled(wait)
-    if not tenant_is_active(tenant_id=tenant_id):
+    status = tenant_status(tenant_id=tenant_id)
+    if not status.active:
         unknown_tenant_buckets.take(address, capacity=capacity, window_seconds=window)
         raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    return status
