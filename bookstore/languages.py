@@ -51,9 +51,19 @@ def accepted_language(request) -> str | None:
     return None
 
 
+def preferred_language(*choices: str | None) -> str:
+    """The first of `choices`, in order of preference, that the API speaks; else LANGUAGE_CODE.
+
+    The one rule behind every choice of language. A message sent outside a request (an email
+    from a stream handler) has no Accept-Language: it is written under
+    `translation.override(preferred_language(user.language, tenant_language))`.
+    """
+    return next((code for code in choices if spoken(code)), settings.LANGUAGE_CODE)
+
+
 def request_language(request, *, profile_language: str | None = None, tenant_language: str | None = None) -> str:
-    """The language to answer in: the profile's, Accept-Language's, the tenant's default, else LANGUAGE_CODE."""
-    return spoken(profile_language) or accepted_language(request) or spoken(tenant_language) or settings.LANGUAGE_CODE
+    """The language to answer a request in: the profile's, Accept-Language's, the tenant's default, else English."""
+    return preferred_language(profile_language, accepted_language(request), tenant_language)
 
 
 def activate_request_language(request, *, user=None, tenant_language: str | None = None) -> str:

@@ -187,3 +187,11 @@ def test_a_page_differs_by_language_and_so_does_its_etag(api_client, tenant, boo
     for language, page in pages.items():
         assert page["Content-Language"] == language
         assert "Accept-Language" in page["Vary"]
+
+
+def test_a_message_outside_a_request_follows_the_profile_then_the_tenant():
+    from bookstore.languages import preferred_language
+
+    assert preferred_language("es", "en") == "es"
+    assert preferred_language(None, "es") == "es"
+    assert preferred_language("fr", None) == "en"
