@@ -13,7 +13,7 @@ from bookstore.models import TENANT_ID_MAX_LENGTH
 from bookstore.serializers import InputSerializer
 from catalog.serializers import BookOutputSerializer
 
-MESSAGE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+MESSAGE_LANGUAGES = settings.LANGUAGES  # (code, name): the forms of the browsable API show the name
 
 
 def _password_field(**kwargs) -> serializers.CharField:
