@@ -8,7 +8,7 @@ tenant's default language (`en` unless the tenant sets another), and English. Th
 The profile language travels in the access token (the `lang` claim, set at login and at
 each refresh), so choosing it reads nothing: no request reads the users table to authenticate.
 
-Two moments choose the language, with the one rule of `activate_request_language`:
+Three moments choose the language, each with the one rule of `preferred_language`:
 
 - `LanguageMiddleware`, outermost, before any layer can refuse the request: Accept-Language,
   else English. What is refused before a view knows the caller (an unknown route, a body
