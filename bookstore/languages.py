@@ -78,9 +78,18 @@ def activate_request_language(request, *, user=None, tenant_language: str | None
     return language
 
 
+def mark_in_a_language(response) -> None:
+    """Say that this successful JSON response is written in the request's language (the OpenAPI schema)."""
+    response.in_a_language = True
+
+
 def body_in_a_language(response) -> bool:
     """Whether the response's body is text for people (a message, a page), not data."""
-    return response.status_code >= 400 or response.get("Content-Type", "").startswith("text/html")
+    return (
+        response.status_code >= 400
+        or response.get("Content-Type", "").startswith("text/html")
+        or getattr(response, "in_a_language", False)
+    )
 
 
 class LanguageMiddleware:

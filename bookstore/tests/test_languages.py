@@ -195,3 +195,11 @@ def test_a_message_outside_a_request_follows_the_profile_then_the_tenant():
     assert preferred_language("es", "en") == "es"
     assert preferred_language(None, "es") == "es"
     assert preferred_language("fr", None) == "en"
+
+
+def test_the_schema_is_in_the_request_language_and_says_so(api_client):
+    spanish_schema = api_client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="es", HTTP_ACCEPT="application/json")
+    assert spanish_schema.status_code == 200
+    assert "Libro no encontrado." in spanish_schema.content.decode()
+    assert spanish_schema["Content-Language"] == "es"
+    assert "Accept-Language" in spanish_schema["Vary"]
