@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-e2e lint bench clean reset
+.PHONY: run test test-e2e lint bench clean reset messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 $(STAMP): $(BIN)/python requirements.txt requirements-local.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# After changing a message: extract every message into the .po files (needs GNU gettext: apt-get install gettext),
+# then translate the new entries; a test fails while one is untranslated or the catalogue is out of date.
+messages: $(STAMP)
+	$(BIN)/python -m deploy.catalogues extract
 
 run: $(STAMP)
 	$(BIN)/python -m local_stack.serve

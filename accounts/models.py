@@ -61,6 +61,8 @@ class User(UserPartitionKeys, BaseModel):
     last_name = UnicodeAttribute(default="")
     role = UnicodeAttribute(default=ROLE_CUSTOMER)
     preferences = Preferences(default=dict)
+    # The language the API answers this user in (`bookstore.languages`); None: Accept-Language decides.
+    language = UnicodeAttribute(null=True)
     is_active = BooleanAttribute(default=True)
     # Refresh tokens issued before this instant are no longer honoured.
     password_changed_at = UTCDateTimeAttribute(null=True)

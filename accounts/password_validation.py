@@ -4,8 +4,9 @@ from types import SimpleNamespace
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-ONLY_WHITESPACE = "The password cannot be only spaces or other whitespace."
+ONLY_WHITESPACE = _("The password cannot be only spaces or other whitespace.")
 
 
 class NotOnlyWhitespaceValidator:
@@ -16,7 +17,7 @@ class NotOnlyWhitespaceValidator:
             raise ValidationError(ONLY_WHITESPACE, code="password_only_whitespace")
 
     def get_help_text(self) -> str:
-        return "Your password cannot be only whitespace."
+        return _("Your password cannot be only whitespace.")
 
 
 class _FieldNames:

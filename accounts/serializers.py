@@ -1,7 +1,9 @@
 """Input and output serializers of the accounts endpoints."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import WISHLIST_PRIORITY_DEFAULT, WISHLIST_PRIORITY_MAX, WISHLIST_PRIORITY_MIN
@@ -10,6 +12,8 @@ from bookstore.iso_codes import LANGUAGES
 from bookstore.models import TENANT_ID_MAX_LENGTH
 from bookstore.serializers import InputSerializer
 from catalog.serializers import BookOutputSerializer
+
+MESSAGE_LANGUAGES = settings.LANGUAGES  # (code, name): the forms of the browsable API show the name
 
 
 def _password_field(**kwargs) -> serializers.CharField:
@@ -40,6 +44,11 @@ class UserOutputSerializer(serializers.Serializer):
     first_name = serializers.CharField()
     last_name = serializers.CharField()
     role = serializers.CharField()
+    language = serializers.ChoiceField(
+        choices=MESSAGE_LANGUAGES,
+        allow_null=True,
+        help_text="The language of the API's messages to this user; null: Accept-Language, then the shop's default.",
+    )
     preferences = PreferencesOutputSerializer()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField(allow_null=True)
@@ -88,11 +97,18 @@ class AccessTokenOutputSerializer(serializers.Serializer):
 class ProfileInputSerializer(InputSerializer):
     first_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
     last_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    language = serializers.ChoiceField(
+        choices=MESSAGE_LANGUAGES,
+        allow_null=True,
+        required=False,
+        help_text="The language of the API's messages (es or en; null: Accept-Language, then the shop's default). "
+        "Access tokens carry it: it applies from the next login or token refresh.",
+    )
     preferences = PreferencesInputSerializer(required=False)
 
     def validate(self, attrs):
         if not attrs:
-            raise serializers.ValidationError("Give at least one of first_name, last_name, preferences.")
+            raise serializers.ValidationError(_("Give at least one of first_name, last_name, language, preferences."))
         return attrs
 
 

@@ -2,12 +2,14 @@
 
 import uuid
 from dataclasses import dataclass
+from enum import Enum
 from functools import cache
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import normalize_email
 from accounts.errors import AccountsError
@@ -32,6 +34,15 @@ from bookstore.tenants import (
 from catalog.selectors import book_get
 
 
+class Unset(Enum):
+    """A keyword left out, told apart from an explicit None (which clears a field)."""
+
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
+
+
 @dataclass(frozen=True)
 class TenantOpened:
     tenant: Tenant
@@ -46,17 +57,18 @@ def tenant_create_with_admin(
     admin_email: str | None = None,
     admin_password: str | None = None,
     plan: str | None = None,
+    language: str | None = None,
 ) -> TenantOpened:
-    """Create a tenant (on `plan`, else the default plan) and, optionally, its first admin.
+    """Create a tenant (on `plan`, else the default plan; in `language`, else English) and, optionally, its first admin.
 
     The admin is written in the tenant's own transaction, so a refused admin (an invalid
     email, a weak password) leaves no tenant behind and a corrected re-run creates both.
     An existing tenant is left unchanged.
     """
     if not (admin_email and admin_password):
-        result = tenant_create(tenant_id=tenant_id, name=name, plan=plan)
+        result = tenant_create(tenant_id=tenant_id, name=name, plan=plan, language=language)
         return TenantOpened(tenant=result.tenant, created=result.created)
-    tenant = tenant_new(tenant_id=tenant_id, name=name, plan=plan)
+    tenant = tenant_new(tenant_id=tenant_id, name=name, plan=plan, language=language)
     existing = tenant_get(tenant_id=tenant_id)
     if existing is not None:
         return TenantOpened(tenant=existing, created=False)
@@ -156,7 +168,7 @@ def user_create(
     except ApplicationError as exc:
         errors.update(exc.details)
     if role not in ROLES:
-        errors["role"] = [f"One of: {', '.join(ROLES)}."]
+        errors["role"] = [_("One of: %(roles)s.") % {"roles": ", ".join(ROLES)}]
     user_id = str(uuid.uuid4())
     user = User(
         pk=User.key(tenant_id, user_id),
@@ -242,15 +254,21 @@ def profile_update(
     user_id: str,
     first_name: str | None = None,
     last_name: str | None = None,
+    language: str | Unset | None = UNSET,
     preferences: dict | None = None,
 ) -> User:
-    """Change the given profile fields in one conditional UpdateItem; others stay as they are."""
+    """Change the given profile fields in one conditional UpdateItem; others stay as they are.
+
+    `language=None` clears the profile language; leaving it out keeps it.
+    """
     user = user_get(tenant_id=tenant_id, user_id=user_id)
     actions = [User.updated_at.set(now())]
     if first_name is not None:
         actions.append(User.first_name.set(first_name))
     if last_name is not None:
         actions.append(User.last_name.set(last_name))
+    if language is not UNSET:
+        actions.append(User.language.set(language) if language else User.language.remove())
     if preferences is not None:
         merged = {"categories": user.preferences.categories, "language": user.preferences.language, **preferences}
         actions.append(User.preferences.set(Preferences(**merged)))

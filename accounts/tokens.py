@@ -1,7 +1,11 @@
-"""Issuing, refreshing and revoking JWTs whose claims are user_id, tenant_id and role (plus the email, for display)."""
+"""Issuing, refreshing and revoking JWTs whose claims are user_id, tenant_id and role.
+
+Plus the email, for display, and `lang`, the profile language the API answers in.
+"""
 
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -19,6 +23,7 @@ def tokens_for_user(user: User) -> dict[str, str]:
     refresh["tenant_id"] = user.tenant_id
     refresh["role"] = user.role
     refresh["email"] = user.email  # display only (the browsable API's navbar); never used to authorize
+    refresh["lang"] = user.language  # the profile language: the request's language reads no table
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -26,7 +31,7 @@ def _valid_refresh_token(raw: str) -> RefreshToken:
     try:
         token = RefreshToken(raw)
     except ExpiredTokenError as exc:
-        raise ApplicationError(CommonError.TOKEN_EXPIRED, "The refresh token has expired: log in again.") from exc
+        raise ApplicationError(CommonError.TOKEN_EXPIRED, _("The refresh token has expired: log in again.")) from exc
     except TokenError as exc:
         raise ApplicationError(CommonError.INVALID_TOKEN) from exc
     if "tenant_id" not in token or "user_id" not in token:
@@ -61,6 +66,7 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         raise ApplicationError(AccountsError.TOKEN_REVOKED)
     access = token.access_token
     access["role"] = user.role  # the role as it is now: a demoted admin is not admin past this refresh
+    access["lang"] = user.language  # and the profile language as it is now
     return {"access": str(access)}
 
 

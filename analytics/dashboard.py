@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.renderers import TemplateHTMLRenderer
@@ -30,17 +31,24 @@ def _charts(dashboard: Dashboard, date_from, date_to) -> dict:
             key=day.day.isoformat(),
             label=day.day.isoformat(),
             value=day.revenue,
-            caption=f"{day.day.isoformat()}: {day.revenue} revenue, {day.orders} orders, {day.units} units",
+            caption=_("%(day)s: %(revenue)s revenue, %(orders)s orders, %(units)s units")
+            % {"day": day.day.isoformat(), "revenue": day.revenue, "orders": day.orders, "units": day.units},
         )
         for day in dashboard.sales_by_day
     ]
     category_bars = [
-        Bar(key=c.category, label=c.category, value=c.revenue, caption=f"{c.category}: {c.revenue} ({c.orders} orders)")
+        Bar(
+            key=c.category,
+            label=c.category,
+            value=c.revenue,
+            caption=_("%(category)s: %(revenue)s (%(orders)s orders)")
+            % {"category": c.category, "revenue": c.revenue, "orders": c.orders},
+        )
         for c in dashboard.revenue_by_category
     ]
     return {
-        "sales_chart": daily_bars_svg(title="Revenue by day", bars=day_bars, date_from=date_from, date_to=date_to),
-        "category_chart": horizontal_bars_svg(title="Revenue by category", bars=category_bars),
+        "sales_chart": daily_bars_svg(title=_("Revenue by day"), bars=day_bars, date_from=date_from, date_to=date_to),
+        "category_chart": horizontal_bars_svg(title=_("Revenue by category"), bars=category_bars),
     }
 
 
@@ -73,7 +81,10 @@ class DashboardView(AdminAPIView):
         elif isinstance(exc, exceptions.APIException):
             status, message = exc.status_code, str(exc.detail)
             if isinstance(exc, exceptions.ValidationError):
-                message = f"Dates must be days (YYYY-MM-DD) between {EARLIEST_DAY} and {LATEST_DAY}."
+                message = _("Dates must be days (YYYY-MM-DD) between %(earliest)s and %(latest)s.") % {
+                    "earliest": EARLIEST_DAY,
+                    "latest": LATEST_DAY,
+                }
         else:
             return super().handle_exception(exc)
         values = {

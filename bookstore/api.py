@@ -35,6 +35,7 @@ from rest_framework.views import APIView
 from bookstore import metrics
 from bookstore.caching import add_cache_headers, mark_no_store
 from bookstore.errors import CommonError, ErrorCode
+from bookstore.languages import activate_request_language
 from bookstore.pagination import Page, PageQuerySerializer, PaginationError
 from bookstore.permissions import IsTenantAdmin
 from bookstore.ratelimit import client_address, tenant_rate_limit_hit
@@ -136,6 +137,18 @@ class BookstoreAPIView(APIView):
         codes += _for_method(self.error_codes, method) or ()
         return sorted(set(codes), key=lambda code: (code.http_status, code.value))
 
+    def perform_authentication(self, request):
+        """DRF's authentication, then the request's language, which may be the caller's profile language.
+
+        DRF authenticates here, inside the view and after every middleware, so this is the
+        first moment that knows the token's `lang` claim: every message from here on (a
+        permission refusal, a throttle, the handler's errors, the browsable page) is in the
+        caller's profile language when they set one (`bookstore.languages`). A refused token
+        answers in the language the middleware chose.
+        """
+        super().perform_authentication(request)
+        activate_request_language(request, user=request.user)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.personal_data:
@@ -178,8 +191,10 @@ class TenantAPIView(BookstoreAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.tenant_id = resolve_tenant(request)
+        self.tenant_id, tenant = resolve_tenant(request)
         note_request_tenant(request, self.tenant_id)
+        # The tenant is known only now: its default language applies from here (read with it, no extra call).
+        activate_request_language(request, user=request.user, tenant_language=tenant.language)
         if request.method in BODY_METHODS and self.input_serializer_class(request.method) is None:
             self._validated(InputSerializer(data=request.data))
         self.check_tenant_rate_limit(request)

@@ -10,6 +10,7 @@ authenticated that way must pass Django's CSRF check, as session logins do.
 from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
@@ -39,6 +40,11 @@ class TenantUser(TokenUser):
         """Shown in the browsable API's navbar; empty for a token without the `email` claim."""
         return self.token.get("email", "")
 
+    @cached_property
+    def language(self) -> str | None:
+        """The profile language (`lang` claim): the language the API answers this user in, if set."""
+        return self.token.get("lang")
+
     @property
     def is_admin(self) -> bool:
         return self.role == ROLE_ADMIN
@@ -63,7 +69,7 @@ class TenantJWTAuthentication(JWTStatelessUserAuthentication):
 
     def get_user(self, validated_token):
         if "tenant_id" not in validated_token:
-            raise exceptions.AuthenticationFailed("Token has no tenant.", code=CommonError.INVALID_TOKEN.value)
+            raise exceptions.AuthenticationFailed(_("Token has no tenant."), code=CommonError.INVALID_TOKEN.value)
         return super().get_user(validated_token)
 
 
@@ -95,4 +101,4 @@ class JWTCookieAuthentication(TenantJWTAuthentication):
         check.process_request(request)
         reason = check.process_view(request, None, (), {})
         if reason:
-            raise exceptions.PermissionDenied(f"CSRF failed: {reason}")
+            raise exceptions.PermissionDenied(_("CSRF failed: %(reason)s") % {"reason": reason})

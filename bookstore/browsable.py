@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.template import loader
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.renderers import BrowsableAPIRenderer, HTMLFormRenderer
 
@@ -19,9 +20,9 @@ from bookstore.serializers import IDEMPOTENCY_FORM_FIELD
 BRAND = "Bookstore"
 # The admins' pages, by URL name (or path, for pages that may not exist yet): shown when they resolve.
 ADMIN_LINKS = (
-    ("Create a book", "book-list"),
-    ("All purchases", "admin-purchases"),
-    ("Analytics dashboard", "/analytics/dashboard"),
+    (_("Create a book"), "book-list"),
+    (_("All purchases"), "admin-purchases"),
+    (_("Analytics dashboard"), "/analytics/dashboard"),
 )
 
 

@@ -20,7 +20,10 @@ method, with no ETag: no cache, not even the caller's browser, keeps a copy
 (`mark_no_store`, from `BookstoreAPIView`).
 
 `Vary` names what selects the response besides the URL: the tenant header, the credentials
-and the content type.
+and the content type. Not the language: a JSON read is data, the same in every language, so
+one cached copy (and one ETag) serves both. A body written in a language (an HTML page)
+differs by language, and so does its ETag, the hash of that body; `bookstore.languages` adds
+`Accept-Language` to its Vary.
 """
 
 from functools import partial

@@ -23,6 +23,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -41,27 +42,31 @@ class ErrorCode(StrEnum):
 
 
 class CommonError(ErrorCode):
-    VALIDATION = ("validation_error", 400, "Some fields are invalid.")
-    BAD_REQUEST = ("bad_request", 400, "The request is malformed.")
-    TOO_MANY_FIELDS = ("too_many_fields", 400, "The request body has too many fields.")
-    DISALLOWED_HOST = ("disallowed_host", 400, "The Host header names a host this API does not serve.")
-    NOT_AUTHENTICATED = ("not_authenticated", 401, "Authentication credentials were not provided.")
-    INVALID_TOKEN = ("invalid_token", 401, "The token is not valid.")
-    TOKEN_EXPIRED = ("token_expired", 401, "The token has expired: get a new access token from users/token/refresh.")
-    PERMISSION_DENIED = ("permission_denied", 403, "You do not have permission to perform this action.")
-    NOT_FOUND = ("not_found", 404, "Not found.")
-    METHOD_NOT_ALLOWED = ("method_not_allowed", 405, "Method not allowed.")
-    NOT_ACCEPTABLE = ("not_acceptable", 406, "The requested format is not available.")
-    PAYLOAD_TOO_LARGE = ("payload_too_large", 413, "The request body is too large.")
-    UNSUPPORTED_MEDIA_TYPE = ("unsupported_media_type", 415, "Unsupported media type.")
-    CONFLICT = ("write_conflict", 409, "Another change to the same data was being written at the same moment. Retry.")
-    THROTTLED = ("throttled", 429, "Too many requests. Try again later.")
+    VALIDATION = ("validation_error", 400, _("Some fields are invalid."))
+    BAD_REQUEST = ("bad_request", 400, _("The request is malformed."))
+    TOO_MANY_FIELDS = ("too_many_fields", 400, _("The request body has too many fields."))
+    DISALLOWED_HOST = ("disallowed_host", 400, _("The Host header names a host this API does not serve."))
+    NOT_AUTHENTICATED = ("not_authenticated", 401, _("Authentication credentials were not provided."))
+    INVALID_TOKEN = ("invalid_token", 401, _("The token is not valid."))
+    TOKEN_EXPIRED = ("token_expired", 401, _("The token has expired: get a new access token from users/token/refresh."))
+    PERMISSION_DENIED = ("permission_denied", 403, _("You do not have permission to perform this action."))
+    NOT_FOUND = ("not_found", 404, _("Not found."))
+    METHOD_NOT_ALLOWED = ("method_not_allowed", 405, _("Method not allowed."))
+    NOT_ACCEPTABLE = ("not_acceptable", 406, _("The requested format is not available."))
+    PAYLOAD_TOO_LARGE = ("payload_too_large", 413, _("The request body is too large."))
+    UNSUPPORTED_MEDIA_TYPE = ("unsupported_media_type", 415, _("Unsupported media type."))
+    CONFLICT = (
+        "write_conflict",
+        409,
+        _("Another change to the same data was being written at the same moment. Retry."),
+    )
+    THROTTLED = ("throttled", 429, _("Too many requests. Try again later."))
     SERVICE_UNAVAILABLE = (
         "service_unavailable",
         503,
-        "The database is unavailable or overloaded at the moment. Nothing was changed; retry shortly.",
+        _("The database is unavailable or overloaded at the moment. Nothing was changed; retry shortly."),
     )
-    INTERNAL = ("internal_error", 500, "An unexpected error occurred.")
+    INTERNAL = ("internal_error", 500, _("An unexpected error occurred."))
 
 
 class ApplicationError(Exception):
@@ -127,17 +132,23 @@ def request_refusal(exc: Exception) -> ApplicationError | None:
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return ApplicationError(
-            CommonError.PAYLOAD_TOO_LARGE, f"The request body is larger than {limit} bytes.", {"max_bytes": limit}
+            CommonError.PAYLOAD_TOO_LARGE,
+            _("The request body is larger than %(limit)s bytes.") % {"limit": limit},
+            {"max_bytes": limit},
         )
     if isinstance(exc, TooManyFieldsSent):
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
         return ApplicationError(
-            CommonError.TOO_MANY_FIELDS, f"The request body has more than {limit} fields.", {"max_fields": limit}
+            CommonError.TOO_MANY_FIELDS,
+            _("The request body has more than %(limit)s fields.") % {"limit": limit},
+            {"max_fields": limit},
         )
     if isinstance(exc, TooManyFilesSent):
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
         return ApplicationError(
-            CommonError.TOO_MANY_FIELDS, f"The request body has more than {limit} files.", {"max_files": limit}
+            CommonError.TOO_MANY_FIELDS,
+            _("The request body has more than %(limit)s files.") % {"limit": limit},
+            {"max_files": limit},
         )
     if isinstance(exc, DisallowedHost):
         return ApplicationError(CommonError.DISALLOWED_HOST)

@@ -12,6 +12,8 @@ DIRECTORY = "TENANTS"
 # A tenant id is a slug of this many characters: it starts every key of the tenant's items.
 TENANT_ID_MIN_LENGTH = 3
 TENANT_ID_MAX_LENGTH = 40
+# A tenant answers in English unless it names another of the API's languages (LANGUAGES).
+DEFAULT_TENANT_LANGUAGE = "en"
 
 
 class TenantDirectoryIndex(GlobalSecondaryIndex):
@@ -36,8 +38,9 @@ class Tenant(BaseModel):
 
     PK `TENANT#{tenant_id}`, SK `TENANT`: one GetItem answers "does this tenant exist and
     is it active", which every request asks (cached briefly in-process). `plan` names the
-    tenant's rate-limit tier. `directory` (always `TENANTS`) puts every tenant in
-    `tenant-directory-index`, which lists the shops (tenant picker) in one Query.
+    tenant's rate-limit tier, `language` its default language (`bookstore.languages`).
+    `directory` (always `TENANTS`) puts every tenant in `tenant-directory-index`, which
+    lists the shops (tenant picker) in one Query.
     """
 
     class Meta(TableMeta):
@@ -52,6 +55,8 @@ class Tenant(BaseModel):
     name = UnicodeAttribute()
     is_active = BooleanAttribute(default=True)
     plan = UnicodeAttribute(default="standard")
+    # The language of the shop's answers when the caller names none (profile, Accept-Language).
+    language = UnicodeAttribute(default=DEFAULT_TENANT_LANGUAGE)
     directory = UnicodeAttribute(default=DIRECTORY)
 
     directory_index = TenantDirectoryIndex()

@@ -91,7 +91,7 @@ class BookstoreAutoSchema(AutoSchema):
         if operation is None:
             return None
         codes = self.error_codes()
-        lines = [f"- {code.http_status} `{code.value}`: {_PLACEHOLDER.sub('N', code.message)}" for code in codes]
+        lines = [f"- {code.http_status} `{code.value}`: {_PLACEHOLDER.sub('N', str(code.message))}" for code in codes]
         errors = "\n".join(["**Errors**", "", *lines]) if lines else "**Errors**: none of its own."
         errors += f"\n\nAny endpoint may also answer {ERRORS_ANYWHERE}."
         operation["description"] = "\n\n".join(filter(None, [operation.get("description"), errors]))

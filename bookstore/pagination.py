@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from django.core import signing
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import inline_serializer
 from pynamodb.indexes import Index
 from pynamodb.models import Model
@@ -34,11 +35,11 @@ FILTERED_READ_FACTOR = 5
 
 
 class PaginationError(ErrorCode):
-    INVALID_CURSOR = ("invalid_cursor", 400, "The cursor is invalid or belongs to another list.")
+    INVALID_CURSOR = ("invalid_cursor", 400, _("The cursor is invalid or belongs to another list."))
 
 
 def _invalid_cursor() -> ApplicationError:
-    return ApplicationError(PaginationError.INVALID_CURSOR, details={"cursor": ["Invalid cursor."]})
+    return ApplicationError(PaginationError.INVALID_CURSOR, details={"cursor": [_("Invalid cursor.")]})
 
 
 def encode_cursor(position: dict[str, Any] | None, *, scope: str) -> str | None:

@@ -5,6 +5,7 @@ can recurse, a top-level array or scalar, and a string holding a lone UTF-16 sur
 (valid JSON, but not text: it cannot be stored or echoed) are parse errors, never a 500.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -16,11 +17,11 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError("JSON parse error - the document is nested too deeply.") from exc
+            raise ParseError(_("JSON parse error - the document is nested too deeply.")) from exc
         if not isinstance(data, dict):
-            raise ParseError("The request body must be a JSON object.")
+            raise ParseError(_("The request body must be a JSON object."))
         if _has_lone_surrogate(data):
-            raise ParseError("JSON parse error - a string holds a lone UTF-16 surrogate, which is not text.")
+            raise ParseError(_("JSON parse error - a string holds a lone UTF-16 surrogate, which is not text."))
         return data
 
 

@@ -15,13 +15,15 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.utils import html
 
 # The browsable API's checkout form carries the Idempotency-Key in this hidden field.
 IDEMPOTENCY_FORM_FIELD = "_idempotency_key"
 ALWAYS_ALLOWED = frozenset({"tenant_id", "csrfmiddlewaretoken", IDEMPOTENCY_FORM_FIELD})
-UNKNOWN_FIELD = "Unknown field."
+UNKNOWN_FIELD = _("Unknown field.")
 # How DRF's form parsing names a list's item: `categories[0]` (or `items[0]title` for a list of objects).
 _FORM_LIST_ITEM = re.compile(r"^(?P<root>[^.\[]+)\[[0-9]+\]")
 _FORM_OBJECT_FIELDS = (serializers.Serializer, serializers.DictField)
@@ -48,7 +50,7 @@ class InputSerializer(serializers.Serializer):
             return True
         if not form:
             return False
-        root, dot, _ = name.partition(".")
+        root, dot, _rest = name.partition(".")
         if dot and isinstance(self.fields.get(root), _FORM_OBJECT_FIELDS):
             return True
         item = _FORM_LIST_ITEM.match(name)
@@ -64,7 +66,11 @@ LATEST_DAY = date(2999, 12, 31)
 class DayField(serializers.DateField):
     """A day, `YYYY-MM-DD`, between EARLIEST_DAY and LATEST_DAY: every date a request names (reports, filters)."""
 
-    default_error_messages = {"out_of_range": f"Enter a day between {EARLIEST_DAY} and {LATEST_DAY}."}
+    default_error_messages = {
+        "out_of_range": format_lazy(
+            _("Enter a day between {earliest} and {latest}."), earliest=EARLIEST_DAY, latest=LATEST_DAY
+        )
+    }
 
     def to_internal_value(self, value):
         day = super().to_internal_value(value)

@@ -12,15 +12,16 @@ token whose tenant was deleted or deactivated is no longer a valid credential, a
 """
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from bookstore.errors import ApplicationError, CommonError
 from bookstore.ratelimit import TokenBuckets, client_address, throttled
-from bookstore.tenants import TenancyError, normalize_tenant_id, tenant_cache, tenant_is_active
+from bookstore.tenants import TenancyError, TenantStatus, normalize_tenant_id, tenant_cache, tenant_status
 
 # Per address: the `tenant_not_found` answers this process gives (UNKNOWN_TENANT_THROTTLE_PER_IP).
 unknown_tenant_buckets = TokenBuckets()
 
-TOKEN_TENANT_GONE = "The token's tenant no longer exists or is inactive."
+TOKEN_TENANT_GONE = _("The token's tenant no longer exists or is inactive.")
 
 TENANT_HEADER = "HTTP_X_TENANT_ID"
 
@@ -30,7 +31,7 @@ def _named_tenants(request) -> set[str]:
     if request.method not in ("GET", "HEAD", "OPTIONS", "DELETE") and hasattr(request.data, "get"):
         body_tenant = request.data.get("tenant_id")
         if body_tenant is not None and not isinstance(body_tenant, str):
-            raise ApplicationError(CommonError.VALIDATION, details={"tenant_id": ["Must be a string."]})
+            raise ApplicationError(CommonError.VALIDATION, details={"tenant_id": [_("Must be a string.")]})
         named.add(body_tenant)
     return {normalize_tenant_id(str(t)) for t in named if t}
 
@@ -41,30 +42,30 @@ def picked_tenant(request) -> str | None:
     return picked or None
 
 
-def resolve_tenant(request) -> str:
-    """The active tenant of this request, or an ApplicationError saying why there is none."""
+def resolve_tenant(request) -> tuple[str, TenantStatus]:
+    """The active tenant of this request and its status (plan, language), or an ApplicationError saying why not."""
     named = _named_tenants(request)
     user = request.user
     if user is not None and getattr(user, "is_authenticated", False):
         tenant_id = user.tenant_id
         if named - {tenant_id}:
             raise ApplicationError(TenancyError.TENANT_MISMATCH)
-        if not tenant_is_active(tenant_id=tenant_id):
+        status = tenant_status(tenant_id=tenant_id)
+        if not status.active:
             raise ApplicationError(CommonError.INVALID_TOKEN, TOKEN_TENANT_GONE)
-        return tenant_id
+        return tenant_id, status
     if len(named) == 1:
         tenant_id = named.pop()
     elif named:
-        raise ApplicationError(TenancyError.TENANT_MISMATCH, "The request names more than one tenant.")
+        raise ApplicationError(TenancyError.TENANT_MISMATCH, _("The request names more than one tenant."))
     elif picked := picked_tenant(request):
         tenant_id = picked
     else:
         raise ApplicationError(TenancyError.TENANT_REQUIRED)
-    _require_active_for_address(tenant_id, client_address(request))
-    return tenant_id
+    return tenant_id, _require_active_for_address(tenant_id, client_address(request))
 
 
-def _require_active_for_address(tenant_id: str, address: str) -> None:
+def _require_active_for_address(tenant_id: str, address: str) -> TenantStatus:
     """`tenant_require_active`, with each `tenant_not_found` spending one of the address's tokens.
 
     An address out of tokens gets 429 before any read, unless this process already knows the
@@ -76,6 +77,8 @@ def _require_active_for_address(tenant_id: str, address: str) -> None:
         wait = unknown_tenant_buckets.wait(address, capacity=capacity, window_seconds=window)
         if wait is not None:
             raise throttled(wait)
-    if not tenant_is_active(tenant_id=tenant_id):
+    status = tenant_status(tenant_id=tenant_id)
+    if not status.active:
         unknown_tenant_buckets.take(address, capacity=capacity, window_seconds=window)
         raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    return status

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import put_if_absent
 from bookstore.errors import ApplicationError, ErrorCode
 from bookstore.memo import BoundedMemo
-from bookstore.models import DIRECTORY, TENANT_ID_MAX_LENGTH, TENANT_ID_MIN_LENGTH, Tenant
+from bookstore.models import DEFAULT_TENANT_LANGUAGE, DIRECTORY, TENANT_ID_MAX_LENGTH, TENANT_ID_MIN_LENGTH, Tenant
 
 # Lowercase letters, digits and inner hyphens.
 TENANT_ID_PATTERN = re.compile(rf"^[a-z0-9][a-z0-9-]{{{TENANT_ID_MIN_LENGTH - 2},{TENANT_ID_MAX_LENGTH - 2}}}[a-z0-9]$")
@@ -28,16 +30,29 @@ TENANT_DIRECTORY_LIMIT = 200
 
 
 class TenancyError(ErrorCode):
-    TENANT_REQUIRED = ("tenant_required", 400, "Name the tenant in the X-Tenant-ID header or the tenant_id parameter.")
-    TENANT_MISMATCH = ("tenant_mismatch", 403, "The tenant named in the request is not the tenant of your token.")
-    TENANT_NOT_FOUND = ("tenant_not_found", 404, "Tenant not found.")
+    TENANT_REQUIRED = (
+        "tenant_required",
+        400,
+        _("Name the tenant in the X-Tenant-ID header or the tenant_id parameter."),
+    )
+    TENANT_MISMATCH = ("tenant_mismatch", 403, _("The tenant named in the request is not the tenant of your token."))
+    TENANT_NOT_FOUND = ("tenant_not_found", 404, _("Tenant not found."))
     INVALID_TENANT_ID = (
         "invalid_tenant_id",
         400,
-        f"A tenant id is {TENANT_ID_MIN_LENGTH}-{TENANT_ID_MAX_LENGTH} lowercase letters, digits or hyphens.",
+        format_lazy(
+            _("A tenant id is {min}-{max} lowercase letters, digits or hyphens."),
+            min=TENANT_ID_MIN_LENGTH,
+            max=TENANT_ID_MAX_LENGTH,
+        ),
     )
-    UNKNOWN_PLAN = ("unknown_plan", 400, "No such plan: the plans are the keys of the TENANT_PLANS setting.")
-    TENANT_EXISTS = ("tenant_exists", 409, "A tenant with this id already exists.")
+    UNKNOWN_PLAN = ("unknown_plan", 400, _("No such plan: the plans are the keys of the TENANT_PLANS setting."))
+    UNKNOWN_LANGUAGE = (
+        "unknown_language",
+        400,
+        _("No such language: the languages are those of the LANGUAGES setting."),
+    )
+    TENANT_EXISTS = ("tenant_exists", 409, _("A tenant with this id already exists."))
 
 
 def normalize_tenant_id(raw: str) -> str:
@@ -60,10 +75,11 @@ def tenant_get(*, tenant_id: str) -> Tenant | None:
 
 
 class TenantStatus(NamedTuple):
-    """What a request needs to know about its tenant: whether it may be served, and under which plan."""
+    """What a request needs to know about its tenant: whether it may be served, under which plan, in which language."""
 
     active: bool
     plan: str | None
+    language: str = DEFAULT_TENANT_LANGUAGE
 
 
 # tenant_id → TenantStatus, trusted for TENANT_CACHE_SECONDS.
@@ -80,7 +96,13 @@ def tenant_status(*, tenant_id: str) -> TenantStatus:
     if cached is not None:
         return cached
     tenant = tenant_get(tenant_id=tenant_id)
-    status = TenantStatus(active=bool(tenant.is_active), plan=tenant.plan) if tenant else _UNKNOWN
+    status = (
+        TenantStatus(
+            active=bool(tenant.is_active), plan=tenant.plan, language=tenant.language or DEFAULT_TENANT_LANGUAGE
+        )
+        if tenant
+        else _UNKNOWN
+    )
     if settings.TENANT_CACHE_SECONDS > 0:
         tenant_cache.put(tenant_id, status, settings.TENANT_CACHE_SECONDS)
     return status
@@ -145,8 +167,16 @@ def _require_known_plan(plan: str) -> None:
         raise ApplicationError(TenancyError.UNKNOWN_PLAN, details={"plan": sorted(settings.TENANT_PLANS)})
 
 
-def tenant_new(*, tenant_id: str, name: str, plan: str | None = None) -> Tenant:
-    """A registry item for a new tenant (on the default plan unless one is named), checked and not yet written.
+def _require_known_language(language: str) -> None:
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in codes:
+        raise ApplicationError(TenancyError.UNKNOWN_LANGUAGE, details={"language": codes})
+
+
+def tenant_new(*, tenant_id: str, name: str, plan: str | None = None, language: str | None = None) -> Tenant:
+    """A registry item for a new tenant, checked and not yet written.
+
+    On the default plan and in English unless a plan or a language (of LANGUAGES) is named.
 
     `tenant_create` writes it alone; a caller may write it in its own transaction instead (a
     tenant with its first admin, so that both exist or neither does).
@@ -156,12 +186,16 @@ def tenant_new(*, tenant_id: str, name: str, plan: str | None = None) -> Tenant:
         raise ApplicationError(TenancyError.INVALID_TENANT_ID, details={"tenant_id": [message]})
     plan = plan or settings.DEFAULT_TENANT_PLAN
     _require_known_plan(plan)
-    return Tenant(pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, plan=plan, created_at=now())
+    language = language or DEFAULT_TENANT_LANGUAGE
+    _require_known_language(language)
+    return Tenant(
+        pk=Tenant.key(tenant_id), tenant_id=tenant_id, name=name, plan=plan, language=language, created_at=now()
+    )
 
 
-def tenant_create(*, tenant_id: str, name: str, plan: str | None = None) -> TenantCreated:
-    """Add a tenant to the registry (on the default plan unless one is named); an existing one is returned unchanged."""
-    tenant = tenant_new(tenant_id=tenant_id, name=name, plan=plan)
+def tenant_create(*, tenant_id: str, name: str, plan: str | None = None, language: str | None = None) -> TenantCreated:
+    """Add a tenant to the registry (see `tenant_new`); an existing one is returned unchanged."""
+    tenant = tenant_new(tenant_id=tenant_id, name=name, plan=plan, language=language)
     if not put_if_absent(tenant):
         return TenantCreated(tenant=Tenant.get(Tenant.key(tenant_id), Tenant.SORT_KEY), created=False)
     return TenantCreated(tenant=tenant, created=True)

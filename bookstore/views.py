@@ -1,4 +1,4 @@
-"""Project-level endpoints: the API root, the health check and the tenant picker."""
+"""Project-level endpoints: the API root, the health check, the tenant picker and the OpenAPI schema."""
 
 import re
 
@@ -12,12 +12,14 @@ from django.views import View
 from django.views.decorators.csrf import csrf_protect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from bookstore.api import TOKEN_ERROR_CODES, BookstoreAPIView, PublicAPIView
 from bookstore.health import service_states
+from bookstore.languages import mark_in_a_language
 from bookstore.tenants import normalize_tenant_id, tenant_is_active
 
 # How the API root names a group, from the first segment of its paths (others keep the segment).
@@ -115,4 +117,13 @@ class TenantPickView(View):
                 secure=settings.JWT_COOKIE_SECURE,
                 samesite="Lax",
             )
+        return response
+
+
+class BookstoreSchemaView(SpectacularAPIView):
+    """The OpenAPI schema, whose error messages are in the request's language (or `?lang=`): its headers say so."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        mark_in_a_language(response)
         return response

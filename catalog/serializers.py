@@ -3,6 +3,7 @@
 from decimal import Decimal
 from urllib.parse import urlparse
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from bookstore.dynamodb.clock import now
@@ -109,12 +110,12 @@ class BookInputSerializer(InputSerializer):
 
     def validate_cover_image_url(self, value: str | None) -> str | None:
         if value is not None and urlparse(value).scheme not in ("http", "https"):
-            raise serializers.ValidationError("Use an http or https URL.")
+            raise serializers.ValidationError(_("Use an http or https URL."))
         return value
 
     def validate_publication_year(self, value: int | None) -> int | None:
         if value is not None and value > now().year:
-            raise serializers.ValidationError("The publication year cannot be in the future.")
+            raise serializers.ValidationError(_("The publication year cannot be in the future."))
         return value
 
     def validate(self, attrs):
@@ -132,7 +133,7 @@ class BookUpdateInputSerializer(BookInputSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if self.partial and not set(attrs) - {"version"}:
-            raise serializers.ValidationError("Give at least one field to change.")
+            raise serializers.ValidationError(_("Give at least one field to change."))
         return attrs
 
 
@@ -156,7 +157,7 @@ class BookFilterQuerySerializer(PageQuerySerializer):
     def validate(self, attrs):
         low, high = attrs.get("min_price"), attrs.get("max_price")
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"min_price": ["Must not exceed max_price."]})
+            raise serializers.ValidationError({"min_price": [_("Must not exceed max_price.")]})
         return attrs
 
 

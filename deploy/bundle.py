@@ -13,6 +13,9 @@ stage's `exclude` list (its handler needs only werkzeug, durationpy and boto3 at
 `use_precompiled_packages: false` keeps the build offline: the venv's wheels are already the
 manylinux x86_64 CPython 3.11 wheels the Lambda runtime needs.
 
+The message catalogues (`bookstore/locale`) are compiled to `.mo` before packaging
+(`deploy.catalogues`), so the bundle answers in Spanish as `make run` does.
+
 Zappa leaves every `__pycache__` out of the zip, and Lambda's code folder is read-only, so a
 container compiles each module from source at every cold start and can never cache it: about
 three times slower imports (`benchmarks/cold_start.py` measures both). `bundle_add_bytecode`
@@ -35,6 +38,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from deploy.catalogues import compile_catalogues
 
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_VENV = ROOT / ".venv-lambda"
@@ -154,6 +159,7 @@ def bundle_build(stage: str, *, output: Path | None = None) -> Bundle:
 
 
 def _bundle_build(stage: str, *, output: Path) -> None:
+    compile_catalogues()  # the .mo files are built, never committed: zappa packages them with bookstore/
     venv = lambda_venv()
     output.unlink(missing_ok=True)
     env = {

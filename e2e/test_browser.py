@@ -184,3 +184,14 @@ def test_the_docs_and_the_dashboard_render_under_the_content_security_policy(bas
     expect(page.locator("#filtersModal form")).to_be_visible()
     shot("filters")
     assert csp_violations == []
+
+
+def test_a_spanish_browser_gets_the_browsable_api_in_spanish(base_url, page, shot, csp_violations):
+    page.set_extra_http_headers({"Accept-Language": "es-ES,es;q=0.9"})
+    page.goto(f"{base_url}/api/v1/books/no-such-book?tenant_id=tenant1")
+    expect(page.locator("#login")).to_have_text("Iniciar sesión")
+    expect(page.locator(".navbar")).to_contain_text("Raíz de la API")
+    expect(page.locator(".response-info")).to_contain_text('"code": "book_not_found"')
+    expect(page.locator(".response-info")).to_contain_text("Libro no encontrado.")
+    shot("book-not-found-in-spanish")
+    assert csp_violations == []

@@ -1,4 +1,4 @@
-"""`make run`: start the patched emulator and noida-db, create the tables, seed demo tenants, serve the API.
+"""`make run`: compile the catalogues, start the emulator and noida-db, create the tables, seed, serve the API.
 
 The stream poller (`consume_streams`) runs in a background thread with a short poll
 interval, so the stream handlers (search index, data lake, best-sellers) follow every
@@ -31,6 +31,9 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from deploy.catalogues import compile_catalogues
+
+    compile_catalogues()  # a build step: the .mo files are never committed
     django.setup()
     from local_stack.demo import demo_credentials, demo_setup
     from local_stack.emulator import start_emulator

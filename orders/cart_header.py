@@ -23,6 +23,7 @@ from lines that changed meanwhile.
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.transactions import Failures, LabelledTransaction, failed_condition
@@ -36,11 +37,13 @@ HEADER_LABEL = "cart"
 
 
 def cart_full() -> ApplicationError:
-    return ApplicationError(OrdersError.CART_FULL, f"A cart holds at most {settings.CART_MAX_LINES} different books.")
+    return ApplicationError(
+        OrdersError.CART_FULL, _("A cart holds at most %(max)s different books.") % {"max": settings.CART_MAX_LINES}
+    )
 
 
 def order_total_too_large(total: Decimal) -> ApplicationError:
-    message = f"An order may total at most {settings.MAX_ORDER_TOTAL}."
+    message = _("An order may total at most %(max)s.") % {"max": settings.MAX_ORDER_TOTAL}
     return ApplicationError(OrdersError.ORDER_TOTAL_TOO_LARGE, message, details={"total": str(total)})
 
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from bookstore import metrics
 from bookstore.dynamodb.clock import now
@@ -49,14 +50,14 @@ def _status_changed(failures: Failures) -> Exception | None:
 
 def _with_retries(change: Callable[[Purchase], Purchase | None], *, tenant_id: str, user_id: str, purchase_id: str):
     """Read the order, apply `change`, and read again if a concurrent change won the race."""
-    for _ in range(STATUS_CHANGE_ATTEMPTS):
+    for _attempt in range(STATUS_CHANGE_ATTEMPTS):
         purchase = purchase_get(tenant_id=tenant_id, user_id=user_id, purchase_id=purchase_id)
         try:
             change(purchase)
         except _StatusChanged:
             continue
         return purchase_get(tenant_id=tenant_id, user_id=user_id, purchase_id=purchase_id)
-    raise ApplicationError(OrdersError.CART_CHANGED, "The order changed while it was being updated. Retry.")
+    raise ApplicationError(OrdersError.CART_CHANGED, _("The order changed while it was being updated. Retry."))
 
 
 def _cancel_allowed(purchase: Purchase, actor: Actor) -> None:

@@ -1,5 +1,6 @@
 """Input and output serializers of the cart, checkout and purchase endpoints."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from bookstore.iso_codes import COUNTRIES
@@ -52,7 +53,7 @@ class ShippingAddressInputSerializer(InputSerializer, ShippingAddressOutputSeria
     def validate_country(self, value: str) -> str:
         value = value.upper()
         if value not in COUNTRIES:
-            raise serializers.ValidationError("Not an ISO 3166-1 alpha-2 country code.")
+            raise serializers.ValidationError(_("Not an ISO 3166-1 alpha-2 country code."))
         return value
 
 
@@ -98,7 +99,7 @@ class TenantPurchaseListQuerySerializer(PurchaseListQuerySerializer):
 
     def validate(self, attrs):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
-            raise serializers.ValidationError({"date_to": ["date_to is before date_from."]})
+            raise serializers.ValidationError({"date_to": [_("date_to is before date_from.")]})
         return attrs
 
 

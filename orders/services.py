@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from bookstore import metrics
 from bookstore.dynamodb.clock import now
@@ -89,7 +90,7 @@ def _commit_cart_write(tx: LabelledTransaction, *, lines: int, amount: Decimal) 
 
 def _with_cart_retries(write: Callable[[], T]) -> T:
     """Run `write` (read, decide, write) again while a concurrent change to the cart cancels it."""
-    for _ in range(CART_WRITE_ATTEMPTS):
+    for _attempt in range(CART_WRITE_ATTEMPTS):
         try:
             return write()
         except _CartMoved:
@@ -114,7 +115,9 @@ def cart_add(*, tenant_id: str, user_id: str, book_id: str, quantity: int) -> Ca
             raise cart_full()
         wanted = (int(existing.quantity) if existing else 0) + quantity
         if wanted > MAX_QUANTITY:
-            raise ApplicationError(OrdersError.QUANTITY_TOO_LARGE, details={"quantity": [f"At most {MAX_QUANTITY}."]})
+            raise ApplicationError(
+                OrdersError.QUANTITY_TOO_LARGE, details={"quantity": [_("At most %(max)s.") % {"max": MAX_QUANTITY}]}
+            )
         if wanted > stocked.stock_quantity:
             raise _insufficient_stock([_stocked_shortage(stocked, wanted)])
         return _write_line(cart, stocked, wanted, held=existing, tenant_id=tenant_id, user_id=user_id)
@@ -371,6 +374,8 @@ def _checkout_failure(failures: Failures, cart: Cart) -> ApplicationError:
         return _insufficient_stock(shortages)
     if failed_condition(failures, TOTAL_LABEL):
         limit = settings.MAX_PENDING_ORDERS_PER_USER
-        message = f"You already have {limit} unpaid orders. Pay or cancel one before placing another."
+        message = _("You already have %(limit)s unpaid orders. Pay or cancel one before placing another.") % {
+            "limit": limit
+        }
         return ApplicationError(OrdersError.TOO_MANY_PENDING_ORDERS, message)
     return ApplicationError(OrdersError.CART_CHANGED)

@@ -1,7 +1,8 @@
 """The pytest fixtures of every suite, registered by the root conftest (`pytest_plugins`).
 
-Session set-up: the patched emulator and noida-db run on the loopback ports the test settings
-chose, so the models and the search client already point at them; tables are created once.
+Session set-up: the message catalogues are compiled; the patched emulator and noida-db run on
+the loopback ports the test settings chose, so the models and the search client already point
+at them; tables are created once.
 Each test starts with every table empty, no search index and the tenant cache cleared. Tests
 build their world with the factories (`tenant_factory`, `user_factory`, `book_factory`,
 `cart_with`, `placed_order`, `client_for`), which hand out the plain functions of
@@ -26,6 +27,7 @@ from bookstore.dynamodb.registry import create_tables, registered_models
 from bookstore.tenants import tenant_cache
 from catalog.search.engine import engine_for
 from catalog.search.index import alias_name, forget_known_indexes, index_ensure
+from deploy.catalogues import compile_catalogues
 from local_stack.emulator import start_emulator
 from local_stack.search_engine import start_search_engine
 from streams.models import StreamCheckpoint
@@ -33,6 +35,12 @@ from streams.poller import skip_backlog
 from testing import factories
 
 # --- The servers, and a clean state for every test ---------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def message_catalogues() -> None:
+    """The build step `make run` and the bundle also take: the `.po` catalogues compiled to `.mo`."""
+    compile_catalogues()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -84,3 +84,13 @@ def test_bad_email_and_weak_password_are_reported_together():
     assert "email:" in str(refused.value)
     assert "password:" in str(refused.value)
     assert list(Tenant.scan()) == []
+
+
+def test_create_tenant_with_a_default_language(api_client):
+    assert "language es" in run("tienda-sol", "--name", "Tienda Sol", "--language", "es")
+    assert Tenant.get(Tenant.key("tienda-sol"), "TENANT").language == "es"
+    refused = api_client.get("/api/v1/books/no-such-book", HTTP_X_TENANT_ID="tienda-sol")
+    assert refused.json()["error"]["message"] == "Libro no encontrado."
+    with pytest.raises(CommandError):
+        run("tienda-luna", "--name", "Tienda Luna", "--language", "fr")
+    assert "language en" in run("shop-moon", "--name", "Shop Moon")

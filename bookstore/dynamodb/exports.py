@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from pynamodb.models import Model
 
 from bookstore.dynamodb.base import connection
@@ -52,12 +53,12 @@ DIGEST_MODULUS = 2**256
 
 
 class ExportError(ErrorCode):
-    DAMAGED = ("export_damaged", 400, "The export is damaged or incomplete; nothing was written.")
-    UNKNOWN_TABLE = ("export_unknown_table", 400, "The export names a table this code does not register.")
-    SCHEMA_MISMATCH = ("export_schema_mismatch", 400, "A table's key schema differs from the target table's.")
-    MISSING_TABLE = ("export_missing_table", 400, "A target table does not exist; run create_tables first.")
-    BAD_RENAME = ("export_bad_rename", 400, "A rename is OLD:NEW, two different valid tenant ids.")
-    UNWRITTEN = ("export_unwritten", 503, "DynamoDB kept refusing some items; re-run the import (it is safe).")
+    DAMAGED = ("export_damaged", 400, _("The export is damaged or incomplete; nothing was written."))
+    UNKNOWN_TABLE = ("export_unknown_table", 400, _("The export names a table this code does not register."))
+    SCHEMA_MISMATCH = ("export_schema_mismatch", 400, _("A table's key schema differs from the target table's."))
+    MISSING_TABLE = ("export_missing_table", 400, _("A target table does not exist; run create_tables first."))
+    BAD_RENAME = ("export_bad_rename", 400, _("A rename is OLD:NEW, two different valid tenant ids."))
+    UNWRITTEN = ("export_unwritten", 503, _("DynamoDB kept refusing some items; re-run the import (it is safe)."))
 
 
 class Bar(Protocol):
@@ -82,7 +83,7 @@ def no_progress(table: str, total: int | None) -> AbstractContextManager[Bar]:
 
 def _encode_value(value: dict[str, Any]) -> dict[str, Any]:
     """A typed value as JSON: binary in base64, sets sorted so that a line is canonical."""
-    (kind, inner), *_ = value.items()
+    (kind, inner), *_others = value.items()
     if kind == "B":
         return {"B": base64.b64encode(inner).decode()}
     if kind == "BS":
@@ -97,7 +98,7 @@ def _encode_value(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def _decode_value(value: dict[str, Any]) -> dict[str, Any]:
-    (kind, inner), *_ = value.items()
+    (kind, inner), *_others = value.items()
     if kind == "B":
         return {"B": base64.b64decode(inner)}
     if kind == "BS":

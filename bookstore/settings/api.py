@@ -50,6 +50,11 @@ SPECTACULAR_SETTINGS = {
         {"name": "admin", "description": "The tenant admins' view of every purchase."},
         {"name": "project", "description": "The API root and the health check."},
     ],
+    # Two choice sets share the field name `language`: a book's (ISO 639-1) and the messages' (LANGUAGES).
+    "ENUM_NAME_OVERRIDES": {
+        "BookLanguageEnum": "bookstore.iso_codes.LANGUAGES",
+        "MessageLanguageEnum": "bookstore.settings.languages.LANGUAGES",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -3,8 +3,9 @@
 There is no relational database: data lives in DynamoDB through PynamoDB models. A concern
 keeps its settings in a module of its own, imported at the end: aws (region, endpoints,
 credentials), security (secret key, hosts, CORS, passwords), jwt, api (DRF, OpenAPI,
-tenant lookup, public caching), limits (rate limits, throttles, cart and order rules),
-streams, search, analytics and logs. Each value can be overridden from the environment.
+tenant lookup, public caching), languages (the two the API speaks, its catalogues),
+limits (rate limits, throttles, cart and order rules), streams, search, analytics and
+logs. Each value can be overridden from the environment.
 
 base knows no stage: local, test and production each set STAGE and then the names derived
 from it (stage.py), so no name is derived before the stage is known.
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: one log line and one Requests metric per request, with the whole latency and final status.
     "bookstore.request_context.RequestLogMiddleware",
+    # Before every layer that writes a message, so each (the error shape's too) writes it in the request's language.
+    "bookstore.languages.LanguageMiddleware",
     # Next: it sees every refusal of an /api/ request, whichever layer made it.
     "bookstore.middleware.ApiErrorMiddleware",
     # Every HTML page, whichever layer drew it, gets the Content-Security-Policy.
@@ -76,9 +79,7 @@ TEMPLATES = [
 
 DATABASES: dict = {}
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -106,6 +107,7 @@ from .analytics import *  # noqa: E402, F403
 from .api import *  # noqa: E402, F403
 from .aws import *  # noqa: E402, F403
 from .jwt import *  # noqa: E402, F403
+from .languages import *  # noqa: E402, F403
 from .limits import *  # noqa: E402, F403
 from .logs import *  # noqa: E402, F403
 from .search import *  # noqa: E402, F403

@@ -11,7 +11,7 @@ from bookstore.openapi import ERRORS_ANYWHERE, tag_for_path
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Codes no endpoint answers through a view: operator commands and exports, and unknown paths.
-NOT_FROM_VIEWS = {"invalid_tenant_id", "unknown_plan", "tenant_exists", "not_found"}
+NOT_FROM_VIEWS = {"invalid_tenant_id", "unknown_plan", "unknown_language", "tenant_exists", "not_found"}
 NOT_FROM_VIEWS_MODULES = ("bookstore.dynamodb.exports", "bookstore.backups")  # commands only
 
 

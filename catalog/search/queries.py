@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.utils.translation import gettext_lazy as _
+
 from bookstore.errors import ApplicationError
 from bookstore.pagination import DEFAULT_LIMIT, PaginationError, decode_cursor, encode_cursor
 from catalog.search.engine import engine_for, executed, search_unavailable_as_503
@@ -169,7 +171,7 @@ def _search_after(position: dict[str, Any] | None, sort: str) -> list | None:
         return None
     after = position.get("after")
     if not isinstance(after, list) or len(after) != len(SORT_CLAUSES[sort]):
-        raise ApplicationError(PaginationError.INVALID_CURSOR, details={"cursor": ["Invalid cursor."]})
+        raise ApplicationError(PaginationError.INVALID_CURSOR, details={"cursor": [_("Invalid cursor.")]})
     return after
 
 

@@ -110,7 +110,7 @@ def test_the_bytecode_is_loaded_without_checking_the_source(bundle, tmp_path):
     assert run_isolated(code, cwd=tmp_path, env={"PYTHONDONTWRITEBYTECODE": "1"}) == "True"
 
 
-def test_the_unpacked_bundle_serves_health_and_takes_stream_events(unpacked, stage_secrets, production_env):
+def test_the_unpacked_bundle_serves_health_a_spanish_error_and_stream_events(unpacked, stage_secrets, production_env):
     stage_secrets("dev", region="eu-west-1")  # the stage's region, which Zappa exports as AWS_REGION
     health = {
         "httpMethod": "GET",
@@ -136,8 +136,16 @@ def test_the_unpacked_bundle_serves_health_and_takes_stream_events(unpacked, sta
             }
         ]
     }
-    output = run_isolated(RUN_IN_BUNDLE, cwd=unpacked, env=production_env("dev"), stdin=json.dumps([health, books]))
-    served, streamed = json.loads(output)
+    # The catalogues are compiled into the bundle: a request that names no tenant, in Spanish.
+    spanish = {**health, "path": "/api/v1/books", "headers": {**health["headers"], "Accept-Language": "es"}}
+    output = run_isolated(
+        RUN_IN_BUNDLE, cwd=unpacked, env=production_env("dev"), stdin=json.dumps([health, books, spanish])
+    )
+    served, streamed, refused = json.loads(output)
+    assert refused["statusCode"] == 400
+    assert json.loads(refused["body"])["error"]["message"] == (
+        "Indica la tienda en la cabecera X-Tenant-ID o en el parámetro tenant_id."
+    )
     assert served["statusCode"] == 200
     health_body = json.loads(served["body"])
     assert health_body["status"] == "ok"

@@ -295,3 +295,16 @@ def test_the_hourly_schedule_expires_unpaid_orders(lambda_handler, customer, boo
 
     assert Purchase.get(order.pk, order.sk, consistent_read=True).status == "cancelled"
     assert stock_of(book) == 10
+
+
+@EVENT_SHAPES
+def test_an_error_in_spanish_for_accept_language_es(lambda_handler, make_event):
+    event = make_event("GET", "/api/v1/books", headers={"Accept-Language": "es-ES,es;q=0.9"})
+    response = lambda_handler.handler(event, Context())
+    assert response["statusCode"] == 400
+    assert body_of(response)["error"] == {
+        "code": "tenant_required",
+        "message": "Indica la tienda en la cabecera X-Tenant-ID o en el parámetro tenant_id.",
+        "details": {},
+    }
+    assert response["headers"]["Content-Language"] == "es"

@@ -1,5 +1,6 @@
 """Create a tenant and, optionally, its first admin."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import tenant_create_with_admin
@@ -26,13 +27,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--plan", help="Rate-limit plan (a key of the TENANT_PLANS setting: basic, standard, premium)."
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The shop's default language, when a caller names none (default: en).",
+        )
 
-    def handle(self, *args, tenant_id, name, admin_email, admin_password, plan=None, **options):
+    def handle(self, *args, tenant_id, name, admin_email, admin_password, plan=None, language=None, **options):
         if bool(admin_email) != bool(admin_password):
             raise CommandError("Give both --admin-email and --admin-password, or neither.")
         try:
             result = tenant_create_with_admin(
-                tenant_id=tenant_id, name=name, admin_email=admin_email, admin_password=admin_password, plan=plan
+                tenant_id=tenant_id,
+                name=name,
+                admin_email=admin_email,
+                admin_password=admin_password,
+                plan=plan,
+                language=language,
             )
         except ApplicationError as exc:
             details = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.details.items())
@@ -44,6 +55,10 @@ class Command(BaseCommand):
                 f"--email {admin_email or 'EMAIL'} --role admin"
             )
             return
-        self.stdout.write(self.style.SUCCESS(f"Created tenant '{tenant_id}' ({name}), plan {result.tenant.plan}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created tenant '{tenant_id}' ({name}), plan {result.tenant.plan}, language {result.tenant.language}."
+            )
+        )
         if result.admin:
             self.stdout.write(f"Admin: {result.admin.email}")
