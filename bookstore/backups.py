@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from pynamodb.models import Model
 
 from bookstore.aws import client
@@ -63,29 +64,29 @@ class BackupError(ErrorCode):
     PITR_OFF = (
         "backup_pitr_off",
         400,
-        "Point-in-time recovery is off on some tables: turn it on (the operator's provisioning) and retry.",
+        _("Point-in-time recovery is off on some tables: turn it on (the operator's provisioning) and retry."),
     )
     EXPORT_TIME = (
         "backup_export_time_outside_window",
         400,
-        "The export time is outside the point-in-time recovery window of some tables.",
+        _("The export time is outside the point-in-time recovery window of some tables."),
     )
-    EXISTS = ("backup_exists", 409, "A finished backup with this export time is already in the bucket.")
+    EXISTS = ("backup_exists", 409, _("A finished backup with this export time is already in the bucket."))
     NO_BUCKET = (
         "backup_bucket_missing",
         400,
-        "The backup bucket does not exist: the operator creates it once per stage.",
+        _("The backup bucket does not exist: the operator creates it once per stage."),
     )
-    EXPORT_FAILED = ("backup_export_failed", 503, "DynamoDB could not finish some exports; no backup was recorded.")
-    NOT_FOUND = ("backup_not_found", 404, "No finished backup there (no backup-manifest.json).")
-    DAMAGED = ("backup_damaged", 400, "The backup's files differ from its manifest; nothing was written.")
-    BAD_LOCATION = ("backup_bad_location", 400, "Name a backup by its id (20261202T101500Z) or s3://bucket/prefix.")
-    BAD_TENANT = ("backup_bad_tenant", 400, "The tenant to move is not a valid tenant id.")
-    TENANT_MISSING = ("backup_tenant_missing", 404, "The tenant to move is not in the backup's registry of tenants.")
+    EXPORT_FAILED = ("backup_export_failed", 503, _("DynamoDB could not finish some exports; no backup was recorded."))
+    NOT_FOUND = ("backup_not_found", 404, _("No finished backup there (no backup-manifest.json)."))
+    DAMAGED = ("backup_damaged", 400, _("The backup's files differ from its manifest; nothing was written."))
+    BAD_LOCATION = ("backup_bad_location", 400, _("Name a backup by its id (20261202T101500Z) or s3://bucket/prefix."))
+    BAD_TENANT = ("backup_bad_tenant", 400, _("The tenant to move is not a valid tenant id."))
+    TENANT_MISSING = ("backup_tenant_missing", 404, _("The tenant to move is not in the backup's registry of tenants."))
     TARGET_EXISTS = (
         "backup_target_tenant_exists",
         409,
-        "The target tenant already exists in this stage; pass --into-existing to write over it.",
+        _("The target tenant already exists in this stage; pass --into-existing to write over it."),
     )
 
 

@@ -21,6 +21,10 @@ from bookstore.errors import ErrorCode
 from deploy.catalogues import LOCALE_DIR, ROOT, TRANSLATED_LANGUAGES, compile_catalogues, make_messages
 
 
+# Modules that do their work on import, in Lambda only: the stage's handler builds Zappa's handler (INIT).
+ENTRY_POINTS = {"bookstore.lambda_handler"}
+
+
 def project_app_modules() -> list[str]:
     """Every module of the project's apps (the top-level folders of ROOT), tests, commands and settings aside."""
     names = []
@@ -29,7 +33,10 @@ def project_app_modules() -> list[str]:
             continue
         names.append(config.name)
         for module in pkgutil.walk_packages([config.path], prefix=f"{config.name}."):
-            if not {"tests", "management", "settings"} & set(module.name.split(".")):
+            if (
+                not {"tests", "management", "settings"} & set(module.name.split("."))
+                and module.name not in ENTRY_POINTS
+            ):
                 names.append(module.name)
     return names
 
