@@ -239,7 +239,9 @@ class _JournalObserver:
         if action in READ_ONLY_ACTIONS or _status(response) != 200:
             return
         headers = {name: _text(handler.headers.get(name)) for name in REPLAYED_HEADERS if handler.headers.get(name)}
-        self.journal.append({"action": action, "path": _text(handler.path) or "/", "headers": headers, "body": _text(handler.raw_body)})
+        self.journal.append(
+            {"action": action, "path": _text(handler.path) or "/", "headers": headers, "body": _text(handler.raw_body)}
+        )
 
 
 def _base64(value: bytes) -> str:
