@@ -25,8 +25,10 @@ class Emulator:
     """
 
     def __init__(self, *, host: str, port: int):
-        app = refuse_browsers(DomainDispatcherApplication(create_backend_app))
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+        self.app = refuse_browsers(DomainDispatcherApplication(create_backend_app))  # the journal replays into it
+        self._server: BaseWSGIServer = make_server(
+            host, port, self.app, threaded=True, request_handler=MotoRequestHandler
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
 
     def start(self) -> None:

@@ -1,26 +1,31 @@
-"""Local snapshots: the data of `make run` survives a restart although the emulator keeps it in memory.
+"""Local snapshots and the journal: the data of `make run` survives a stop and a crash.
 
-A snapshot is a whole-stage export (`bookstore.dynamodb.exports`) in
-`{LOCAL_STATE_DIR}/snapshots/{UTC time}/`. It is written under a temporary name and
-renamed when complete, so a snapshot cut short never replaces a good one; the last
-SNAPSHOTS_KEPT are kept. `make run` restores the newest snapshot that verifies (an older
-one if the newest is damaged), saves one every LOCAL_SNAPSHOT_INTERVAL_SECONDS if the
-data changed (compared by the exports' content digests), and saves one when stopped by
-Ctrl-C or SIGTERM.
+The emulator keeps the tables in memory. Two things on disk bring them back:
 
-Streams after a restore: the import writes every item again, so the new emulator's
-streams hold one INSERT per restored item. The data they describe was processed before
-the snapshot was taken (search index, data lake and counters are on disk or restored),
-so the poller must not replay them: its checkpoints are never exported (`NotExported`),
-and after a restore they are moved to the end of every stream (`consume_streams
---skip-backlog`). The search index may be behind or ahead of the snapshot (a crash loses
-up to one interval of DynamoDB writes), so it is rebuilt from the restored books.
+- the journal (`local_stack/journal.py`, `{LOCAL_STATE_DIR}/journal/`): every acknowledged
+  DynamoDB write, on disk before its answer left;
+- snapshots: a whole-stage export (`bookstore.dynamodb.exports`, the `export_tables` format)
+  in `{LOCAL_STATE_DIR}/snapshots/{UTC time}/`, copied from the emulator's memory at one
+  instant (under its lock, `Journal.capture`), with `journal.json` naming the last journal
+  segment it holds. It is written under a temporary name and renamed when complete, so a
+  snapshot cut short never replaces a good one; the last SNAPSHOTS_KEPT are kept, and the
+  journal segments every kept snapshot holds are deleted. A snapshot only bounds how much
+  journal a start replays.
+
+A start (`kept_durable`) restores the newest snapshot that verifies (an older one if the
+newest is damaged), replays the journal after it, attaches the journal, and then, if
+anything was restored, reconciles what lives outside the tables (`RESTORE_FOLLOW_UPS`):
+the restored items are not new events, so the poller's checkpoints move to the end of
+every stream, and the search index, facet counts, sales and co-purchase counters and the
+data lake are rebuilt or reconciled from the tables, each command printing what it changed.
+A snapshot is saved every LOCAL_SNAPSHOT_INTERVAL_SECONDS if the data changed, and once
+more when `make run` stops.
 """
 
+import json
 import logging
 import os
 import shutil
-import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,17 +36,31 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command, get_commands
 
-from bookstore.dynamodb.exports import MANIFEST, ExportError, manifest_read, tables_export, tables_import
+from bookstore.dynamodb.exports import (
+    MANIFEST,
+    ExportError,
+    Item,
+    Source,
+    decode_item,
+    manifest_read,
+    tables_export,
+    tables_import,
+)
 from bookstore.errors import ApplicationError
+from local_stack.journal import Capture, Journal, Replayed
 
 logger = logging.getLogger(__name__)
 
 SNAPSHOTS_KEPT = 3
 TEMPORARY_PREFIX = ".tmp-"
+COVERS_FILE = "journal.json"  # in a snapshot: {"covers": the last journal segment it holds}
 # Run after a restore when the app that provides them is installed: (command, arguments).
 RESTORE_FOLLOW_UPS = (
     ("consume_streams", ("--skip-backlog",)),  # the restored items are not new events
     ("rebuild_search_index", ("--all",)),  # the index may lag (or lead) the restored books
+    ("recount_facets", ("--all",)),
+    ("recount_sales", ("--all",)),  # purchases whose stream records were not handled before the stop
+    ("reconcile_lake", ("--all",)),  # the lake lives on disk: it may hold more, or less, than the tables
 )
 # What `make run` reports having restored: logical table → what its items are.
 # Items per table; the books table holds each book and its stock item.
@@ -55,6 +74,28 @@ RESTORE_SUMMARY = (
 
 def snapshots_dir() -> Path:
     return Path(settings.LOCAL_STATE_DIR) / "snapshots"
+
+
+def journal_dir() -> Path:
+    return Path(settings.LOCAL_STATE_DIR) / "journal"
+
+
+def _covers(path: Path) -> int:
+    """The last journal segment a snapshot holds (-1: none, a snapshot taken without a journal)."""
+    try:
+        return int(json.loads((path / COVERS_FILE).read_text())["covers"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return -1
+
+
+def _captured(capture: Capture) -> Source:
+    """The export's item source for a capture: each table's items as one page."""
+
+    def source(table_name: str, segments: int):
+        items: list[Item] = [decode_item(json.dumps(item)) for item in capture.tables.get(table_name, [])]
+        return iter([iter([items])])
+
+    return source
 
 
 def snapshots_list(directory: Path) -> list[Path]:
@@ -80,26 +121,50 @@ def _prune(directory: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def snapshot_save(*, directory: Path, only_if_changed: bool = True) -> Path | None:
-    """Export every table into a new snapshot; None if nothing changed since the newest one."""
+def snapshot_save(*, directory: Path, journal: Journal | None = None, only_if_changed: bool = True) -> Path | None:
+    """Export every table into a new snapshot; None if nothing changed since the newest one.
+
+    With the emulator's journal, the copy is the tables at one instant (taken under the
+    emulator's lock, in this process), and the journal segments it makes redundant are
+    deleted. Without one it reads the tables with Scans, as `export_tables` does.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     temporary = directory / f"{TEMPORARY_PREFIX}{stamp}"
-    tables_export(out_dir=temporary)
+    capture = journal.capture() if journal is not None else None
+    tables_export(out_dir=temporary, source=_captured(capture) if capture else None)
+    if capture is not None:
+        (temporary / COVERS_FILE).write_text(json.dumps({"covers": capture.covers}))
     previous = snapshots_list(directory)
     if only_if_changed and previous and _digests(previous[-1]) == _digests(temporary):
         shutil.rmtree(temporary)
         return None
     final = directory / stamp
+    _fsync_tree(temporary)
     os.rename(temporary, final)  # atomic: the snapshot appears whole or not at all
     _prune(directory)
+    if journal is not None:  # what every kept snapshot holds is no longer needed
+        journal.prune(through=min(_covers(path) for path in snapshots_list(directory)))
     return final
+
+
+def _fsync_tree(path: Path) -> None:
+    """Flush a snapshot's files and folder, so that the rename never names a half-written copy."""
+    for child in path.iterdir():
+        with child.open("rb") as handle:
+            os.fsync(handle.fileno())
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
 class Restored:
     path: Path
     counts: dict[str, int]
+    covers: int = -1
 
     def summary(self) -> str:
         parts = [f"{self.counts.get(table, 0)} {label}" for table, label in RESTORE_SUMMARY]
@@ -119,7 +184,7 @@ def snapshot_restore(*, directory: Path) -> Restored | None:
                 raise
             logger.warning("Snapshot %s is damaged (%s); trying an older one", path.name, exc.details)
             continue
-        return Restored(path=path, counts=result.written)
+        return Restored(path=path, counts=result.written, covers=_covers(path))
     return None
 
 
@@ -137,9 +202,10 @@ def restore_follow_ups() -> list[str]:
 class SnapshotKeeper:
     """Saves a snapshot every `interval` seconds if the data changed, and once more on `stop()`."""
 
-    def __init__(self, *, directory: Path, interval: float):
+    def __init__(self, *, directory: Path, interval: float, journal: Journal | None = None):
         self.directory = directory
         self.interval = interval
+        self.journal = journal
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="snapshot-keeper", daemon=True)
@@ -150,7 +216,7 @@ class SnapshotKeeper:
 
     def save(self) -> Path | None:
         with self._lock:
-            return snapshot_save(directory=self.directory)
+            return snapshot_save(directory=self.directory, journal=self.journal)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -167,35 +233,46 @@ class SnapshotKeeper:
         return self.save()
 
 
-def _stop_on_sigterm() -> None:
-    """Make SIGTERM stop the server the way Ctrl-C does, so the final snapshot is saved."""
+@dataclass(frozen=True)
+class Recovered:
+    """What a start brought back: a snapshot (or None) and the journal replayed over it."""
 
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
+    restored: Restored | None
+    replayed: Replayed
+    journal: Journal
 
-    signal.signal(signal.SIGTERM, interrupt)
+    @property
+    def fresh(self) -> bool:
+        """Nothing on disk: a first start (the caller seeds the demo world)."""
+        return self.restored is None and not self.replayed.applied and not self.replayed.refused
 
 
 @contextmanager
-def kept_in_snapshots(*, directory: Path | None = None, interval: float | None = None) -> Iterator[Restored | None]:
-    """`make run`'s data across restarts: restore on entry, save periodically and on exit.
+def kept_durable(
+    *, app, directory: Path | None = None, journal_directory: Path | None = None, interval: float | None = None
+) -> Iterator[Recovered]:
+    """`make run`'s data across restarts: restore and replay on entry, journal every write, snapshot on exit.
 
-    Yields what was restored (None on a first start, so the caller seeds demo data).
-    Enter it after the tables exist and before the stream poller starts.
+    `app` is the emulator's WSGI app (`Emulator.app`), which the replay calls in this process.
+    Enter it after the tables exist and before the API and the stream poller start.
     """
     directory = directory or snapshots_dir()
     interval = settings.LOCAL_SNAPSHOT_INTERVAL_SECONDS if interval is None else interval
     restored = snapshot_restore(directory=directory)
-    if restored:
-        print(restored.summary())
-        restore_follow_ups()
+    print(restored.summary() if restored else f"No snapshot in {directory}.")
+    journal = Journal(directory=journal_directory or journal_dir())
+    replayed = journal.replay(app=app, after=restored.covers if restored else -1)
+    print(replayed.summary())
+    journal.attach()
+    recovered = Recovered(restored=restored, replayed=replayed, journal=journal)
+    if recovered.fresh:
+        print("Starting with fresh data.")
     else:
-        print(f"No snapshot in {directory}: starting with fresh data.")
-    keeper = SnapshotKeeper(directory=directory, interval=interval).start()
-    if threading.current_thread() is threading.main_thread():
-        _stop_on_sigterm()
+        print("Reconciling what lives outside the tables with them:")
+        restore_follow_ups()
+    keeper = SnapshotKeeper(directory=directory, interval=interval, journal=journal).start()
     try:
-        yield restored
+        yield recovered
     finally:
         saved = keeper.stop()
         print(f"Saved snapshot {saved.name}." if saved else "Nothing changed since the last snapshot.")
