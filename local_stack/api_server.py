@@ -16,6 +16,7 @@ answered had its writes journaled, and one that was not answered was refused as 
 never reached the server.
 """
 
+import contextlib
 import socket
 import threading
 import time
@@ -94,10 +95,8 @@ class ApiServer(ThreadedWSGIServer):
             in_flight = sum(1 for handler in handlers if handler.busy)
             for handler in handlers:
                 if not handler.busy:  # waiting for a next request: wake its read with an end of stream
-                    try:
+                    with contextlib.suppress(OSError):
                         handler.connection.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
         deadline = time.monotonic() + timeout
         for thread in handlers.values():
             thread.join(max(0.0, deadline - time.monotonic()))

@@ -106,9 +106,9 @@ __all__ = [
     "RequestObserver",
     "check_upstream_unchanged",
     "emulator_lock",
-    "observe_requests",
     "install",
     "is_installed",
+    "observe_requests",
     "transact_write_items",
 ]
 
