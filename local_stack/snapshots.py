@@ -233,6 +233,22 @@ class SnapshotKeeper:
         return self.save()
 
 
+def _forget_not_exported() -> None:
+    """Empty the tables a snapshot never holds (the poller's checkpoints), which the journal replayed.
+
+    Their items are positions in the previous emulator's streams; the replay rebuilt the
+    streams with other records, so kept positions would skip or repeat some of them.
+    """
+    from bookstore.dynamodb.registry import registered_models
+    from bookstore.dynamodb.tenant_fields import NotExported, tenancy_of
+
+    for model in registered_models():
+        if isinstance(tenancy_of(model), NotExported) and model.exists():
+            with model.batch_write() as batch:
+                for item in model.scan():
+                    batch.delete(item)
+
+
 @dataclass(frozen=True)
 class Recovered:
     """What a start brought back: a snapshot (or None) and the journal replayed over it."""
@@ -263,6 +279,7 @@ def kept_durable(
     journal = Journal(directory=journal_directory or journal_dir())
     replayed = journal.replay(app=app, after=restored.covers if restored else -1)
     print(replayed.summary())
+    _forget_not_exported()
     journal.attach()
     recovered = Recovered(restored=restored, replayed=replayed, journal=journal)
     if recovered.fresh:
