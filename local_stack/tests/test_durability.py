@@ -132,7 +132,8 @@ def test_a_crash_or_a_stop_under_checkouts_loses_no_acknowledged_order(tmp_path)
                 run.kill()
             acknowledged += buyers.acknowledged
             run.start()
-            assert "Replayed" in run.output() and "Reconciling" in run.output()
+            assert "Replayed" in run.output()
+            assert "Reconciling" in run.output()
             _check(run, book_id=book_id, acknowledged=acknowledged)
             if crash == 0:
                 refreshed = httpx.post(run.url("users/token/refresh"), json={"refresh": other_session["refresh"]})
@@ -145,7 +146,8 @@ def test_a_crash_or_a_stop_under_checkouts_loses_no_acknowledged_order(tmp_path)
         with Buyers(run, book_id, tokens) as buyers:
             time.sleep(rng.uniform(0.5, 1.5))
             assert run.stop() == 0, run.output()
-        assert "requests were in flight" in run.output() and "Saved snapshot" in run.output()
+        assert "requests were in flight" in run.output()
+        assert "Saved snapshot" in run.output()
         acknowledged += buyers.acknowledged
         run.start()
         _check(run, book_id=book_id, acknowledged=acknowledged)
