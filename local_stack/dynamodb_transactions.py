@@ -110,6 +110,7 @@ __all__ = [
     "is_installed",
     "observe_requests",
     "transact_write_items",
+    "wake_waiting_requests",
 ]
 
 # One lock for every DynamoDB and DynamoDB Streams request in the process.
@@ -192,10 +193,19 @@ class RequestObserver(Protocol):
 _OBSERVERS: list[RequestObserver] = []
 
 
-def observe_requests(observer: RequestObserver | None) -> None:
-    """Make `observer` see every DynamoDB request from now on (None: no observer)."""
+def observe_requests(observer: RequestObserver, *, observe: bool = True) -> None:
+    """Make `observer` see every DynamoDB request from now on (`observe=False`: no longer)."""
     with _LOCK:
-        _OBSERVERS[:] = [observer] if observer is not None else []
+        if observe and observer not in _OBSERVERS:
+            _OBSERVERS.append(observer)
+        elif not observe and observer in _OBSERVERS:
+            _OBSERVERS.remove(observer)
+        _LOCK_CONDITION.notify_all()
+
+
+def wake_waiting_requests() -> None:
+    """Wake the requests an observer holds back (in `before`), so that each checks again whether it may run."""
+    with _LOCK:
         _LOCK_CONDITION.notify_all()
 
 

@@ -13,6 +13,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from local_stack import dynamodb_query, dynamodb_transactions, lambda_mappings
 from local_stack.browser_guard import refuse_browsers
+from local_stack.write_pause import pausable
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -25,7 +26,8 @@ class Emulator:
     """
 
     def __init__(self, *, host: str, port: int):
-        self.app = refuse_browsers(DomainDispatcherApplication(create_backend_app))  # the journal replays into it
+        # The journal replays into `app`; `pausable` lets `export_tables` hold the writes while it reads.
+        self.app = refuse_browsers(pausable(DomainDispatcherApplication(create_backend_app)))
         self._server: BaseWSGIServer = make_server(
             host, port, self.app, threaded=True, request_handler=MotoRequestHandler
         )

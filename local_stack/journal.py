@@ -113,6 +113,7 @@ class Journal:
         self.sync = sync
         self._file = None
         self._segment = -1
+        self._observer = _JournalObserver(self)
 
     # --- segments ---------------------------------------------------------------------------
 
@@ -161,11 +162,11 @@ class Journal:
         self._segment = existing[-1][0] if existing else -1
         with dynamodb_transactions.emulator_lock():
             self._open_next()
-            dynamodb_transactions.observe_requests(_JournalObserver(self))
+            dynamodb_transactions.observe_requests(self._observer)
 
     def detach(self) -> None:
         with dynamodb_transactions.emulator_lock():
-            dynamodb_transactions.observe_requests(None)
+            dynamodb_transactions.observe_requests(self._observer, observe=False)
             if self._file is not None:
                 self._file.close()
                 self._file = None

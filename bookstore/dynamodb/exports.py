@@ -244,6 +244,18 @@ def _export_table(
     )
 
 
+def _writes_paused() -> AbstractContextManager[Any]:
+    """What holds the stage's writes while the Scans read, so the copy is one instant (DYNAMODB_EXPORT_PAUSE).
+
+    The local stack names one (its emulator holds writes on request); DynamoDB has none, and
+    a stage's consistent copy is a point-in-time export instead.
+    """
+    from django.utils.module_loading import import_string
+
+    factory = getattr(settings, "DYNAMODB_EXPORT_PAUSE", None)
+    return import_string(factory)() if factory else nullcontext()
+
+
 def tables_export(
     *,
     out_dir: Path,
@@ -263,17 +275,18 @@ def tables_export(
     if tenant_id is not None:
         models = [m for m in models if not isinstance(tenancy_of(m), StageOwned)]
     out_dir.mkdir(parents=True, exist_ok=True)
-    exported = [
-        _export_table(
-            model,
-            directory=out_dir,
-            tenant_id=tenant_id,
-            segments=segments,
-            progress=progress,
-            source=source or _scan_segments,
-        )
-        for model in models
-    ]
+    with _writes_paused() if source is None else nullcontext():
+        exported = [
+            _export_table(
+                model,
+                directory=out_dir,
+                tenant_id=tenant_id,
+                segments=segments,
+                progress=progress,
+                source=source or _scan_segments,
+            )
+            for model in models
+        ]
     manifest = {
         "format": FORMAT_VERSION,
         "created_at": now().isoformat(),
