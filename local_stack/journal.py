@@ -114,6 +114,7 @@ class Journal:
         self._file = None
         self._segment = -1
         self._observer = _JournalObserver(self)
+        self.since_capture = 0  # writes journaled since the last capture: what a start would replay
 
     # --- segments ---------------------------------------------------------------------------
 
@@ -176,6 +177,7 @@ class Journal:
         self._file.write(json.dumps(record, separators=(",", ":")).encode() + b"\n")
         if self.sync:
             os.fdatasync(self._file.fileno())
+        self.since_capture += 1
 
     def capture(self) -> Capture:
         """Every table's items at this instant, and a new segment begun in the same instant.
@@ -193,6 +195,7 @@ class Journal:
             covers = self._segment
             if self._file is not None:
                 self._open_next()
+            self.since_capture = 0
             return Capture(tables=tables, covers=covers)
 
     def prune(self, *, through: int) -> int:

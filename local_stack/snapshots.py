@@ -27,6 +27,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,6 +54,10 @@ logger = logging.getLogger(__name__)
 
 SNAPSHOTS_KEPT = 3
 TEMPORARY_PREFIX = ".tmp-"
+# A snapshot is also taken once this many writes were journaled since the last one, so a start
+# never replays much more (about 30 s at the emulator's replay rate, benchmarks/journal.py).
+JOURNAL_WRITES_PER_SNAPSHOT = 10_000
+KEEPER_CHECK_SECONDS = 5.0
 COVERS_FILE = "journal.json"  # in a snapshot: {"covers": the last journal segment it holds}
 # Run after a restore when the app that provides them is installed: (command, arguments).
 RESTORE_FOLLOW_UPS = (
@@ -200,12 +205,22 @@ def restore_follow_ups() -> list[str]:
 
 
 class SnapshotKeeper:
-    """Saves a snapshot every `interval` seconds if the data changed, and once more on `stop()`."""
+    """Saves a snapshot every `interval` seconds if the data changed (sooner after many writes), and on `stop()`."""
 
-    def __init__(self, *, directory: Path, interval: float, journal: Journal | None = None):
+    def __init__(
+        self,
+        *,
+        directory: Path,
+        interval: float,
+        journal: Journal | None = None,
+        writes_per_snapshot: int = JOURNAL_WRITES_PER_SNAPSHOT,
+        check_seconds: float = KEEPER_CHECK_SECONDS,
+    ):
         self.directory = directory
         self.interval = interval
         self.journal = journal
+        self.writes_per_snapshot = writes_per_snapshot
+        self.check_seconds = check_seconds
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="snapshot-keeper", daemon=True)
@@ -218,8 +233,17 @@ class SnapshotKeeper:
         with self._lock:
             return snapshot_save(directory=self.directory, journal=self.journal)
 
+    def _due(self, last: float) -> bool:
+        if self.journal is not None and self.journal.since_capture >= self.writes_per_snapshot:
+            return True
+        return time.monotonic() - last >= self.interval
+
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        last = time.monotonic()
+        while not self._stop.wait(min(self.interval, self.check_seconds)):
+            if not self._due(last):
+                continue
+            last = time.monotonic()
             try:
                 self.save()
             except Exception:  # a failed periodic save must not stop the server; the next one retries

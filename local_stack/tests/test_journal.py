@@ -13,7 +13,8 @@ from botocore.exceptions import ClientError
 
 from bookstore.dynamodb.base import connection
 from local_stack.journal import Journal
-from local_stack.snapshots import COVERS_FILE, snapshot_save
+from local_stack.snapshots import COVERS_FILE, SnapshotKeeper, snapshot_save, snapshots_list
+from testing.waiting import wait_until
 
 
 @pytest.fixture
@@ -114,3 +115,15 @@ def test_a_snapshot_holds_the_segments_before_it_and_they_are_deleted(journal, t
     tenant_factory("journaled-shop")
     bodies = [record["body"] for record, _ in journal.records(after=covers)]
     assert any("journaled-shop" in body for body in bodies), "the write after the snapshot is in the journal"
+
+
+def test_many_journaled_writes_bring_the_next_snapshot_forward(journal, tmp_path, tenant_factory):
+    keeper = SnapshotKeeper(
+        directory=tmp_path / "snapshots", interval=3600, journal=journal, writes_per_snapshot=3, check_seconds=0.1
+    ).start()
+    try:
+        for n in range(3):
+            tenant_factory(f"busy-shop-{n}")
+        wait_until(lambda: snapshots_list(tmp_path / "snapshots"), what="a snapshot before the hour is up")
+    finally:
+        keeper.stop()
