@@ -121,7 +121,7 @@ def replay(client, emulator, directory: Path) -> tuple[float, int, int]:
         for backend in account.values():
             backend.reset()
     started = time.perf_counter()
-    replayed = journal.replay(app=emulator.app)
+    replayed = journal.replay()
     seconds = time.perf_counter() - started
     assert not replayed.refused, replayed.summary()
     return seconds, replayed.applied, size

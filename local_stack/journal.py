@@ -39,6 +39,7 @@ from typing import Any
 
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.responses import DynamoHandler
+from moto.moto_server.werkzeug_app import create_backend_app
 from werkzeug.test import Client
 
 from local_stack import dynamodb_transactions
@@ -209,12 +210,14 @@ class Journal:
 
     # --- replay -----------------------------------------------------------------------------
 
-    def replay(self, *, app: Any, after: int = -1) -> Replayed:
-        """Send each journaled request of the segments above `after` to `app` (the emulator's WSGI app).
+    def replay(self, *, after: int = -1) -> Replayed:
+        """Send each journaled request of the segments above `after` to the emulator's DynamoDB app, in this process.
 
-        Call it before `attach()`, so that the replayed writes are not journaled again.
+        Straight to moto's DynamoDB app (the emulator's dispatcher finds it again for every
+        request, which costs more than the write). Call it before `attach()`, so that the
+        replayed writes are not journaled again.
         """
-        client = Client(app)
+        client = Client(create_backend_app("dynamodb"))
         applied, refused, torn = 0, {}, False
         for record, cut in self.records(after=after):
             if cut:

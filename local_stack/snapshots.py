@@ -301,7 +301,7 @@ def kept_durable(
     restored = snapshot_restore(directory=directory)
     print(restored.summary() if restored else f"No snapshot in {directory}.")
     journal = Journal(directory=journal_directory or journal_dir())
-    replayed = journal.replay(app=app, after=restored.covers if restored else -1)
+    replayed = journal.replay(after=restored.covers if restored else -1)
     print(replayed.summary())
     _forget_not_exported()
     journal.attach()

@@ -81,7 +81,7 @@ def test_a_replay_rebuilds_exactly_what_the_acknowledged_writes_made(emulator, j
     journal.detach()
     client.delete_table(TableName=table)  # not journaled: the journal is detached
 
-    replayed = journal.replay(app=emulator.app)
+    replayed = journal.replay()
 
     assert (replayed.applied, replayed.refused, replayed.torn) == (acknowledged, {}, False)
     assert _items(client, table) == expected
@@ -99,7 +99,7 @@ def test_a_last_line_cut_short_by_a_crash_is_dropped(emulator, journal):
     with last.open("ab") as segment:
         segment.write(b'{"action":"PutItem","pa')  # the crash came mid-write: that write never answered
 
-    replayed = journal.replay(app=emulator.app)
+    replayed = journal.replay()
 
     assert (replayed.applied, replayed.torn) == (acknowledged, True)
     assert "cut short" in replayed.summary()
