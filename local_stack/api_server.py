@@ -2,8 +2,8 @@
 
 `runserver` serves each connection in a daemon thread and ends at Ctrl-C wherever they are,
 and keeps answering on keep-alive connections while the process winds down. `ApiServer` is
-the same server (Django's threaded WSGI server and request handler, the static files as
-`runserver` serves them) with a clean stop (`stop()`):
+the same server (Django's threaded WSGI server and request handler, the project's WSGI app,
+whose WhiteNoise serves the static files, as under `runserver`) with a clean stop (`stop()`):
 
 1. it stops accepting connections and closes the listening socket (a client that connects
    now is refused: it got no answer, so it knows to retry);
@@ -70,7 +70,7 @@ class ApiServer(ThreadedWSGIServer):
         self.stopping = False
         self._handlers: dict[_RequestHandler, threading.Thread] = {}
         super().__init__(address, _RequestHandler)
-        self.set_app(_wsgi_application())
+        self.set_app(get_internal_wsgi_application())  # WhiteNoise serves the static files, as on a stage
         self._thread = threading.Thread(target=self.serve_forever, name="api-server", daemon=True)
 
     def start(self) -> "ApiServer":
@@ -101,15 +101,3 @@ class ApiServer(ThreadedWSGIServer):
         for thread in handlers.values():
             thread.join(max(0.0, deadline - time.monotonic()))
         return in_flight
-
-
-def _wsgi_application():
-    """The project's WSGI app, with the static files served as `runserver` serves them (when DEBUG)."""
-    from django.conf import settings
-
-    application = get_internal_wsgi_application()
-    if settings.DEBUG and "django.contrib.staticfiles" in settings.INSTALLED_APPS:
-        from django.contrib.staticfiles.handlers import StaticFilesHandler
-
-        return StaticFilesHandler(application)
-    return application

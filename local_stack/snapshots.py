@@ -139,18 +139,32 @@ def snapshot_save(*, directory: Path, journal: Journal | None = None, only_if_ch
     capture = journal.capture() if journal is not None else None
     tables_export(out_dir=temporary, source=_captured(capture) if capture else None)
     if capture is not None:
-        (temporary / COVERS_FILE).write_text(json.dumps({"covers": capture.covers}))
+        _covers_write(temporary, capture.covers)
     previous = snapshots_list(directory)
     if only_if_changed and previous and _digests(previous[-1]) == _digests(temporary):
         shutil.rmtree(temporary)
+        if capture is not None:  # the newest snapshot is this instant too: it holds the journal so far
+            _covers_write(previous[-1], capture.covers)
+            _prune_journal(directory, journal)
         return None
     final = directory / stamp
     _fsync_tree(temporary)
     os.rename(temporary, final)  # atomic: the snapshot appears whole or not at all
     _prune(directory)
-    if journal is not None:  # what every kept snapshot holds is no longer needed
-        journal.prune(through=min(_covers(path) for path in snapshots_list(directory)))
+    if journal is not None:
+        _prune_journal(directory, journal)
     return final
+
+
+def _covers_write(path: Path, covers: int) -> None:
+    temporary = path / f".{COVERS_FILE}.tmp"
+    temporary.write_text(json.dumps({"covers": covers}))
+    os.replace(temporary, path / COVERS_FILE)
+
+
+def _prune_journal(directory: Path, journal: Journal) -> None:
+    """Delete the journal segments every kept snapshot holds: no start replays them again."""
+    journal.prune(through=min(_covers(path) for path in snapshots_list(directory)))
 
 
 def _fsync_tree(path: Path) -> None:
