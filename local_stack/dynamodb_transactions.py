@@ -18,6 +18,10 @@ Where it hooks in
   run under one process-wide re-entrant lock. Each is the single entry point
   of one API request (parsing, backend calls, serialising the response), for
   the threaded server and for in-process ``mock_aws`` alike.
+* Other local fixes see each DynamoDB request under that lock through
+  ``observe_requests``: the write journal (``local_stack/journal.py``) appends
+  each acknowledged write before its answer leaves, and the write pause
+  (``local_stack/write_pause.py``) holds writes while an export reads.
 * ``moto.dynamodb.models.DynamoDBBackend.transact_write_items`` is replaced by
   ``transact_write_items`` below, adapted from moto's own method: same
   structure and error handling, different rollback. It also takes the lock, so
