@@ -39,3 +39,17 @@ def test_rows_of_purchases_the_tables_lack_go_and_missing_ones_come(
     }
     again = lake_reconcile(tenant_id=customer.tenant_id)
     assert (again.rows_removed, again.rows_added) == (0, 0)
+
+
+def test_the_command_with_dry_run_reports_and_writes_nothing(customer, book, placed_order, lake_rows):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    placed_order(customer, book)
+    out = StringIO()
+
+    call_command("reconcile_lake", tenant=customer.tenant_id, dry_run=True, stdout=out)
+
+    assert "would add 1 rows of 1 purchases" in out.getvalue()
+    assert lake_rows() == []

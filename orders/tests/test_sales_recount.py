@@ -37,3 +37,17 @@ def test_a_dry_run_reports_and_writes_nothing(customer, book, placed_order):
 
     assert [(c.kind, c.before, c.after) for c in result.changes] == [("sales", 0, 1)]
     assert list(BookSales.scan()) == []
+
+
+def test_the_command_recounts_every_tenant(customer, book, placed_order):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    placed_order(customer, book)
+    out = StringIO()
+
+    call_command("recount_sales", all=True, stdout=out)
+
+    assert f"sales {book.book_id}: 0 → 1" in out.getvalue()
+    assert _units(customer.tenant_id, book.book_id) == 1
