@@ -100,9 +100,9 @@ class Replayed:
 
 @dataclass(frozen=True)
 class Capture:
-    """The tables at one instant (name → items in DynamoDB's JSON) and the last segment they hold."""
+    """The tables at one instant (name → one line of DynamoDB's JSON per item) and the last segment they hold."""
 
-    tables: dict[str, list[dict[str, Any]]]
+    tables: dict[str, list[str]]
     covers: int
 
 
@@ -190,9 +190,9 @@ class Journal:
             tables = {}
             for backend in _dynamodb_backends():
                 for name, table in backend.tables.items():
-                    # A JSON round trip: a deep copy in DynamoDB's wire format (binary in base64).
-                    wire = json.dumps([item.to_json()["Attributes"] for item in table.all_items()], default=_base64)
-                    tables[name] = json.loads(wire)
+                    # One JSON line per item, in DynamoDB's wire format (binary in base64): a copy
+                    # that later in-place updates cannot reach, and smaller than the items.
+                    tables[name] = [json.dumps(i.to_json()["Attributes"], default=_base64) for i in table.all_items()]
             covers = self._segment
             if self._file is not None:
                 self._open_next()

@@ -40,7 +40,6 @@ from django.core.management import call_command, get_commands
 from bookstore.dynamodb.exports import (
     MANIFEST,
     ExportError,
-    Item,
     Source,
     decode_item,
     manifest_read,
@@ -94,11 +93,12 @@ def _covers(path: Path) -> int:
 
 
 def _captured(capture: Capture) -> Source:
-    """The export's item source for a capture: each table's items as one page."""
+    """The export's item source for a capture: each table's items in pages of 1,000, decoded as they are written."""
 
     def source(table_name: str, segments: int):
-        items: list[Item] = [decode_item(json.dumps(item)) for item in capture.tables.get(table_name, [])]
-        return iter([iter([items])])
+        lines = capture.tables.get(table_name, [])
+        pages = ([decode_item(line) for line in lines[start : start + 1000]] for start in range(0, len(lines), 1000))
+        return iter([pages])
 
     return source
 

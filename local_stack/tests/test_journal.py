@@ -127,3 +127,15 @@ def test_many_journaled_writes_bring_the_next_snapshot_forward(journal, tmp_path
         wait_until(lambda: snapshots_list(tmp_path / "snapshots"), what="a snapshot before the hour is up")
     finally:
         keeper.stop()
+
+
+def test_a_snapshot_copied_from_memory_is_the_export_a_scan_makes(journal, tmp_path, customer, book, placed_order):
+    from bookstore.dynamodb.exports import export_verify, manifest_read, tables_export
+
+    placed_order(customer, book, quantity=2)
+    snapshot = snapshot_save(directory=tmp_path / "snapshots", journal=journal)
+    scanned = tables_export(out_dir=tmp_path / "scanned")
+
+    export_verify(snapshot)
+    digests = {name: entry["content_digest"] for name, entry in manifest_read(snapshot).tables.items()}
+    assert digests == {t.table: t.content_digest for t in scanned.tables}
