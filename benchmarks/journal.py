@@ -9,7 +9,9 @@ Against the patched emulator in this process (`local_stack.emulator`), on a tabl
   the difference, which is what the journal adds (an `fdatasync` of one line under the lock);
 - the replay: REPLAYED writes (puts and ADD updates) are journaled, the emulator's tables are
   dropped, and `Journal.replay` rebuilds them, as `make run` does at start; its time, and the
-  bytes the journal held per write.
+  bytes the journal held per write;
+- the snapshot's pause: how long `Journal.capture` holds every request while it copies the
+  tables the replay rebuilt.
 
 Writes lost per crash follow from the figures: with the journal, none that were answered (a
 write is on disk before its answer leaves, `local_stack/tests/test_durability.py` crashes a run
@@ -127,6 +129,14 @@ def replay(client, emulator, directory: Path) -> tuple[float, int, int]:
     return seconds, replayed.applied, size
 
 
+def capture_pause(directory: Path) -> tuple[float, int]:
+    """(milliseconds, items): how long a snapshot holds every request while it copies the emulator's tables."""
+    journal = Journal(directory=directory)
+    started = time.perf_counter()
+    captured = journal.capture()
+    return (time.perf_counter() - started) * 1000, sum(len(lines) for lines in captured.tables.values())
+
+
 def main() -> None:
     emulator = start_emulator(port=0)
     host, port = emulator.get_host_and_port()
@@ -136,6 +146,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         samples = latencies(client, table, Journal(directory=Path(scratch) / "latency"))
         seconds, applied, size = replay(client, emulator, Path(scratch) / "replay")
+        pause_ms, items = capture_pause(Path(scratch) / "capture")
     emulator.stop()
 
     rows = []
@@ -151,6 +162,8 @@ def main() -> None:
     print(f"Journal: {size / applied:.0f} bytes per write")
     record("journal", f"start: replay of {applied:,} writes (s)", round(seconds, 2))
     record("journal", "journal bytes per write", round(size / applied))
+    print(f"Snapshot: requests held {pause_ms:.0f} ms while {items:,} items were copied from memory")
+    record("journal", f"snapshot: requests held while {items:,} items are copied (ms)", round(pause_ms))
     put_rate = 1000 / statistics.median(samples[("PutItem", True)])
     lost = put_rate * SNAPSHOT_INTERVAL_SECONDS / 2
     print(
