@@ -60,6 +60,16 @@ class _RequestHandler(WSGIRequestHandler):
             self.server.untrack(self)
 
 
+def _request_arrived(handler: _RequestHandler) -> bool:
+    """Whether a request is waiting to be read on a connection not yet serving one (it will be served)."""
+    try:
+        return bool(handler.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+    except BlockingIOError:
+        return False  # nothing has arrived: the connection is idle
+    except OSError:
+        return False
+
+
 class ApiServer(ThreadedWSGIServer):
     """Django's threaded server with connection tracking and a clean `stop()`."""
 
@@ -92,11 +102,11 @@ class ApiServer(ThreadedWSGIServer):
         with self.state_lock:
             self.stopping = True
             handlers = dict(self._handlers)
-            in_flight = sum(1 for handler in handlers if handler.busy)
-            for handler in handlers:
-                if not handler.busy:  # waiting for a next request: wake its read with an end of stream
-                    with contextlib.suppress(OSError):
-                        handler.connection.shutdown(socket.SHUT_RDWR)
+            waiting = [handler for handler in handlers if not handler.busy and not _request_arrived(handler)]
+            for handler in waiting:  # waiting for a next request: wake its read with an end of stream
+                with contextlib.suppress(OSError):
+                    handler.connection.shutdown(socket.SHUT_RDWR)
+            in_flight = len(handlers) - len(waiting)
         deadline = time.monotonic() + timeout
         for thread in handlers.values():
             thread.join(max(0.0, deadline - time.monotonic()))
