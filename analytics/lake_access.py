@@ -59,6 +59,18 @@ def partition_files(*, table: LakeTable, tenant_id: str, day: date) -> list[str]
     return sorted(prefix + name for name in files if name.endswith(PARQUET_SUFFIX))
 
 
+def tenant_files(*, table: LakeTable, tenant_id: str) -> list[str]:
+    """Every Parquet file of one tenant's table, all partitions, as storage names."""
+    found: list[str] = []
+    pending = [table.tenant_prefix(tenant_id=tenant_id)]
+    while pending:
+        prefix = pending.pop()
+        directories, files = _listdir(prefix)
+        pending += [f"{prefix}{d.strip('/')}/" for d in directories]
+        found += [prefix + name for name in files if name.endswith(PARQUET_SUFFIX)]
+    return sorted(found)
+
+
 def read_parquet(name: str) -> pa.Table:
     import pyarrow.parquet as pq
 

@@ -22,6 +22,7 @@ from benchmarks.harness import FIGURES_ENV, format_value, print_table
 BENCHMARKS = (
     "benchmarks.transactions",
     "benchmarks.emulator_query",
+    "benchmarks.journal",
     "benchmarks.catalog",
     "benchmarks.orders",
     "benchmarks.streams",

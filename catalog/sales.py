@@ -104,3 +104,41 @@ def _apply_chunk(marker: SalesMarker, updates: list[tuple[str, Model, list[Actio
     except _AlreadyCounted:
         return False
     return True
+
+
+def sales_counter_set(*, tenant_id: str, book_id: str, category: str | None, units: int, seen: int | None) -> bool:
+    """Set a book's units sold to `units` if it still holds `seen` (None: absent); False if it moved meanwhile.
+
+    The repair of the counters (`orders.sales_recount`): a count a stream handler moves
+    while the repair reads is left for a re-run, never overwritten.
+    """
+    actions = [BookSales.units_sold.set(units), BookSales.tenant_id.set(tenant_id), BookSales.book_id.set(book_id)]
+    if category is not None:
+        actions += [
+            BookSales.category.set(category),
+            BookSales.bestseller_key.set(keys.bestsellers_key(tenant_id)),
+            BookSales.category_bestseller_key.set(keys.category_bestsellers_key(tenant_id, category)),
+        ]
+    condition = BookSales.pk.does_not_exist() if seen is None else BookSales.units_sold == seen
+    return _conditional_update(BookSales(f"{tenant_id}#{book_id}", BookSales.SORT_KEY), actions, condition)
+
+
+def co_purchase_set(*, tenant_id: str, book_id: str, partner_id: str, times: int, seen: int | None) -> bool:
+    """Set how many purchases held both books to `times` if it still holds `seen`; False if it moved meanwhile."""
+    condition = CoPurchase.pk.does_not_exist() if seen is None else CoPurchase.times == seen
+    item = CoPurchase(f"{tenant_id}#{book_id}", partner_id)
+    return _conditional_update(item, [CoPurchase.times.set(times)], condition)
+
+
+def _conditional_update(item: Model, actions: list[Action], condition) -> bool:
+    from pynamodb.exceptions import UpdateError
+
+    from bookstore.dynamodb.conditions import is_condition_failure
+
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True

@@ -18,6 +18,10 @@ Where it hooks in
   run under one process-wide re-entrant lock. Each is the single entry point
   of one API request (parsing, backend calls, serialising the response), for
   the threaded server and for in-process ``mock_aws`` alike.
+* Other local fixes see each DynamoDB request under that lock through
+  ``observe_requests``: the write journal (``local_stack/journal.py``) appends
+  each acknowledged write before its answer leaves, and the write pause
+  (``local_stack/write_pause.py``) holds writes while an export reads.
 * ``moto.dynamodb.models.DynamoDBBackend.transact_write_items`` is replaced by
   ``transact_write_items`` below, adapted from moto's own method: same
   structure and error handling, different rollback. It also takes the lock, so
@@ -83,7 +87,7 @@ import copy
 import functools
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
@@ -103,15 +107,22 @@ from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 from local_stack.upstream import UpstreamChangedError, changed_upstream
 
 __all__ = [
+    "RequestObserver",
     "check_upstream_unchanged",
+    "emulator_lock",
     "install",
     "is_installed",
+    "observe_requests",
     "transact_write_items",
+    "wake_waiting_requests",
 ]
 
 # One lock for every DynamoDB and DynamoDB Streams request in the process.
 # Re-entrant because transact_write_items takes it again inside a request.
 _LOCK = threading.RLock()
+
+# Waited on (with the lock released) by requests an observer holds back, e.g. writes while paused.
+_LOCK_CONDITION = threading.Condition(_LOCK)
 
 # Serialises install() itself, so two threads cannot both patch.
 _INSTALL_LOCK = threading.Lock()
@@ -175,6 +186,54 @@ def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
     return locked
 
 
+class RequestObserver(Protocol):
+    """Sees every DynamoDB request under the lock: `before` may wait, `after` runs before the answer leaves."""
+
+    def before(self, handler: DynamoHandler, condition: threading.Condition) -> None: ...
+
+    def after(self, handler: DynamoHandler, response: Any) -> None: ...
+
+
+_OBSERVERS: list[RequestObserver] = []
+
+
+def observe_requests(observer: RequestObserver, *, observe: bool = True) -> None:
+    """Make `observer` see every DynamoDB request from now on (`observe=False`: no longer)."""
+    with _LOCK:
+        if observe and observer not in _OBSERVERS:
+            _OBSERVERS.append(observer)
+        elif not observe and observer in _OBSERVERS:
+            _OBSERVERS.remove(observer)
+        _LOCK_CONDITION.notify_all()
+
+
+def wake_waiting_requests() -> None:
+    """Wake the requests an observer holds back (in `before`), so that each checks again whether it may run."""
+    with _LOCK:
+        _LOCK_CONDITION.notify_all()
+
+
+def emulator_lock() -> threading.RLock:
+    """The lock every DynamoDB request holds: whoever holds it sees the tables between two requests."""
+    return _LOCK
+
+
+def _observed(method: Callable[..., Any]) -> Callable[..., Any]:
+    """`_serialised`, and the observers see the request before it runs and its answer after (the journal)."""
+
+    @functools.wraps(method)
+    def locked(handler: DynamoHandler) -> Any:
+        with _LOCK:
+            for observer in tuple(_OBSERVERS):
+                observer.before(handler, _LOCK_CONDITION)
+            response = method(handler)
+            for observer in tuple(_OBSERVERS):
+                observer.after(handler, response)
+            return response
+
+    return locked
+
+
 def is_installed() -> bool:
     """Whether ``install()`` has patched moto in this process."""
     return DynamoDBBackend.transact_write_items is transact_write_items
@@ -190,7 +249,7 @@ def install() -> None:
         if is_installed():
             return
         check_upstream_unchanged()
-        DynamoHandler.call_action = _serialised(DynamoHandler.call_action)
+        DynamoHandler.call_action = _observed(DynamoHandler.call_action)
         DynamoDBStreamsHandler.call_action = _serialised(DynamoDBStreamsHandler.call_action)
         DynamoDBBackend.transact_write_items = transact_write_items
 

@@ -13,6 +13,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from local_stack import dynamodb_query, dynamodb_responses, dynamodb_transactions, lambda_mappings
 from local_stack.browser_guard import refuse_browsers
+from local_stack.write_pause import pausable
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -25,8 +26,11 @@ class Emulator:
     """
 
     def __init__(self, *, host: str, port: int):
-        app = refuse_browsers(DomainDispatcherApplication(create_backend_app))
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+        # The journal replays into `app`; `pausable` lets `export_tables` hold the writes while it reads.
+        self.app = refuse_browsers(pausable(DomainDispatcherApplication(create_backend_app)))
+        self._server: BaseWSGIServer = make_server(
+            host, port, self.app, threaded=True, request_handler=MotoRequestHandler
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
 
     def start(self) -> None:

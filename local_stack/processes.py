@@ -205,3 +205,89 @@ class Stack:
         """`manage.py consume_streams [args]`, following every stream (or `--tables ...`) until stopped."""
         process, log = self._spawn("poller", [sys.executable, "manage.py", "consume_streams", *args])
         return Service("poller", process, None, log)
+
+
+@dataclass
+class LocalRun:
+    """`python -m local_stack.serve` (what `make run` runs) as a process of its own, with its own local state.
+
+    Each `start()` takes new free ports (a killed run's ports may linger), keeps `state` (the
+    local state folder: snapshots, journal, lake, search data) and appends to a log per start.
+    `kill()` is a crash (SIGKILL of the process: its noida-db child dies with it); `stop()` is
+    what Ctrl-C or `kill PID` does (SIGTERM), and returns the exit code.
+    """
+
+    state: Path
+    demo_books: int = 20
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+    port: int = 0
+    emulator_port: int = 0
+    search_port: int = 0
+    starts: int = 0
+
+    def env(self) -> dict[str, str]:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bookstore.settings.local",
+            "LOCAL_STATE_DIR": str(self.state),
+            "EMULATOR_PORT": str(self.emulator_port),
+            "SEARCH_PORT": str(self.search_port),
+            "RUN_ADDRESS": f"{HOST}:{self.port}",
+            "BOOKSTORE_DEMO_BOOKS": str(self.demo_books),
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
+        env.pop("DYNAMODB_ENDPOINT_URL", None)
+        env.pop("ELASTICSEARCH_URL", None)
+        return env
+
+    @property
+    def log(self) -> Path:
+        return self.state / f"serve-{self.starts}.log"
+
+    def start(self, *, timeout: float = 180.0) -> "LocalRun":
+        """Start it and return once the API answers on /api/v1/health."""
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.starts += 1
+        self.port, self.emulator_port, self.search_port = free_port(), free_port(), free_port()
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "local_stack.serve"],
+                cwd=PROJECT_ROOT,
+                env=self.env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        _wait_for(partial(_health_ok, self.url("health")), what="make run", process=self.process, timeout=timeout)
+        return self
+
+    def url(self, path: str) -> str:
+        return f"http://{HOST}:{self.port}/api/v1/{path}"
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash: no clean-up runs."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self, *, timeout: float = 120.0) -> int:
+        """SIGTERM, as `kill PID` or Ctrl-C; wait for the clean stop and return the exit code."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout)
+        return self.process.returncode
+
+    def run_python(self, *argv: str) -> str:
+        """`python argv...` in the project with this run's environment (its ports and state); its output."""
+        result = subprocess.run(
+            [sys.executable, *argv], cwd=PROJECT_ROOT, env=self.env(), capture_output=True, text=True
+        )
+        if result.returncode:
+            raise RuntimeError(f"python {' '.join(argv)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout

@@ -1,4 +1,4 @@
-"""`make reset`: delete the local state (snapshots, search data, data lake) after a confirmation.
+"""`make reset`: delete the local state (snapshots, journal, search data, data lake) after a confirmation.
 
 Refuses while `make run` is running (its pid is in `stack.json`), since it would save a new
 snapshot on exit anyway. `--yes` skips the question, for scripts.

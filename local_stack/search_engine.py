@@ -6,7 +6,9 @@ is started directly rather than through its Python wrapper, so stopping our chil
 stops the server and nothing else.
 """
 
+import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +19,7 @@ from pathlib import Path
 DEFAULT_HOST = "127.0.0.1"
 START_TIMEOUT_SECONDS = 60  # generous: a busy machine starts it slowly
 STOP_TIMEOUT_SECONDS = 10
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when its parent dies
 
 
 def _binary() -> str:
@@ -24,6 +27,18 @@ def _binary() -> str:
     if not path.is_file():
         raise RuntimeError(f"noida-db binary not found at {path}; install requirements-local.txt.")
     return str(path)
+
+
+def _die_with_parent() -> None:
+    """In the child, on Linux: be killed when the process that started us dies, even by SIGKILL.
+
+    Without it a crashed `make run` would leave noida-db holding its port, and the next start
+    would refuse to share it.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _answers(url: str) -> bool:
@@ -58,7 +73,11 @@ class SearchEngine:
         command = [_binary(), "start", "--only", "elasticsearch", "--elasticsearch-port", str(self.port)]
         command += ["--host", self.host, "--data-dir", str(self.data_dir)]
         self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while not (_answers(self.url) and self.is_running()):

@@ -2,10 +2,13 @@
 
 The stream poller (`consume_streams`) runs in a background thread with a short poll
 interval, so the stream handlers (search index, data lake, best-sellers) follow every
-write as the Lambda event source mappings do on AWS. Everything runs in this one process,
-so Ctrl-C (or SIGTERM) stops it all. The data is restored from the last local snapshot at
-start, before the poller starts, and saved every few minutes and when stopped
-(`local_stack/snapshots.py`); the demo world is set up on a first start only. Where
+write as the Lambda event source mappings do on AWS. Everything runs in this one process.
+The emulator journals every acknowledged write; at start the last snapshot is restored, the
+journal replayed over it, and what lives outside the tables reconciled with them, before the
+poller and the API start (`local_stack/snapshots.py`); the demo world is set up on a first
+start only. Ctrl-C or SIGTERM stops cleanly (`local_stack/api_server.py`): no new
+connections, idle keep-alive connections closed, requests in flight answered, then a
+snapshot is saved and the servers stop. Where
 each server listens is recorded in the local stack file (`.local/stack.json`), so
 `manage.py` commands in another terminal reach this stack without exporting its ports. The
 emulator listens on EMULATOR_PORT (default 5005) and the API on RUN_ADDRESS (default
@@ -15,6 +18,7 @@ search index from DynamoDB (an alias swap), so it always matches the restored da
 """
 
 import os
+import signal
 import threading
 
 # How often `make run` runs the scheduled jobs a stage runs from Zappa's schedule events.
@@ -35,12 +39,14 @@ def main() -> None:
 
     compile_catalogues()  # a build step: the .mo files are never committed
     django.setup()
+    from local_stack.api_server import ApiServer
     from local_stack.demo import demo_credentials, demo_setup
     from local_stack.emulator import start_emulator
     from local_stack.search_engine import start_search_engine
-    from local_stack.snapshots import kept_in_snapshots
+    from local_stack.snapshots import kept_durable
     from local_stack.stack import STACK_FILE, stack_clear, stack_record
 
+    stop = _stop_on_signals()
     address = os.environ.get("RUN_ADDRESS", DEFAULT_ADDRESS)
     emulator = start_emulator(port=settings.EMULATOR_PORT)
     stack_record(emulator=settings.DYNAMODB_ENDPOINT_URL, api=f"http://{address}")
@@ -55,11 +61,9 @@ def main() -> None:
     print(f"Search engine (noida-db, Elasticsearch API) on {search_engine.url}, data in {search_engine.data_dir}")
     try:
         call_command("create_tables")  # before a restore, which writes into them
-        with kept_in_snapshots() as restored:
-            if restored is None:
+        with kept_durable(app=emulator.app) as recovered:
+            if recovered.fresh:
                 demo_setup()  # also builds the demo tenants' search indexes
-            else:  # the index may be older or newer than the restored data: rebuild it from DynamoDB
-                call_command("rebuild_search_index", all=True)
             print("\nDemo admin accounts:")
             print(demo_credentials())
             # A daemon thread: it ends with the process (bookstore imports no app, so it goes through the command).
@@ -67,14 +71,34 @@ def main() -> None:
             poller.start()
             threading.Thread(target=_run_jobs, name="scheduled-jobs", daemon=True).start()
             print(f"Stream poller every {settings.STREAMS_POLL_INTERVAL_SECONDS}s; lake in {settings.LOCAL_STATE_DIR}")
-            print(f"\nAPI on http://{address}/api/v1/  (docs: http://{address}/api/docs/)\n")
-            call_command("runserver", address, use_reloader=False)
-    except KeyboardInterrupt:
+            host, port = address.rsplit(":", 1)
+            server = ApiServer((host, int(port))).start()
+            print(f"\nAPI on http://{address}/api/v1/  (docs: http://{address}/api/docs/)  Ctrl-C stops.\n")
+            while not stop.wait(0.5):
+                pass
+            print("Stopping: no new connections; answering the requests in flight...")
+            answered = server.stop()
+            print(f"API stopped ({answered} requests were in flight). Saving a snapshot...")
+    except KeyboardInterrupt:  # a Ctrl-C before the API served: stop here too
         pass
     finally:
         stack_clear()
         search_engine.stop()
         emulator.stop()
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by Ctrl-C (SIGINT) or SIGTERM: `make run` then stops cleanly instead of dying mid-request."""
+    stop = threading.Event()
+
+    def request_stop(signum, frame):
+        if stop.is_set():  # a second Ctrl-C while stopping
+            raise KeyboardInterrupt
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    return stop
 
 
 def _run_jobs() -> None:

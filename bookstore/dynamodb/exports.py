@@ -65,6 +65,9 @@ class Bar(Protocol):
     def update(self, n: int = 1) -> Any: ...
 
 
+# source(table name, segments) → the table's items as page iterators (default: parallel Scan segments).
+Source = Callable[[str, int], Iterator[Iterator[list["Item"]]]]
+
 # progress(table, expected items) → a context manager giving something with .update(n) (a tqdm bar).
 Progress = Callable[[str, int | None], AbstractContextManager[Bar]]
 
@@ -210,7 +213,7 @@ def _scan_segments(table_name: str, segments: int) -> Iterator[Iterator[list[Ite
 
 
 def _export_table(
-    model: type[Model], *, directory: Path, tenant_id: str | None, segments: int, progress: Progress
+    model: type[Model], *, directory: Path, tenant_id: str | None, segments: int, progress: Progress, source: Source
 ) -> TableExport:
     name = logical_name(model)
     table_name = model.Meta.table_name
@@ -235,7 +238,7 @@ def _export_table(
                     totals["count"] += len(lines)
                     bar.update(len(items))
 
-        for future in [pool.submit(drain, pages) for pages in _scan_segments(table_name, segments)]:
+        for future in [pool.submit(drain, pages) for pages in source(table_name, segments)]:
             future.result()
     return TableExport(
         table=name,
@@ -247,6 +250,18 @@ def _export_table(
     )
 
 
+def _writes_paused() -> AbstractContextManager[Any]:
+    """What holds the stage's writes while the Scans read, so the copy is one instant (DYNAMODB_EXPORT_PAUSE).
+
+    The local stack names one (its emulator holds writes on request); DynamoDB has none, and
+    a stage's consistent copy is a point-in-time export instead.
+    """
+    from django.utils.module_loading import import_string
+
+    factory = getattr(settings, "DYNAMODB_EXPORT_PAUSE", None)
+    return import_string(factory)() if factory else nullcontext()
+
+
 def tables_export(
     *,
     out_dir: Path,
@@ -254,20 +269,30 @@ def tables_export(
     tables: list[str] | None = None,
     segments: int = SCAN_SEGMENTS,
     progress: Progress = no_progress,
+    source: Source | None = None,
 ) -> ExportResult:
     """Export the registered tables (or `tables`), optionally only one tenant's items, into `out_dir`.
 
     A tenant export leaves out stage-owned tables; `NotExported` tables are never exported.
+    `source` reads the items instead of the Scans (the local stack's copy of one instant).
     The manifest is written last, so a directory without one is an unfinished export.
     """
     models = exportable_models(tables)
     if tenant_id is not None:
         models = [m for m in models if not isinstance(tenancy_of(m), StageOwned)]
     out_dir.mkdir(parents=True, exist_ok=True)
-    exported = [
-        _export_table(model, directory=out_dir, tenant_id=tenant_id, segments=segments, progress=progress)
-        for model in models
-    ]
+    with _writes_paused() if source is None else nullcontext():
+        exported = [
+            _export_table(
+                model,
+                directory=out_dir,
+                tenant_id=tenant_id,
+                segments=segments,
+                progress=progress,
+                source=source or _scan_segments,
+            )
+            for model in models
+        ]
     manifest = {
         "format": FORMAT_VERSION,
         "created_at": now().isoformat(),

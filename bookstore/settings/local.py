@@ -31,6 +31,8 @@ DYNAMODB_MAX_RETRY_ATTEMPTS = 1
 JWT_COOKIE_SECURE = False  # served over plain http on loopback
 STREAMS_POLL_INTERVAL_SECONDS = float(env("STREAMS_POLL_INTERVAL_SECONDS", "0.5"))
 STREAMS_MAX_ATTEMPTS = env_int("STREAMS_MAX_ATTEMPTS", 3)
+# `export_tables` holds the emulator's writes while it reads, so its copy is one instant (local_stack/write_pause.py).
+DYNAMODB_EXPORT_PAUSE = "local_stack.write_pause.writes_paused"
 # `make run` saves a snapshot of the emulator's data this often, if it changed (and when stopped).
 LOCAL_SNAPSHOT_INTERVAL_SECONDS = env_int("LOCAL_SNAPSHOT_INTERVAL_SECONDS", 300)
 

@@ -1,10 +1,6 @@
 """local_stack/snapshots.py: save, keep three, restore the newest good one; `make run` across a restart."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -13,7 +9,7 @@ from django.conf import settings
 
 from bookstore.dynamodb.base import connection
 from bookstore.dynamodb.exports import MANIFEST
-from local_stack.processes import free_port
+from local_stack.processes import LocalRun
 from local_stack.snapshots import (
     SNAPSHOTS_KEPT,
     restore_follow_ups,
@@ -21,7 +17,6 @@ from local_stack.snapshots import (
     snapshot_save,
     snapshots_list,
 )
-from testing.waiting import wait_until
 
 REPO = Path(settings.BASE_DIR)
 
@@ -142,73 +137,26 @@ def _call(url: str, body: dict | None = None, token: str | None = None) -> dict:
         return json.loads(response.read() or b"{}")
 
 
-class Stack:
-    """`python -m local_stack.serve` (what `make run` runs) on free ports, with its own local state."""
-
-    def __init__(self, state: Path):
-        self.api = f"127.0.0.1:{free_port()}"
-        self.env = os.environ | {
-            "DJANGO_SETTINGS_MODULE": "bookstore.settings.local",
-            "LOCAL_STATE_DIR": str(state),
-            "EMULATOR_PORT": str(free_port()),
-            "SEARCH_PORT": str(free_port()),  # never the default 9200 a `make run` or another test may hold
-            "RUN_ADDRESS": self.api,
-            "BOOKSTORE_DEMO_BOOKS": "20",
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.env.pop("DYNAMODB_ENDPOINT_URL", None)
-        self.log = state / f"serve-{self.api.rsplit(':', 1)[1]}.log"
-
-    def __enter__(self) -> "Stack":
-        state = Path(self.env["LOCAL_STATE_DIR"])
-        state.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "local_stack.serve"],
-            cwd=REPO,
-            env=self.env,
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-
-        def answering() -> bool:
-            assert self.process.poll() is None, self.output()
-            try:
-                _call(f"http://{self.api}/api/v1/health")
-            except OSError:
-                return False
-            return True
-
-        wait_until(answering, what="make run answering on /api/v1/health")
-        return self
-
-    def output(self) -> str:
-        return self.log.read_text()
-
-    def url(self, path: str) -> str:
-        return f"http://{self.api}/api/v1/{path}"
-
-    def __exit__(self, *exc) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=120)
-
-
 def test_make_run_keeps_users_carts_and_orders_across_a_sigterm_restart(tmp_path):
     login = {"email": "ana@example.com", "password": "a-long-password-1", "tenant_id": "tenant1"}
-    with Stack(tmp_path) as stack:
-        assert "No snapshot" in stack.output()
-        _call(stack.url("users/register"), {**login, "first_name": "Ana", "last_name": "López"})
-        token = _call(stack.url("users/login"), login)["access"]
-        book_id = _call(stack.url("books?limit=2&tenant_id=tenant1"))["results"][1]["book_id"]
-        _call(stack.url("cart/add"), {"book_id": book_id, "quantity": 3}, token)
-    assert stack.process.returncode == 0, stack.output()
-    assert "Saved snapshot" in stack.output()
-    assert len(snapshots_list(tmp_path / "snapshots")) == 1
+    run = LocalRun(state=tmp_path).start()
+    try:
+        assert "No snapshot" in run.output()
+        _call(run.url("users/register"), {**login, "first_name": "Ana", "last_name": "López"})
+        token = _call(run.url("users/login"), login)["access"]
+        book_id = _call(run.url("books?limit=2&tenant_id=tenant1"))["results"][1]["book_id"]
+        _call(run.url("cart/add"), {"book_id": book_id, "quantity": 3}, token)
+        assert run.stop() == 0, run.output()
+        assert "Saved snapshot" in run.output()
+        assert len(snapshots_list(tmp_path / "snapshots")) == 1
 
-    with Stack(tmp_path) as stack:
-        assert "Restored snapshot" in stack.output()
-        assert "2 tenants, 3 users, 80 book and stock items, 0 purchases" in stack.output()
-        token = _call(stack.url("users/login"), login)["access"]
-        cart = _call(stack.url("cart"), token=token)
+        run.start()
+        assert "Restored snapshot" in run.output()
+        assert "2 tenants, 3 users, 80 book and stock items, 0 purchases" in run.output()
+        token = _call(run.url("users/login"), login)["access"]
+        cart = _call(run.url("cart"), token=token)
         assert [(line["book_id"], line["quantity"]) for line in cart["items"]] == [(book_id, 3)]
-    assert len(snapshots_list(tmp_path / "snapshots")) == 2  # the login counted a rate-limit hit: a change
+        assert run.stop() == 0, run.output()
+        assert len(snapshots_list(tmp_path / "snapshots")) == 2  # the login counted a rate-limit hit: a change
+    finally:
+        run.kill()

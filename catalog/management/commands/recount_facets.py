@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from bookstore.errors import ApplicationError
+from bookstore.tenants import active_tenant_ids
 from catalog.services import facets_recount
 
 
@@ -15,10 +16,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--tenant", required=True, help="Id of the tenant whose counts to repair.")
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument("--tenant", help="Id of the tenant whose counts to repair.")
+        target.add_argument("--all", action="store_true", help="Repair the counts of every active tenant.")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
 
-    def handle(self, *args, tenant, dry_run=False, **options):
+    def handle(self, *args, tenant=None, all=False, dry_run=False, **options):
+        for tenant_id in active_tenant_ids() if all else [tenant]:
+            self._recount(tenant_id, dry_run=dry_run)
+
+    def _recount(self, tenant, *, dry_run):
         try:
             # disable=None: no bar when the output is not a terminal (CI logs, make run).
             with tqdm(desc=tenant, unit="book", disable=None) as bar:
