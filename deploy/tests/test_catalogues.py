@@ -20,7 +20,6 @@ from django.utils.functional import Promise
 from bookstore.errors import ErrorCode
 from deploy.catalogues import LOCALE_DIR, ROOT, TRANSLATED_LANGUAGES, compile_catalogues, make_messages
 
-
 # Modules that do their work on import, in Lambda only: the stage's handler builds Zappa's handler (INIT).
 ENTRY_POINTS = {"bookstore.lambda_handler"}
 
