@@ -36,7 +36,8 @@ class Tenant(BaseModel):
 
     PK `TENANT#{tenant_id}`, SK `TENANT`: one GetItem answers "does this tenant exist and
     is it active", which every request asks (cached briefly in-process). `plan` names the
-    tenant's rate-limit tier. `directory` (always `TENANTS`) puts every tenant in
+    tenant's rate-limit tier; `reviews_moderated` makes new reviews wait for an admin's
+    approval instead of being published at once. `directory` (always `TENANTS`) puts every tenant in
     `tenant-directory-index`, which lists the shops (tenant picker) in one Query.
     """
 
@@ -52,6 +53,7 @@ class Tenant(BaseModel):
     name = UnicodeAttribute()
     is_active = BooleanAttribute(default=True)
     plan = UnicodeAttribute(default="standard")
+    reviews_moderated = BooleanAttribute(default=False)
     directory = UnicodeAttribute(default=DIRECTORY)
 
     directory_index = TenantDirectoryIndex()

@@ -60,10 +60,11 @@ def tenant_get(*, tenant_id: str) -> Tenant | None:
 
 
 class TenantStatus(NamedTuple):
-    """What a request needs to know about its tenant: whether it may be served, and under which plan."""
+    """What a request needs to know about its tenant: whether it may be served, under which plan, its settings."""
 
     active: bool
     plan: str | None
+    reviews_moderated: bool = False
 
 
 # tenant_id → TenantStatus, trusted for TENANT_CACHE_SECONDS.
@@ -80,7 +81,11 @@ def tenant_status(*, tenant_id: str) -> TenantStatus:
     if cached is not None:
         return cached
     tenant = tenant_get(tenant_id=tenant_id)
-    status = TenantStatus(active=bool(tenant.is_active), plan=tenant.plan) if tenant else _UNKNOWN
+    status = (
+        TenantStatus(active=bool(tenant.is_active), plan=tenant.plan, reviews_moderated=bool(tenant.reviews_moderated))
+        if tenant
+        else _UNKNOWN
+    )
     if settings.TENANT_CACHE_SECONDS > 0:
         tenant_cache.put(tenant_id, status, settings.TENANT_CACHE_SECONDS)
     return status
@@ -174,6 +179,21 @@ def tenant_set_plan(*, tenant_id: str, plan: str) -> Tenant:
     if tenant is None:
         raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
     tenant.update(actions=[Tenant.plan.set(plan), Tenant.updated_at.set(now())], condition=Tenant.pk.exists())
+    tenant_cache.clear()
+    return tenant
+
+
+def tenant_set_reviews_moderated(*, tenant_id: str, moderated: bool) -> Tenant:
+    """Whether the tenant's new reviews wait for an admin's approval (one conditional UpdateItem).
+
+    Containers see the change within TENANT_CACHE_SECONDS, like a plan change.
+    """
+    tenant = tenant_get(tenant_id=tenant_id)
+    if tenant is None:
+        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    tenant.update(
+        actions=[Tenant.reviews_moderated.set(moderated), Tenant.updated_at.set(now())], condition=Tenant.pk.exists()
+    )
     tenant_cache.clear()
     return tenant
 

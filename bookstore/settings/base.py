@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "orders",
+    "reviews",
     "recommendations",
     "analytics",
     "streams",

@@ -18,7 +18,7 @@ from testing.shared_builds import built_once
 
 pytestmark = pytest.mark.bundle
 
-APPS = ("bookstore", "accounts", "catalog", "orders", "recommendations", "analytics", "streams")
+APPS = ("bookstore", "accounts", "catalog", "orders", "reviews", "recommendations", "analytics", "streams")
 RUN_IN_BUNDLE = """
 import json, sys
 sys.path.insert(0, ".")
