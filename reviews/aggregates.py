@@ -14,6 +14,8 @@ a purchase's payment event. Changes that move nothing (a helpful count written b
 review, an edit of the text) need no marker.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -23,8 +25,21 @@ from pynamodb.exceptions import UpdateError
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import is_condition_failure
 from bookstore.dynamodb.transactions import LabelledTransaction, failed_condition
-from catalog.ratings import RatingMove, rating_listed_sync, ratings_move
-from reviews.models import PUBLISHED, REVIEW_PREFIX, VOTE_PREFIX, BookOwnership, Review, ReviewMarker
+from bookstore.errors import ApplicationError
+from bookstore.tenants import TenancyError, tenant_get
+from catalog import keys
+from catalog.models import Book
+from catalog.ratings import RatingMove, rating_listed_sync, rating_mean, ratings_get, ratings_move, ratings_replace
+from reviews.models import (
+    PUBLISHED,
+    REVIEW_PREFIX,
+    STATUSES,
+    VOTE_PREFIX,
+    BookOwnership,
+    Review,
+    ReviewMarker,
+    ReviewVote,
+)
 
 ACTIONS_PER_TRANSACTION = 99  # plus the marker: DynamoDB's limit is 100
 
@@ -174,3 +189,93 @@ def _unverify_if_unowned(*, tenant_id: str, user_id: str, book_id: str) -> None:
     except UpdateError as exc:
         if not is_condition_failure(exc):
             raise
+
+
+# --- Repair: recount from the reviews table ------------------------------------------------
+
+
+@dataclass
+class ReviewRecount:
+    """What a recount found: the books it read, the aggregates and helpful counts it corrected."""
+
+    books: int = 0
+    ratings_corrected: list[str] = field(default_factory=list)
+    helpful_corrected: list[str] = field(default_factory=list)
+
+
+def _books_to_recount(tenant_id: str) -> list[str]:
+    """Every active book (a rating no review supports is removed) and every book with a review."""
+    book_ids = {book.book_id for book in Book.catalog_newest_index.query(keys.catalog_key(tenant_id))}
+    for status in STATUSES:
+        book_ids |= {review.book_id for review in Review.by_status.query(Review.status_key_for(tenant_id, status))}
+    return sorted(book_ids)
+
+
+def _partition(tenant_id: str, book_id: str):
+    """Every raw item of a book's partition of the reviews table: its reviews and votes (consistent, paged)."""
+    start = None
+    while True:
+        page = Review._get_connection().query(
+            Review.key(tenant_id, book_id), consistent_read=True, exclusive_start_key=start
+        )
+        yield from page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return
+
+
+def _book_recount(tenant_id: str, book_id: str, result: ReviewRecount, *, dry_run: bool) -> None:
+    reviews: dict[str, Review] = {}
+    votes: list[ReviewVote] = []
+    for raw in _partition(tenant_id, book_id):
+        kind = raw["sk"]["S"]
+        if kind.startswith(REVIEW_PREFIX):
+            review = Review.from_raw_data(raw)
+            reviews[review.review_id] = review
+        elif kind.startswith(VOTE_PREFIX):
+            votes.append(ReviewVote.from_raw_data(raw))
+    scores = [int(r.score) for r in reviews.values() if r.status == PUBLISHED]
+    stored = ratings_get(tenant_id=tenant_id, book_id=book_id, consistent=True)
+    histogram = {str(score): scores.count(score) for score in range(1, 6)}
+    right = stored is not None and (int(stored.rating_count or 0), int(stored.rating_sum or 0), stored.histogram) == (
+        len(scores),
+        sum(scores),
+        histogram,
+    )
+    listed = rating_mean(count=len(scores), total=sum(scores))
+    if not right or stored.listed_rating != listed:
+        result.ratings_corrected.append(book_id)
+        if not dry_run:
+            ratings_replace(tenant_id=tenant_id, book_id=book_id, scores=scores)
+    counted = {review_id: {"helpful_count": 0, "unhelpful_count": 0} for review_id in reviews}
+    for vote in votes:
+        if vote.helpful is not None and vote.review_id in counted:
+            counted[vote.review_id]["helpful_count" if vote.helpful else "unhelpful_count"] += 1
+    for review_id, counts in counted.items():
+        review = reviews[review_id]
+        if (int(review.helpful_count or 0), int(review.unhelpful_count or 0)) == tuple(counts.values()):
+            continue
+        result.helpful_corrected.append(review_id)
+        if not dry_run:
+            review.update(actions=[getattr(Review, name).set(n) for name, n in counts.items()])
+
+
+def reviews_recount(
+    *, tenant_id: str, dry_run: bool = False, on_progress: Callable[[int], None] | None = None
+) -> ReviewRecount:
+    """Set every book's rating aggregates and listed rating, and every review's helpful counts, from the table.
+
+    Reads each book's partition of the reviews table (one consistent Query: its reviews and
+    votes) and writes only what differs. A book with no published review loses any listed
+    rating (this is also how ratings set by hand before reviews existed are removed). Run it
+    with the stream handlers caught up: a change counted while it runs may be counted twice.
+    """
+    if tenant_get(tenant_id=tenant_id) is None:
+        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    result = ReviewRecount()
+    for book_id in _books_to_recount(tenant_id):
+        _book_recount(tenant_id, book_id, result, dry_run=dry_run)
+        result.books += 1
+        if on_progress:
+            on_progress(1)
+    return result
