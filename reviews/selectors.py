@@ -6,6 +6,7 @@ from bookstore.errors import ApplicationError
 from bookstore.ids import canonical_id
 from bookstore.pagination import DEFAULT_LIMIT, Page, query_page
 from catalog.errors import CatalogError
+from catalog.selectors import book_get
 from reviews.errors import ReviewsError
 from reviews.models import PUBLISHED, Review
 
@@ -39,7 +40,8 @@ def book_reviews_list(
     one score is a key condition there (`begins_with(score_key, "{score}#")`, which also
     orders a newest-first list of one score). `helpful` filters on the status, and verified
     buyers only is a filter, so those pages may read more than they keep (bounded as every
-    list is, `bookstore.pagination`).
+    list is, `bookstore.pagination`). An empty first page reads the book too (one GetItem), so
+    an unknown book is `book_not_found` rather than a book nobody reviewed.
     """
     canonical = canonical_id(book_id)
     if canonical is None:
@@ -58,7 +60,7 @@ def book_reviews_list(
     if filters.verified:
         verified = Review.verified_purchase == True  # noqa: E712 (a PynamoDB condition)
         condition = verified if condition is None else condition & verified
-    return query_page(
+    page = query_page(
         getattr(Review, index_name),
         Review.key(tenant_id, canonical),
         limit=limit,
@@ -68,6 +70,9 @@ def book_reviews_list(
         scan_index_forward=forward,
         **options,
     )
+    if not page.items and not cursor and page.next_cursor is None:
+        book_get(tenant_id=tenant_id, book_id=canonical)
+    return page
 
 
 def user_reviews_list(*, tenant_id: str, user_id: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page:

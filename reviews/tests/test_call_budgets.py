@@ -27,12 +27,19 @@ def reviewed(settings, customer_client, book, api_client):
 
 
 @pytest.mark.parametrize(
-    "params", [{}, {"sort": "helpful"}, {"sort": "highest"}, {"sort": "lowest", "score": 4}, {"verified": "true"}]
+    "params", [{}, {"sort": "helpful"}, {"sort": "highest"}, {"sort": "lowest", "score": 4}, {"verified": "false"}]
 )
 def test_a_page_of_a_books_reviews_is_one_query(api_client, book, reviewed, dynamodb_calls, params):
     dynamodb_calls.clear()
     assert api_client.get(f"{BOOKS}/{book.book_id}/reviews", params, **TENANT1).status_code == 200
     assert dict(dynamodb_calls) == {"Query": 1}
+
+
+def test_an_empty_first_page_reads_the_book_to_tell_it_from_an_unknown_one(api_client, book, reviewed, dynamodb_calls):
+    dynamodb_calls.clear()
+    response = api_client.get(f"{BOOKS}/{book.book_id}/reviews", {"verified": "true"}, **TENANT1)
+    assert response.json()["results"] == []
+    assert dict(dynamodb_calls) == {"Query": 1, "GetItem": 1}
 
 
 def test_my_reviews_and_the_moderation_list_are_one_query_each(customer_client, admin_client, reviewed, dynamodb_calls):

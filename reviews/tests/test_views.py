@@ -136,11 +136,11 @@ def test_my_reviews_and_tenant_isolation(
     assert [r["title"] for r in mine] == ["Mine"]
     # Another tenant's token cannot read, write or vote in tenant1.
     assert other_tenant_admin_client.get(reviews_url(book), **TENANT1).status_code == 403
-    assert other_tenant_admin_client.get(reviews_url(book)).json()["results"] == []
+    assert other_tenant_admin_client.get(reviews_url(book)).status_code == 404  # no such book in tenant2
     assert other_tenant_admin_client.post(reviews_url(book), {"score": 1}).status_code == 404
     vote = f"/api/v1/reviews/{mine[0]['review_id']}/vote"
     assert other_tenant_admin_client.post(vote, {"helpful": True}, format="json").status_code == 404
-    assert api_client.get(reviews_url(book), HTTP_X_TENANT_ID="tenant2").json()["results"] == []
+    assert api_client.get(reviews_url(book), HTTP_X_TENANT_ID="tenant2").status_code == 404
 
 
 def test_verified_purchase_is_set_at_write_time_and_cleared_by_the_cancellation(
