@@ -8,20 +8,31 @@ from reviews.models import BODY_MAX_LENGTH, HIDDEN_REASON_MAX_LENGTH, SCORE_MAX,
 from reviews.selectors import SORTS
 
 
+class TextField(serializers.CharField):
+    """Text as sent: a JSON string only (a number or a list is refused, not turned into text)."""
+
+    default_error_messages = {"not_text": "Send text (a JSON string)."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
 class ReviewInputSerializer(InputSerializer):
     """A new review: a score, and optionally a title and a body (stored as given, escaped where shown)."""
 
     score = serializers.IntegerField(min_value=SCORE_MIN, max_value=SCORE_MAX)
-    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, allow_blank=True, default="", trim_whitespace=False)
-    body = serializers.CharField(max_length=BODY_MAX_LENGTH, allow_blank=True, default="", trim_whitespace=False)
+    title = TextField(max_length=TITLE_MAX_LENGTH, allow_blank=True, default="", trim_whitespace=False)
+    body = TextField(max_length=BODY_MAX_LENGTH, allow_blank=True, default="", trim_whitespace=False)
 
 
 class ReviewUpdateInputSerializer(InputSerializer):
     """A change of one's review: only the fields sent change."""
 
     score = serializers.IntegerField(min_value=SCORE_MIN, max_value=SCORE_MAX, required=False)
-    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, allow_blank=True, required=False, trim_whitespace=False)
-    body = serializers.CharField(max_length=BODY_MAX_LENGTH, allow_blank=True, required=False, trim_whitespace=False)
+    title = TextField(max_length=TITLE_MAX_LENGTH, allow_blank=True, required=False, trim_whitespace=False)
+    body = TextField(max_length=BODY_MAX_LENGTH, allow_blank=True, required=False, trim_whitespace=False)
 
 
 class ReviewListQuerySerializer(PageQuerySerializer):
@@ -35,7 +46,7 @@ class VoteInputSerializer(InputSerializer):
 
 
 class HideInputSerializer(InputSerializer):
-    reason = serializers.CharField(max_length=HIDDEN_REASON_MAX_LENGTH, help_text="Shown to the review's author.")
+    reason = TextField(max_length=HIDDEN_REASON_MAX_LENGTH, help_text="Shown to the review's author.")
 
 
 class AdminReviewListQuerySerializer(PageQuerySerializer):
