@@ -134,6 +134,8 @@ def _body(route: str, method: str, ids: dict, world: dict) -> dict:
         return {"score": 4, "title": "Planted"}
     if route.endswith("/vote"):
         return {"helpful": True}
+    if route.endswith("reviews/moderation"):
+        return {"moderated": True}
     if route.endswith("/hide"):
         return {"reason": "Planted"}
     if route.endswith("books") or "books/<str:book_id>" in route:

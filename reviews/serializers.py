@@ -53,6 +53,14 @@ class AdminReviewListQuerySerializer(PageQuerySerializer):
     status = serializers.ChoiceField(choices=STATUSES, default="pending")
 
 
+class ModerationInputSerializer(InputSerializer):
+    moderated = serializers.BooleanField(help_text="true: new reviews wait for an admin's approval.")
+
+
+class ModerationOutputSerializer(serializers.Serializer):
+    moderated = serializers.BooleanField(source="reviews_moderated")
+
+
 class ReviewOutputSerializer(serializers.Serializer):
     """A review as anyone reads it: the author as first name and last initial, never an email."""
 

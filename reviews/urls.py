@@ -10,6 +10,7 @@ urlpatterns = [
     path("users/reviews", views.UserReviewListView.as_view(), name="user-reviews"),
     path("reviews/<str:review_id>/vote", views.ReviewVoteView.as_view(), name="review-vote"),
     path("admin/reviews", views.AdminReviewListView.as_view(), name="admin-reviews"),
+    path("admin/reviews/moderation", views.AdminReviewModerationView.as_view(), name="admin-review-moderation"),
     path("admin/reviews/<str:review_id>/hide", views.AdminReviewHideView.as_view(), name="admin-review-hide"),
     path("admin/reviews/<str:review_id>/restore", views.AdminReviewRestoreView.as_view(), name="admin-review-restore"),
     path("admin/reviews/<str:review_id>/approve", views.AdminReviewRestoreView.as_view(), name="admin-review-approve"),

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from bookstore.api import AdminAPIView, TenantAPIView, UserAPIView, page_response
 from bookstore.errors import CommonError, ErrorCode
 from bookstore.pagination import PageQuerySerializer, paginated
+from bookstore.tenants import tenant_set_reviews_moderated, tenant_status
 from catalog.errors import CatalogError
 from reviews import serializers as s
 from reviews.errors import ReviewsError
@@ -133,6 +134,23 @@ class AdminReviewListView(AdminAPIView):
     def get(self, request):
         page = status_reviews_list(tenant_id=self.tenant_id, **self.validated_query())
         return page_response(page, s.OwnReviewOutputSerializer)
+
+
+class AdminReviewModerationView(AdminAPIView):
+    """Whether the shop's new reviews are published at once or wait for an admin's approval (admins)."""
+
+    input_serializer = s.ModerationInputSerializer
+
+    @extend_schema(responses={200: s.ModerationOutputSerializer})
+    def get(self, request):
+        return Response(s.ModerationOutputSerializer(tenant_status(tenant_id=self.tenant_id)).data)
+
+    @extend_schema(responses={200: s.ModerationOutputSerializer})
+    def put(self, request):
+        """Choose; containers follow within TENANT_CACHE_SECONDS."""
+        body = self.validated_body()
+        tenant = tenant_set_reviews_moderated(tenant_id=self.tenant_id, moderated=body["moderated"])
+        return Response(s.ModerationOutputSerializer(tenant).data)
 
 
 class AdminReviewHideView(AdminAPIView):
