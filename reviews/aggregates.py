@@ -28,7 +28,7 @@ from bookstore.dynamodb.transactions import LabelledTransaction, failed_conditio
 from bookstore.errors import ApplicationError
 from bookstore.tenants import TenancyError, tenant_get
 from catalog import keys
-from catalog.models import Book
+from catalog.models import Book, BookRatings
 from catalog.ratings import RatingMove, rating_listed_sync, rating_mean, ratings_get, ratings_move, ratings_replace
 from reviews.models import (
     PUBLISHED,
@@ -203,12 +203,15 @@ class ReviewRecount:
     helpful_corrected: list[str] = field(default_factory=list)
 
 
-def _books_to_recount(tenant_id: str) -> list[str]:
-    """Every active book (a rating no review supports is removed) and every book with a review."""
-    book_ids = {book.book_id for book in Book.catalog_newest_index.query(keys.catalog_key(tenant_id))}
+def _books_to_recount(tenant_id: str) -> dict[str, Book | None]:
+    """Every active book (with the rating it shows) and every book with a review (None if not active)."""
+    books: dict[str, Book | None] = {
+        book.book_id: book for book in Book.catalog_newest_index.query(keys.catalog_key(tenant_id))
+    }
     for status in STATUSES:
-        book_ids |= {review.book_id for review in Review.by_status.query(Review.status_key_for(tenant_id, status))}
-    return sorted(book_ids)
+        for review in Review.by_status.query(Review.status_key_for(tenant_id, status)):
+            books.setdefault(review.book_id, None)
+    return dict(sorted(books.items()))
 
 
 def _partition(tenant_id: str, book_id: str):
@@ -224,7 +227,14 @@ def _partition(tenant_id: str, book_id: str):
             return
 
 
-def _book_recount(tenant_id: str, book_id: str, result: ReviewRecount, *, dry_run: bool) -> None:
+def book_recount(
+    tenant_id: str, book_id: str, result: ReviewRecount, *, dry_run: bool, book: Book | None = None
+) -> None:
+    """Correct one book's aggregates, listed rating and helpful counts from its partition; note what differed.
+
+    With the `book` as read, the rating it shows is checked too (a rating set by hand is not
+    in the aggregates item).
+    """
     reviews: dict[str, Review] = {}
     votes: list[ReviewVote] = []
     for raw in _partition(tenant_id, book_id):
@@ -237,13 +247,12 @@ def _book_recount(tenant_id: str, book_id: str, result: ReviewRecount, *, dry_ru
     scores = [int(r.score) for r in reviews.values() if r.status == PUBLISHED]
     stored = ratings_get(tenant_id=tenant_id, book_id=book_id, consistent=True)
     histogram = {str(score): scores.count(score) for score in range(1, 6)}
-    right = stored is not None and (int(stored.rating_count or 0), int(stored.rating_sum or 0), stored.histogram) == (
-        len(scores),
-        sum(scores),
-        histogram,
-    )
+    if stored is None:  # no review was ever counted: the same as zero everywhere
+        stored = BookRatings(rating_count=0, rating_sum=0, listed_rating=None)
+    counted_now = (int(stored.rating_count or 0), int(stored.rating_sum or 0), stored.histogram, stored.listed_rating)
     listed = rating_mean(count=len(scores), total=sum(scores))
-    if not right or stored.listed_rating != listed:
+    shown_wrong = book is not None and book.rating != listed
+    if shown_wrong or counted_now != (len(scores), sum(scores), histogram, listed):
         result.ratings_corrected.append(book_id)
         if not dry_run:
             ratings_replace(tenant_id=tenant_id, book_id=book_id, scores=scores)
@@ -273,8 +282,8 @@ def reviews_recount(
     if tenant_get(tenant_id=tenant_id) is None:
         raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
     result = ReviewRecount()
-    for book_id in _books_to_recount(tenant_id):
-        _book_recount(tenant_id, book_id, result, dry_run=dry_run)
+    for book_id, book in _books_to_recount(tenant_id).items():
+        book_recount(tenant_id, book_id, result, dry_run=dry_run, book=book)
         result.books += 1
         if on_progress:
             on_progress(1)
