@@ -220,6 +220,14 @@ class BookSearchQuerySerializer(BookFilterQuerySerializer):
 
     q = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     sort = serializers.ChoiceField(choices=SEARCH_SORTS, default="relevance")
+    min_rating = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(5),
+        required=False,
+        help_text="Only books whose readers' mean rating is at least this (unrated books are left out).",
+    )
 
 
 class BookHitOutputSerializer(serializers.Serializer):
