@@ -3,6 +3,7 @@
 from decimal import Decimal
 from urllib.parse import urlparse
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from bookstore.dynamodb.clock import now
@@ -77,13 +78,20 @@ class BookPageOutputSerializer(BookDetailOutputSerializer):
     seconds behind a review.
     """
 
+    reviews_url = serializers.SerializerMethodField(help_text="The book's reviews, and where to write one.")
     rating_count = serializers.IntegerField(help_text="Published reviews.")
     rating_histogram = serializers.DictField(
         child=serializers.IntegerField(), help_text='Published reviews per score, "1" to "5".'
     )
 
+    def get_reviews_url(self, instance) -> str:
+        path = f"{reverse('book-detail', kwargs={'book_id': instance.book.book_id})}/reviews"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        data["reviews_url"] = self.get_reviews_url(instance)
         ratings = instance.ratings
         data["rating_count"] = int(ratings.rating_count or 0) if ratings is not None else 0
         data["rating_histogram"] = ratings.histogram if ratings is not None else {str(n): 0 for n in range(1, 6)}

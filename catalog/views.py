@@ -101,7 +101,7 @@ class BookDetailView(CatalogAPIView):
         book = book_get_stocked(
             tenant_id=self.tenant_id, book_id=book_id, include_inactive=self.caller_is_admin(), ratings=True
         )
-        return Response(s.BookPageOutputSerializer(book).data)
+        return Response(s.BookPageOutputSerializer(book, context={"request": request}).data)
 
     @extend_schema(responses={200: s.BookDetailOutputSerializer})
     def put(self, request, book_id):

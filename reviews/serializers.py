@@ -1,5 +1,6 @@
 """Input and output serializers of the review, vote and moderation endpoints."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from bookstore.pagination import PageQuerySerializer
@@ -75,6 +76,12 @@ class ReviewOutputSerializer(serializers.Serializer):
     unhelpful_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField(allow_null=True)
+    vote_url = serializers.SerializerMethodField(help_text="Where to vote on it (the browsable API's vote form).")
+
+    def get_vote_url(self, review) -> str:
+        path = reverse("review-vote", kwargs={"review_id": review.review_id})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class OwnReviewOutputSerializer(ReviewOutputSerializer):

@@ -48,7 +48,7 @@ class BookReviewListView(TenantAPIView):
         query = self.validated_query()
         filters = ReviewFilters(sort=query.pop("sort"), score=query.pop("score", None), verified=query.pop("verified"))
         page = book_reviews_list(tenant_id=self.tenant_id, book_id=book_id, filters=filters, **query)
-        return page_response(page, s.ReviewOutputSerializer)
+        return page_response(page, s.ReviewOutputSerializer, context={"request": request})
 
     @extend_schema(responses={201: s.OwnReviewOutputSerializer})
     def post(self, request, book_id):
@@ -56,7 +56,9 @@ class BookReviewListView(TenantAPIView):
         review = review_create(
             tenant_id=self.tenant_id, user_id=request.user.id, book_id=book_id, **self.validated_body()
         )
-        return Response(s.OwnReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.OwnReviewOutputSerializer(review, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class OwnReviewView(UserAPIView):
@@ -73,13 +75,17 @@ class OwnReviewView(UserAPIView):
     @extend_schema(responses={200: s.OwnReviewOutputSerializer})
     def get(self, request, book_id):
         """Your review of the book, whatever its status (a hidden one shows why)."""
-        return Response(s.OwnReviewOutputSerializer(review_mine_get(**self.user_scope, book_id=book_id)).data)
+        return Response(
+            s.OwnReviewOutputSerializer(
+                review_mine_get(**self.user_scope, book_id=book_id), context={"request": request}
+            ).data
+        )
 
     @extend_schema(responses={200: s.OwnReviewOutputSerializer})
     def patch(self, request, book_id):
         """Change the fields sent."""
         review = review_update(**self.user_scope, book_id=book_id, **self.validated_body())
-        return Response(s.OwnReviewOutputSerializer(review).data)
+        return Response(s.OwnReviewOutputSerializer(review, context={"request": request}).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, book_id):
@@ -133,7 +139,7 @@ class AdminReviewListView(AdminAPIView):
     @extend_schema(responses={200: paginated(s.OwnReviewOutputSerializer)})
     def get(self, request):
         page = status_reviews_list(tenant_id=self.tenant_id, **self.validated_query())
-        return page_response(page, s.OwnReviewOutputSerializer)
+        return page_response(page, s.OwnReviewOutputSerializer, context={"request": request})
 
 
 class AdminReviewModerationView(AdminAPIView):
@@ -143,14 +149,15 @@ class AdminReviewModerationView(AdminAPIView):
 
     @extend_schema(responses={200: s.ModerationOutputSerializer})
     def get(self, request):
-        return Response(s.ModerationOutputSerializer(tenant_status(tenant_id=self.tenant_id)).data)
+        # A plain dict: the browsable API's PUT form then starts from these values, not from the TenantStatus.
+        return Response(dict(s.ModerationOutputSerializer(tenant_status(tenant_id=self.tenant_id)).data))
 
     @extend_schema(responses={200: s.ModerationOutputSerializer})
     def put(self, request):
         """Choose; containers follow within TENANT_CACHE_SECONDS."""
         body = self.validated_body()
         tenant = tenant_set_reviews_moderated(tenant_id=self.tenant_id, moderated=body["moderated"])
-        return Response(s.ModerationOutputSerializer(tenant).data)
+        return Response(dict(s.ModerationOutputSerializer(tenant).data))
 
 
 class AdminReviewHideView(AdminAPIView):
@@ -162,7 +169,7 @@ class AdminReviewHideView(AdminAPIView):
     @extend_schema(responses={200: s.OwnReviewOutputSerializer})
     def post(self, request, review_id):
         review = review_hide(tenant_id=self.tenant_id, review_id=review_id, **self.validated_body())
-        return Response(s.OwnReviewOutputSerializer(review).data)
+        return Response(s.OwnReviewOutputSerializer(review, context={"request": request}).data)
 
 
 class AdminReviewRestoreView(AdminAPIView):
@@ -173,4 +180,4 @@ class AdminReviewRestoreView(AdminAPIView):
     @extend_schema(responses={200: s.OwnReviewOutputSerializer})
     def post(self, request, review_id):
         review = review_restore(tenant_id=self.tenant_id, review_id=review_id)
-        return Response(s.OwnReviewOutputSerializer(review).data)
+        return Response(s.OwnReviewOutputSerializer(review, context={"request": request}).data)

@@ -156,3 +156,16 @@ def test_verified_purchase_is_set_at_write_time_and_cleared_by_the_cancellation(
     consume_streams("--tables", "purchases")
     assert customer_client.get(f"{reviews_url(book)}/mine").json()["verified_purchase"] is False
     assert listed(api_client, book, verified="true") == []
+
+
+def test_the_browsable_pages_link_the_book_to_its_reviews_form_and_escape_the_text(
+    customer_client, other_customer_client, book
+):
+    customer_client.post(reviews_url(book), {"score": 5, "title": "<script>alert(1)</script>"})
+    page = customer_client.get(f"{BOOKS}/{book.book_id}", HTTP_ACCEPT="text/html").content.decode()
+    assert f"{reviews_url(book)}" in page  # the book page links its reviews
+    listing = other_customer_client.get(reviews_url(book), HTTP_ACCEPT="text/html").content.decode()
+    assert 'name="score"' in listing  # the review form
+    assert "/vote" in listing  # each review links its vote form
+    assert "<script>alert(1)</script>" not in listing
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in listing
