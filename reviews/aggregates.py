@@ -276,7 +276,7 @@ def reviews_recount(
 
     Reads each book's partition of the reviews table (one consistent Query: its reviews and
     votes) and writes only what differs. A book with no published review loses any listed
-    rating (this is also how ratings set by hand before reviews existed are removed). Run it
+    rating (so a rating set by hand, which no review supports, is removed). Run it
     with the stream handlers caught up: a change counted while it runs may be counted twice.
     """
     if tenant_get(tenant_id=tenant_id) is None:

@@ -76,7 +76,7 @@ def test_running_twice_leaves_one_complete_mapping_per_table(stage_function, sen
 
     mappings = client("lambda").list_event_source_mappings(FunctionName=stage_function)["EventSourceMappings"]
     tables = sorted(m["EventSourceArn"].split("/")[1] for m in mappings)
-    assert tables == [f"{settings.DYNAMODB_TABLE_PREFIX}books", f"{settings.DYNAMODB_TABLE_PREFIX}purchases"]
+    assert tables == [f"{settings.DYNAMODB_TABLE_PREFIX}{name}" for name in ("books", "purchases", "reviews")]
     queue_url = client("sqs").get_queue_url(QueueName=settings.STREAMS_FAILURE_QUEUE)["QueueUrl"]
     queue_arn = client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
@@ -99,8 +99,8 @@ def test_the_calls_sent_carry_what_aws_requires(stage_function, sent_mapping_cal
 
     creates = [params for name, params in sent_mapping_calls if name == "CreateEventSourceMapping"]
     updates = [params for name, params in sent_mapping_calls if name == "UpdateEventSourceMapping"]
-    assert len(creates) == 2
-    assert len(updates) == 2
+    assert len(creates) == 3  # books, purchases, reviews
+    assert len(updates) == 3
     for params in creates:
         assert params["StartingPosition"] == "TRIM_HORIZON"
         assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "Recompute every book's rating count, sum, histogram and listed rating, and every review's helpful "
         "counts, from the reviews table, and correct the wrong ones. Books without a published review lose "
-        "any listed rating (ratings set by hand before reviews existed). Idempotent; run it with the stream "
+        "any listed rating (a rating set by hand). Idempotent; run it with the stream "
         "handlers caught up."
     )
 
