@@ -48,7 +48,7 @@ RESTORE_FOLLOW_UPS = (
 RESTORE_SUMMARY = (
     ("tenants", "tenants"),
     ("users", "users"),
-    ("books", "book and stock items"),
+    ("books", "book, stock and rating items"),
     ("purchases", "purchases"),
 )
 
