@@ -207,6 +207,7 @@ def test_make_run_keeps_users_carts_and_orders_across_a_sigterm_restart(tmp_path
 
     with Stack(tmp_path) as stack:
         assert "Restored snapshot" in stack.output()
+        # 40 books with their stock items, and the rating items of the 35 books the demo's seeded reviews reach.
         assert "2 tenants, 3 users, 115 book, stock and rating items, 0 purchases" in stack.output()
         token = _call(stack.url("users/login"), login)["access"]
         cart = _call(stack.url("cart"), token=token)
