@@ -8,9 +8,12 @@ from django.core.management import call_command
 from bookstore.aws import client
 from catalog.models import BookRatings
 from catalog.ratings import rating_listed_sync
+from orders.lifecycle import purchase_cancel
 from reviews.aggregates import reviews_recount
+from reviews.models import BookOwnership
 from reviews.services import review_hide, review_restore, vote_cast
-from streams.lambda_entry import handle
+from reviews.stream_handlers import count_verified_buyers
+from streams.lambda_entry import handle, parse_record
 from streams.services import lambda_record
 from streams.sources import stream_arn
 
@@ -80,10 +83,10 @@ def _aggregates(book) -> tuple:
     return int(ratings.rating_count), int(ratings.rating_sum), ratings.histogram, ratings.listed_rating
 
 
-def _stream_records(pks: set[str]) -> list[dict]:
-    """This test's records of the reviews stream, from its start, in the shape Lambda delivers."""
+def _stream_records(pks: set[str], table: str = "reviews") -> list[dict]:
+    """This test's records of a stream (by partition key), from its start, in the shape Lambda delivers."""
     streams = client("dynamodbstreams")
-    arn = stream_arn("reviews")
+    arn = stream_arn(table)
     records = []
     for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
         iterator = streams.get_shard_iterator(
@@ -145,3 +148,19 @@ def test_recount_reviews_repairs_the_aggregates_and_removes_ratings_no_review_su
     assert shown(api_client, reviewed) == ("4.00", 1, {"4": 1})
     assert shown(api_client, unreviewed) == (None, 0, {})
     assert reviews_recount(tenant_id="tenant1").ratings_corrected == []
+
+
+def test_verified_buyers_are_counted_once_however_often_the_purchases_stream_is_replayed(
+    customer, book, placed_order, consume_streams, customer_client
+):
+    first = placed_order(customer, book)
+    placed_order(customer, book)
+    consume_streams("--tables", "purchases")
+    purchase_cancel(tenant_id="tenant1", user_id=customer.user_id, purchase_id=first.purchase_id)
+    consume_streams("--tables", "purchases")
+    records = [parse_record(r) for r in _stream_records({f"tenant1#{customer.user_id}"}, table="purchases")]
+    assert count_verified_buyers(records + records) == []  # this handler alone: the lake's is not under test
+    owned = BookOwnership.get(BookOwnership.key("tenant1", customer.user_id), BookOwnership.sort_key(book.book_id))
+    assert int(owned.paid_count) == 1  # two paid, one cancelled
+    review = customer_client.post(f"{BOOKS}/{book.book_id}/reviews", {"score": 4}).json()
+    assert review["verified_purchase"] is True  # the other purchase still counts
