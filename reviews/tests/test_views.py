@@ -169,3 +169,15 @@ def test_the_browsable_pages_link_the_book_to_its_reviews_form_and_escape_the_te
     assert "/vote" in listing  # each review links its vote form
     assert "<script>alert(1)</script>" not in listing
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in listing
+
+
+def test_review_writes_are_rate_limited_per_user(customer_client, other_customer_client, book, settings):
+    settings.REVIEW_THROTTLE_PER_USER = (2, 3600)
+    assert customer_client.post(reviews_url(book), {"score": 3}).status_code == 201
+    assert customer_client.patch(f"{reviews_url(book)}/mine", {"score": 4}, format="json").status_code == 200
+    refused = customer_client.patch(f"{reviews_url(book)}/mine", {"score": 5}, format="json")
+    assert refused.status_code == 429
+    assert error_of(refused)["code"] == "throttled"
+    assert "Retry-After" in refused
+    assert customer_client.get(f"{reviews_url(book)}/mine").json()["score"] == 4  # reads are not counted
+    assert other_customer_client.post(reviews_url(book), {"score": 5}).status_code == 201  # per user
