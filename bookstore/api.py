@@ -262,6 +262,7 @@ class AdminAPIView(TenantAPIView):
         return NOT_ADMIN_ERROR_CODES
 
 
-def page_response(page: Page, serializer_class: type[Serializer]) -> Response:
-    """`{"results": [...], "next": cursor-or-null}`: the body of every list."""
-    return Response({"results": serializer_class(page.items, many=True).data, "next": page.next_cursor})
+def page_response(page: Page, serializer_class: type[Serializer], *, context: dict | None = None) -> Response:
+    """`{"results": [...], "next": cursor-or-null}`: the body of every list (`context` goes to the serializer)."""
+    items = serializer_class(page.items, many=True, context=context or {}).data
+    return Response({"results": items, "next": page.next_cursor})

@@ -38,8 +38,9 @@ class Tenant(BaseModel):
 
     PK `TENANT#{tenant_id}`, SK `TENANT`: one GetItem answers "does this tenant exist and
     is it active", which every request asks (cached briefly in-process). `plan` names the
-    tenant's rate-limit tier, `language` its default language (`bookstore.languages`).
-    `directory` (always `TENANTS`) puts every tenant in `tenant-directory-index`, which
+    tenant's rate-limit tier, `language` its default language (`bookstore.languages`);
+    `reviews_moderated` makes new reviews wait for an admin's approval instead of being published
+    at once. `directory` (always `TENANTS`) puts every tenant in `tenant-directory-index`, which
     lists the shops (tenant picker) in one Query.
     """
 
@@ -57,6 +58,7 @@ class Tenant(BaseModel):
     plan = UnicodeAttribute(default="standard")
     # The language of the shop's answers when the caller names none (profile, Accept-Language).
     language = UnicodeAttribute(default=DEFAULT_TENANT_LANGUAGE)
+    reviews_moderated = BooleanAttribute(default=False)
     directory = UnicodeAttribute(default=DIRECTORY)
 
     directory_index = TenantDirectoryIndex()

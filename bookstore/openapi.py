@@ -7,7 +7,8 @@ docstring, or of its view's; the rest of that docstring is its description, foll
 error codes, which also become its 4xx/5xx responses in the one error shape. `extend_schema`
 on a view still wins where it says something (the responses, an operation id).
 
-Every operation gets one tag, from the first entry of `TAGS_BY_PATH` its path starts with;
+Every operation gets one tag: from `TAGS_BY_SEGMENT` if its path has such a segment, else from
+the first entry of `TAGS_BY_PATH` its path starts with;
 the tags' order and descriptions are SPECTACULAR_SETTINGS["TAGS"].
 
 The authentication extensions below describe our two authentication classes.
@@ -24,7 +25,9 @@ from bookstore.serializers import ErrorOutputSerializer
 
 API_PREFIX = "/api/v1/"
 
-# (path prefix under /api/v1/, tag): the first match names an operation's tag.
+# A path with one of these segments belongs to its tag wherever the segment is (`books/{book_id}/reviews`).
+TAGS_BY_SEGMENT = (("reviews", "reviews"),)
+# (path prefix under /api/v1/, tag): otherwise, the first match names an operation's tag.
 TAGS_BY_PATH = (
     ("users/", "accounts"),
     ("books/search", "search"),
@@ -46,6 +49,10 @@ _PLACEHOLDER = re.compile(r"\{\w+\}")
 def tag_for_path(path: str) -> str:
     """The tag of the operation at `path` (as the schema writes it, e.g. `/api/v1/books/{book_id}`)."""
     relative = path.removeprefix(API_PREFIX)
+    segments = relative.split("/")
+    for segment, tag in TAGS_BY_SEGMENT:
+        if segment in segments:
+            return tag
     return next(tag for prefix, tag in TAGS_BY_PATH if relative.startswith(prefix))
 
 

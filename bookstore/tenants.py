@@ -75,11 +75,12 @@ def tenant_get(*, tenant_id: str) -> Tenant | None:
 
 
 class TenantStatus(NamedTuple):
-    """What a request needs to know about its tenant: whether it may be served, under which plan, in which language."""
+    """What a request needs to know about its tenant: whether it may be served, under which plan, its settings."""
 
     active: bool
     plan: str | None
     language: str = DEFAULT_TENANT_LANGUAGE
+    reviews_moderated: bool = False
 
 
 # tenant_id → TenantStatus, trusted for TENANT_CACHE_SECONDS.
@@ -98,7 +99,10 @@ def tenant_status(*, tenant_id: str) -> TenantStatus:
     tenant = tenant_get(tenant_id=tenant_id)
     status = (
         TenantStatus(
-            active=bool(tenant.is_active), plan=tenant.plan, language=tenant.language or DEFAULT_TENANT_LANGUAGE
+            active=bool(tenant.is_active),
+            plan=tenant.plan,
+            language=tenant.language or DEFAULT_TENANT_LANGUAGE,
+            reviews_moderated=bool(tenant.reviews_moderated),
         )
         if tenant
         else _UNKNOWN
@@ -208,6 +212,21 @@ def tenant_set_plan(*, tenant_id: str, plan: str) -> Tenant:
     if tenant is None:
         raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
     tenant.update(actions=[Tenant.plan.set(plan), Tenant.updated_at.set(now())], condition=Tenant.pk.exists())
+    tenant_cache.clear()
+    return tenant
+
+
+def tenant_set_reviews_moderated(*, tenant_id: str, moderated: bool) -> Tenant:
+    """Whether the tenant's new reviews wait for an admin's approval (one conditional UpdateItem).
+
+    Containers see the change within TENANT_CACHE_SECONDS, like a plan change.
+    """
+    tenant = tenant_get(tenant_id=tenant_id)
+    if tenant is None:
+        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    tenant.update(
+        actions=[Tenant.reviews_moderated.set(moderated), Tenant.updated_at.set(now())], condition=Tenant.pk.exists()
+    )
     tenant_cache.clear()
     return tenant
 

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("recommendations.urls")),  # books/recommendations/{user_id}
     path("", include("catalog.urls")),  # books, books/{book_id}, books/isbn/{isbn}, ...
     path("", include("orders.urls")),
+    path("", include("reviews.urls")),  # books/{id}/reviews, reviews/{id}/vote, admin/reviews
     path("analytics/", include("analytics.urls")),
 ]
 

@@ -267,6 +267,48 @@ class BookStock(Model):
         return Book.key(tenant_id, book_id)
 
 
+class BookRatings(Model):
+    """The exact rating aggregates of one book: how many published reviews, their sum, a 1-5 histogram.
+
+    PK `{tenant}#{book_id}` (the book's own partition key), SK `RATINGS`, in the books table
+    next to the book and its stock item: `GET books/{id}` reads the three in one BatchGetItem.
+    Like the stock item it carries no index key, so it is in no GSI: a review moves this
+    ~150-byte item, never the book and its nine index copies. The reviews stream handler
+    ADDs to it in a transaction with its marker (`catalog/ratings.py`); the book's listed
+    `rating` (the mean, 2 decimals) is written only when that rounded value changes, and
+    `listed_rating` here is the value last written there.
+
+    Not registered: the table belongs to `Book`, whose TENANCY covers `pk` and `tenant_id`.
+    """
+
+    SORT_KEY = "RATINGS"
+
+    class Meta(TableMeta):
+        table_name = table_name("books")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default=SORT_KEY)
+    tenant_id = UnicodeAttribute(null=True)
+    book_id = UnicodeAttribute(null=True)
+    rating_count = NumberAttribute(default=0)
+    rating_sum = NumberAttribute(default=0)
+    stars_1 = NumberAttribute(default=0)
+    stars_2 = NumberAttribute(default=0)
+    stars_3 = NumberAttribute(default=0)
+    stars_4 = NumberAttribute(default=0)
+    stars_5 = NumberAttribute(default=0)
+    listed_rating = DecimalAttribute(null=True)
+
+    @staticmethod
+    def key(tenant_id: str, book_id: str) -> str:
+        return Book.key(tenant_id, book_id)
+
+    @property
+    def histogram(self) -> dict[str, int]:
+        """Published reviews per score, "1" to "5"."""
+        return {str(score): int(getattr(self, f"stars_{score}") or 0) for score in range(1, 6)}
+
+
 @register
 class BookFacet(Model):
     """The count of active books per category or per author, kept by the book writes.

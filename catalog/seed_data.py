@@ -477,10 +477,6 @@ def _price(rng: random.Random) -> Decimal:
     return Decimal(f"{rng.randint(6, 44)}.{rng.choice(('95', '99'))}")
 
 
-def _rating(rng: random.Random) -> Decimal:
-    return Decimal(rng.randint(30, 50)) / 10
-
-
 def _curated_record(book: CuratedBook, rng: random.Random) -> dict[str, Any]:
     return {
         **book._asdict(),
@@ -488,7 +484,6 @@ def _curated_record(book: CuratedBook, rng: random.Random) -> dict[str, Any]:
         "description": "",
         "cover_image_url": f"https://covers.openlibrary.org/b/isbn/{book.isbn}-L.jpg",
         "stock_quantity": rng.randint(0, 40),
-        "rating": _rating(rng),
     }
 
 
@@ -533,7 +528,6 @@ def _synthetic_record(rng: random.Random, authors: list[tuple[str, str]]) -> dic
         "description": description,
         "cover_image_url": None,
         "stock_quantity": 0 if rng.random() < 0.1 else rng.randint(1, 60),  # about 1 in 10 sold out
-        "rating": _rating(rng),
     }
 
 

@@ -16,7 +16,7 @@ from bookstore.pagination import DEFAULT_LIMIT, Page, query_page
 from catalog import keys
 from catalog.errors import CatalogError
 from catalog.isbn import clean_isbn, to_isbn13
-from catalog.models import Book, BookFacet, BookSales, BookStock, CoPurchase
+from catalog.models import Book, BookFacet, BookRatings, BookSales, BookStock, CoPurchase
 
 ISBN_KIND = "ISBN"
 # sort → (index range key, ascending)
@@ -49,10 +49,14 @@ def book_get(*, tenant_id: str, book_id: str, include_inactive: bool = False) ->
 
 @dataclass(frozen=True)
 class StockedBook:
-    """A book with its stock item (None if it has none yet: nothing to sell until `split_sale_state` runs)."""
+    """A book with its stock item (None if it has none yet: nothing to sell until `split_sale_state` runs).
+
+    `ratings` is the book's rating aggregates when they were asked for (None: not read, or no review yet).
+    """
 
     book: Book
     stock: BookStock | None
+    ratings: BookRatings | None = None
 
     @property
     def stock_quantity(self) -> int:
@@ -63,23 +67,26 @@ class StockedBook:
 BATCH_GET_KEYS = 100
 
 
-def _split_items(raw_items: list[dict]) -> tuple[dict[str, Book], dict[str, BookStock]]:
-    """Raw items of the books table, by book_id: the books, and the stock items."""
-    books, stocks = {}, {}
+def _split_items(raw_items: list[dict]) -> tuple[dict[str, Book], dict[str, BookStock], dict[str, BookRatings]]:
+    """Raw items of the books table, by book_id: the books, the stock items and the rating aggregates."""
+    books, stocks, ratings = {}, {}, {}
     for raw in raw_items:
         if raw["sk"]["S"] == BookStock.SORT_KEY:
             stock = BookStock.from_raw_data(raw)
             stocks[stock.book_id] = stock
+        elif raw["sk"]["S"] == BookRatings.SORT_KEY:
+            rated = BookRatings.from_raw_data(raw)
+            ratings[raw["pk"]["S"].split("#", 1)[1]] = rated
         else:
             book = Book.from_raw_data(raw)
             books[book.book_id] = book
-    return books, stocks
+    return books, stocks, ratings
 
 
 def book_get_stocked(
-    *, tenant_id: str, book_id: str, include_inactive: bool = False, consistent: bool = False
+    *, tenant_id: str, book_id: str, include_inactive: bool = False, consistent: bool = False, ratings: bool = False
 ) -> StockedBook:
-    """The book with its stock: one BatchGetItem of both keys.
+    """The book with its stock (and, if asked, its rating aggregates): one BatchGetItem of the keys.
 
     Not found as `book_get` is. Eventually consistent unless `consistent` (an edit decided
     from it, whose conditions would otherwise fail on a stale read). A Query on the book's
@@ -90,15 +97,20 @@ def book_get_stocked(
     canonical = canonical_id(book_id)
     if canonical is None:
         raise ApplicationError(CatalogError.BOOK_NOT_FOUND)
-    stocked = books_get_many_stocked(tenant_id=tenant_id, book_ids=[canonical], consistent=consistent).get(canonical)
+    stocked = books_get_many_stocked(
+        tenant_id=tenant_id, book_ids=[canonical], consistent=consistent, ratings=ratings
+    ).get(canonical)
     if stocked is None or not (stocked.book.is_active or include_inactive):
         raise ApplicationError(CatalogError.BOOK_NOT_FOUND)
     return stocked
 
 
-def books_get_many_stocked(*, tenant_id: str, book_ids: list[str], consistent: bool = False) -> dict[str, StockedBook]:
+def books_get_many_stocked(
+    *, tenant_id: str, book_ids: list[str], consistent: bool = False, ratings: bool = False
+) -> dict[str, StockedBook]:
     """`books_get_many` with each book's stock item, in the same BatchGetItem (both keys of each book).
 
+    `ratings` adds each book's rating aggregates (a third key per book, the book page's).
     One BatchGetItem per BATCH_GET_KEYS keys, two per book, so a whole cart (at most
     CART_MAX_LINES books) is one call; unprocessed keys are sent again.
     """
@@ -106,7 +118,7 @@ def books_get_many_stocked(*, tenant_id: str, book_ids: list[str], consistent: b
     wanted = [
         {"pk": {"S": Book.key(tenant_id, book_id)}, "sk": {"S": sort_key}}
         for book_id in ids
-        for sort_key in (Book.SORT_KEY, BookStock.SORT_KEY)
+        for sort_key in (Book.SORT_KEY, BookStock.SORT_KEY, *((BookRatings.SORT_KEY,) if ratings else ()))
     ]
     connection, table = Book._get_connection(), Book.Meta.table_name
     raw_items: list[dict] = []
@@ -116,8 +128,11 @@ def books_get_many_stocked(*, tenant_id: str, book_ids: list[str], consistent: b
             response = connection.batch_get_item(pending, consistent_read=consistent)
             raw_items += response.get("Responses", {}).get(table, [])
             pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
-    books, stocks = _split_items(raw_items)
-    return {book_id: StockedBook(book=book, stock=stocks.get(book_id)) for book_id, book in books.items()}
+    books, stocks, rated = _split_items(raw_items)
+    return {
+        book_id: StockedBook(book=book, stock=stocks.get(book_id), ratings=rated.get(book_id))
+        for book_id, book in books.items()
+    }
 
 
 def books_get_many(*, tenant_id: str, book_ids: list[str]) -> dict[str, Book]:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 from urllib.parse import urlparse
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -70,6 +71,34 @@ class BookDetailOutputSerializer(BookOutputSerializer):
         return data
 
 
+class BookPageOutputSerializer(BookDetailOutputSerializer):
+    """`GET books/{id}`: the book with its stock and its readers' ratings (read with it, in one call).
+
+    `rating` is the mean of the published reviews (2 decimals), `rating_count` how many
+    there are and `rating_histogram` how many per score: kept by the reviews stream, a few
+    seconds behind a review.
+    """
+
+    reviews_url = serializers.SerializerMethodField(help_text="The book's reviews, and where to write one.")
+    rating_count = serializers.IntegerField(help_text="Published reviews.")
+    rating_histogram = serializers.DictField(
+        child=serializers.IntegerField(), help_text='Published reviews per score, "1" to "5".'
+    )
+
+    def get_reviews_url(self, instance) -> str:
+        path = f"{reverse('book-detail', kwargs={'book_id': instance.book.book_id})}/reviews"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["reviews_url"] = self.get_reviews_url(instance)
+        ratings = instance.ratings
+        data["rating_count"] = int(ratings.rating_count or 0) if ratings is not None else 0
+        data["rating_histogram"] = ratings.histogram if ratings is not None else {str(n): 0 for n in range(1, 6)}
+        return data
+
+
 def _check_isbn(value: str) -> str:
     try:
         return clean_isbn(value)
@@ -98,9 +127,6 @@ class BookInputSerializer(InputSerializer):
     publication_year = serializers.IntegerField(min_value=FIRST_PRINTED_YEAR, allow_null=True, default=None)
     language = serializers.ChoiceField(choices=sorted(LANGUAGES), default="en", help_text="ISO 639-1 code.")
     pages = serializers.IntegerField(min_value=1, max_value=MAX_PAGES, allow_null=True, default=None)
-    rating = serializers.DecimalField(
-        max_digits=3, decimal_places=2, min_value=Decimal(0), max_value=Decimal(5), allow_null=True, default=None
-    )
     is_active = serializers.BooleanField(
         required=False, help_text="Changed only when sent: false hides the book, true brings it back."
     )
@@ -203,6 +229,14 @@ class BookSearchQuerySerializer(BookFilterQuerySerializer):
 
     q = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     sort = serializers.ChoiceField(choices=SEARCH_SORTS, default="relevance")
+    min_rating = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(5),
+        required=False,
+        help_text="Only books whose readers' mean rating is at least this (unrated books are left out).",
+    )
 
 
 class BookHitOutputSerializer(serializers.Serializer):

@@ -32,7 +32,7 @@ from catalog.models import Book, BookFacet, BookStock
 from catalog.selectors import StockedBook, book_get_stocked, catalog_size, isbn_claim_key
 from catalog.stock import stock_change, stock_for_new_book
 
-# The fields an admin may set; the rest (ids, keys, version, timestamps) are the server's.
+# The fields an admin may set; the rest (ids, keys, version, timestamps, the listed rating) are the server's.
 EDITABLE_FIELDS = frozenset(
     {
         "isbn",
@@ -47,7 +47,6 @@ EDITABLE_FIELDS = frozenset(
         "publication_year",
         "language",
         "pages",
-        "rating",
         "is_active",
     }
 )
@@ -153,7 +152,9 @@ def book_create(
 ) -> StockedBook:
     """Add a book: the book, its stock item, its ISBN claim and its facet counts in one transaction.
 
-    Raises `isbn_taken` if another book of the tenant (active or not) has this ISBN.
+    Raises `isbn_taken` if another book of the tenant (active or not) has this ISBN. `rating`
+    is for seeded and imported books only: the API never sets it, the reviews do
+    (`catalog/ratings.py`).
     """
     book, stock = _book_build(
         tenant_id=tenant_id,

@@ -95,11 +95,13 @@ class BookDetailView(CatalogAPIView):
             kwargs["instance"] = s.BookDetailOutputSerializer(kwargs["instance"]).data
         return super().get_serializer(*args, **kwargs)
 
-    @extend_schema(responses={200: s.BookDetailOutputSerializer})
+    @extend_schema(responses={200: s.BookPageOutputSerializer})
     def get(self, request, book_id):
-        """A book with its stock."""
-        book = book_get_stocked(tenant_id=self.tenant_id, book_id=book_id, include_inactive=self.caller_is_admin())
-        return Response(s.BookDetailOutputSerializer(book).data)
+        """A book with its stock and its readers' ratings (count and histogram)."""
+        book = book_get_stocked(
+            tenant_id=self.tenant_id, book_id=book_id, include_inactive=self.caller_is_admin(), ratings=True
+        )
+        return Response(s.BookPageOutputSerializer(book, context={"request": request}).data)
 
     @extend_schema(responses={200: s.BookDetailOutputSerializer})
     def put(self, request, book_id):

@@ -1,6 +1,7 @@
 """The demo world `make run` starts with, and that the test running the docs recreates.
 
-Two tenants, each with an admin whose credentials `make run` prints, and a seeded catalogue.
+Two tenants, each with an admin whose credentials `make run` prints, and a seeded catalogue with
+seeded reviews.
 The docs' examples rely on exactly this (tenant ids, admin emails and passwords), so the
 test that runs them (bookstore/tests/test_docs_run.py) calls the same function with a smaller catalogue.
 """
@@ -26,6 +27,7 @@ def demo_setup(*, books: int = DEMO_BOOKS, verbosity: int = 1) -> None:
         call_command("create_tenant", tenant_id, name=name, verbosity=verbosity)
         call_command("create_user", tenant=tenant_id, email=email, password=password, role="admin", verbosity=verbosity)
         call_command("seed_catalog", tenant=tenant_id, target=books, seed=0, verbosity=verbosity)
+        call_command("seed_reviews", tenant=tenant_id, seed=0, verbosity=verbosity)
         call_command("rebuild_search_index", tenant=tenant_id, verbosity=verbosity)
 
 

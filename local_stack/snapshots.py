@@ -64,6 +64,7 @@ RESTORE_FOLLOW_UPS = (
     ("rebuild_search_index", ("--all",)),  # the index may lag (or lead) the restored books
     ("recount_facets", ("--all",)),
     ("recount_sales", ("--all",)),  # purchases whose stream records were not handled before the stop
+    ("recount_reviews", ("--all",)),  # reviews whose stream records were not handled before the stop
     ("reconcile_lake", ("--all",)),  # the lake lives on disk: it may hold more, or less, than the tables
 )
 # What `make run` reports having restored: logical table → what its items are.
@@ -71,7 +72,7 @@ RESTORE_FOLLOW_UPS = (
 RESTORE_SUMMARY = (
     ("tenants", "tenants"),
     ("users", "users"),
-    ("books", "book and stock items"),
+    ("books", "book, stock and rating items"),
     ("purchases", "purchases"),
 )
 

@@ -4,7 +4,7 @@ The write endpoints and their body fields come from the project's own OpenAPI sc
 an endpoint added later is tried too. Each is sent malformed JSON, a body of the wrong
 type, every declared field with a wrong type, an unknown field, a body above
 DATA_UPLOAD_MAX_MEMORY_SIZE, JSON nested past any parser's depth, invalid UTF-8 and a
-lone UTF-16 surrogate. Path ids name the caller's real book and purchase, so an endpoint
+lone UTF-16 surrogate. Path ids name the caller's real book, purchase and a review, so an endpoint
 that let bad input through would change something, which the read-back would show.
 """
 
@@ -77,13 +77,15 @@ def _bad_bodies(body_schema: dict, limit: int) -> list[tuple[str, bytes]]:
 
 
 def test_every_write_endpoint_refuses_bad_input_and_changes_nothing(
-    admin, book, placed_order, client_for, cart_with, settings
+    admin, book, placed_order, client_for, cart_with, settings, review_factory, customer
 ):
     purchase = placed_order(admin, book, payment_method="transfer")
     cart_with(admin, book, 2)
     client_for(admin).post(f"/api/v1/users/favorites/{book.book_id}")
     client_for(admin).post(f"/api/v1/users/wishlist/{book.book_id}", {"priority": 2}, format="json")
+    review = review_factory(customer, book, score=4)
     ids = {"book_id": book.book_id, "purchase_id": purchase.purchase_id, "user_id": admin.user_id, "isbn": book.isbn}
+    ids["review_id"] = review.review_id
     client = client_for(admin)
     operations = write_operations()
     assert len(operations) >= 15, operations

@@ -2,7 +2,7 @@
 
 The test walks the URL conf, so a new endpoint is in the matrix from the day it lands: its
 path parameters are filled from the two worlds by name (`book_id`, `purchase_id`,
-`user_id`, `isbn`), and an endpoint with a parameter nobody knows, or a route neither
+`user_id`, `isbn`, `review_id`), and an endpoint with a parameter nobody knows, or a route neither
 tried nor exempted in EXEMPT, fails the test. Each attack is made with tenant A's admin
 token (the most privileged caller A has):
 
@@ -78,7 +78,7 @@ def _tenant_state(tenant_id: str) -> list[str]:
 
 
 @pytest.fixture
-def worlds(tenant, other_tenant, user_factory, book_factory, cart_with, placed_order, client_for):
+def worlds(tenant, other_tenant, user_factory, book_factory, cart_with, placed_order, client_for, review_factory):
     """Tenant A (the attacker's) and tenant B (the victim's), each with a book, lists, a cart and purchases."""
     from bookstore.authentication import ROLE_ADMIN
 
@@ -92,13 +92,17 @@ def worlds(tenant, other_tenant, user_factory, book_factory, cart_with, placed_o
             client_for(owner).post(f"/api/v1/users/favorites/{book.book_id}")
             client_for(owner).post(f"/api/v1/users/wishlist/{book.book_id}", {"priority": 2}, format="json")
             cart_with(owner, book, 1)
+        review = review_factory(customer, books[0], score=4, title=f"Review in {title}")
+        client_for(owner).post(f"/api/v1/books/{books[1].book_id}/reviews", {"score": 5}, format="json")
         ids = {
+            "review_id": review.review_id,
             "book_id": books[0].book_id,
             "isbn": books[0].isbn,
             "purchase_id": purchases[0].purchase_id,
             "user_id": owner.user_id,
         }
         secrets = [b.book_id for b in books] + [p.purchase_id for p in purchases] + [owner.user_id, owner.email, title]
+        secrets.append(review.review_id)
         return {"admin": admin, "owner": owner, "ids": ids, "secrets": secrets}
 
     return build(tenant, "Catalogue of tenant one"), build(other_tenant, SECRET_TITLE)
@@ -124,6 +128,16 @@ def _body(route: str, method: str, ids: dict, world: dict) -> dict:
         return {"priority": 5}
     if "cart/items/" in route:
         return {"quantity": 3}
+    if route.endswith("reviews/mine"):
+        return {"score": 3}
+    if route.endswith("/reviews"):
+        return {"score": 4, "title": "Planted"}
+    if route.endswith("/vote"):
+        return {"helpful": True}
+    if route.endswith("reviews/moderation"):
+        return {"moderated": True}
+    if route.endswith("/hide"):
+        return {"reason": "Planted"}
     if route.endswith("books") or "books/<str:book_id>" in route:
         return {"isbn": "9780306406157", "title": "Planted", "author": "Eve", "category": "Fiction", "price": "1.00"}
     return {}

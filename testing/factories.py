@@ -30,6 +30,7 @@ from catalog.models import BookSales, BookStock, CoPurchase
 from catalog.search.indexer import sync_books
 from catalog.services import book_create
 from orders.services import cart_add, checkout
+from reviews.services import review_create
 
 PASSWORD = "correct-horse-battery-staple"
 ADDRESS = {"line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"}
@@ -62,7 +63,7 @@ def make_user(tenant, *, role: str = ROLE_CUSTOMER, email: str | None = None, **
     """A user of the tenant whose password is PASSWORD (a fresh email unless one is given)."""
     email = email or f"{role}-{serial()}@example.com"
     return user_create(
-        tenant_id=tenant.tenant_id, email=email, password=PASSWORD, first_name="Test", role=role, **fields
+        tenant_id=tenant.tenant_id, email=email, password=PASSWORD, role=role, **{"first_name": "Test", **fields}
     )
 
 
@@ -139,6 +140,13 @@ def place_order(user, *books, quantity: int = 1, payment_method: str = "card"):
         shipping_address=dict(ADDRESS),
     )
     return purchase
+
+
+def make_review(user, book, *, score: int = 5, title: str = "", body: str = ""):
+    """The user's review of the book, written through the reviews service (published unless the shop moderates)."""
+    return review_create(
+        tenant_id=user.tenant_id, user_id=user.user_id, book_id=book.book_id, score=score, title=title, body=body
+    )
 
 
 def units_sold(tenant_id: str, book_id: str) -> int:

@@ -252,6 +252,12 @@ def placed_order():
     return factories.place_order
 
 
+@pytest.fixture
+def review_factory():
+    """`review_factory(user, book, score=5, title="", body="")`: the user's review of the book, through the service."""
+    return factories.make_review
+
+
 # --- Whole tables, as ground truth ---------------------------------------------------------
 
 

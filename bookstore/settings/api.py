@@ -46,6 +46,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "search", "description": "Full-text search and autocomplete (the search engine)."},
         {"name": "cart", "description": "The caller's cart, priced from current prices."},
         {"name": "purchases", "description": "Checkout, the caller's purchases and their summary."},
+        {"name": "reviews", "description": "Readers' reviews and helpful votes, and the admins' moderation."},
         {"name": "analytics", "description": "The tenant admins' sales reports, from the data lake."},
         {"name": "admin", "description": "The tenant admins' view of every purchase."},
         {"name": "project", "description": "The API root and the health check."},

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "orders",
+    "reviews",
     "recommendations",
     "analytics",
     "streams",

@@ -29,6 +29,8 @@ LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30)
 REGISTER_THROTTLE_PER_IP = (env_int("REGISTER_THROTTLE_IP_ATTEMPTS", 20), env_int("REGISTER_THROTTLE_WINDOW", 3600))
 REFRESH_THROTTLE_PER_IP = (env_int("REFRESH_THROTTLE_IP_ATTEMPTS", 120), env_int("REFRESH_THROTTLE_WINDOW", 300))
 LOGOUT_THROTTLE_PER_IP = (env_int("LOGOUT_THROTTLE_IP_ATTEMPTS", 60), env_int("LOGOUT_THROTTLE_WINDOW", 300))
+# Review writes (reviews, changes, votes) per user and window, whatever the plan allows.
+REVIEW_THROTTLE_PER_USER = (env_int("REVIEW_THROTTLE_USER_WRITES", 30), env_int("REVIEW_THROTTLE_WINDOW", 3600))
 # `tenant_not_found` answers per client address, per process: (answers, window seconds).
 UNKNOWN_TENANT_THROTTLE_PER_IP = (
     env_int("UNKNOWN_TENANT_THROTTLE_IP_ATTEMPTS", 60),

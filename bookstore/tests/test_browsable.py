@@ -75,12 +75,13 @@ def test_docs_load_only_local_static_assets(api_client, page):
 
 
 def test_every_write_endpoint_has_an_html_form_with_its_input_fields(
-    tenant, admin, book, client_for, placed_order, customer
+    tenant, admin, book, client_for, placed_order, customer, review_factory
 ):
     """Each documented request body becomes an HTML form with exactly those fields, for every write method."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
     purchase = placed_order(admin, book)
     ids = {"book_id": book.book_id, "purchase_id": purchase.purchase_id, "isbn": book.isbn, "user_id": admin.user_id}
+    ids["review_id"] = review_factory(customer, book).review_id
     client = client_for(admin)
     checked = 0
     for path, operations in schema["paths"].items():

@@ -21,7 +21,7 @@ def test_every_registered_table_exists_with_its_stream_and_indexes(settings):
     }
     for model in models.values():
         assert model.exists(), model.Meta.table_name
-    for name in ("books", "purchases"):
+    for name in ("books", "purchases", "reviews"):
         description = models[name].describe_table()
         assert description["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
     assert len(models["books"].describe_table()["GlobalSecondaryIndexes"]) == 9

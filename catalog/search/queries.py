@@ -63,6 +63,7 @@ class SearchQuery(BookFilterFields):
 
     q: str = ""
     sort: str = "relevance"
+    min_rating: Decimal | None = None
 
     def cursor_scope(self, tenant_id: str) -> str:
         """A cursor resumes only the tenant and the exact query that issued it."""
@@ -163,6 +164,8 @@ def _filtered(search: "Search", query: SearchQuery) -> "Search":
         search = search.filter("range", price=price)
     if query.in_stock is not None:
         search = search.filter("term", in_stock=query.in_stock)
+    if query.min_rating is not None:  # unrated books have no rating: they never pass
+        search = search.filter("range", rating={"gte": query.min_rating})
     return search
 
 

@@ -19,5 +19,4 @@ def book_body():
         "publication_year": 1967,
         "language": "es",
         "pages": 496,
-        "rating": "4.80",
     }

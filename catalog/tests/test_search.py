@@ -160,12 +160,20 @@ def test_rating_sort_puts_unrated_books_last(api_client, library):
     assert titles(search(api_client, "sort=rating"))[-1] == "La canción de Rolando"
 
 
+def test_min_rating_keeps_books_rated_at_least_that(api_client, library):
+    rated = titles(search(api_client, "min_rating=4.7&sort=rating"))
+    assert rated == ["Cien años de soledad", "Clean Code"]
+    assert "La canción de Rolando" not in titles(search(api_client, "min_rating=0"))  # unrated: never a match
+
+
 def test_relevance_ranks_a_title_match_first(api_client, library):
     assert titles(search(api_client, "q=software&sort=relevance"))[0] != "Cien años de soledad"
     assert titles(search(api_client, "q=programmer"))[0] == "The Pragmatic Programmer"
 
 
-@pytest.mark.parametrize("query", ["sort=popular", "min_price=5&max_price=1", "language=xx", "limit=0", "limit=101"])
+@pytest.mark.parametrize(
+    "query", ["sort=popular", "min_price=5&max_price=1", "language=xx", "limit=0", "limit=101", "min_rating=5.5"]
+)
 def test_bad_parameters_are_a_400(api_client, library, query):
     response = api_client.get(f"{SEARCH}?{query}", **TENANT1)
     assert response.status_code == 400

@@ -41,9 +41,8 @@ INVALID_FIELDS = [
     ("cover_image_url", "ftp://example.com/cover.jpg"),
     ("cover_image_url", "javascript:alert(1)"),
     ("cover_image_url", "not a url"),
-    ("rating", "5.01"),
-    ("rating", "-0.5"),
-    ("rating", "4.555"),
+    # The listed rating is the mean of the readers' reviews (catalog/ratings.py): no admin sets it.
+    ("rating", "4.50"),
     ("pages", 0),
     ("title", ""),
     ("title", "x" * 301),

@@ -7,7 +7,7 @@ import pytest
 from deploy.iam import iam_policy
 
 ACCOUNT, REGION = "123456789012", "eu-west-1"
-STREAMED = ("books", "purchases")
+STREAMED = ("books", "purchases", "reviews")
 
 
 def allowed(policy: dict, action: str, resource: str) -> bool:

@@ -42,7 +42,7 @@ def test_a_snapshot_restores_every_item_and_the_user_sees_their_cart(
     assert stored_items() == before
     assert (
         restored.summary()
-        == f"Restored snapshot {saved.name}: 1 tenants, 1 users, 2 book and stock items, 1 purchases."
+        == f"Restored snapshot {saved.name}: 1 tenants, 1 users, 2 book, stock and rating items, 1 purchases."
     )
     cart = client_for(world).get("/api/v1/cart").json()
     assert [line["quantity"] for line in cart["items"]] == [2]
@@ -152,7 +152,8 @@ def test_make_run_keeps_users_carts_and_orders_across_a_sigterm_restart(tmp_path
 
         run.start()
         assert "Restored snapshot" in run.output()
-        assert "2 tenants, 3 users, 80 book and stock items, 0 purchases" in run.output()
+        # 40 books with their stock items, and the rating items of the 35 books the demo's seeded reviews reach.
+        assert "2 tenants, 3 users, 115 book, stock and rating items, 0 purchases" in run.output()
         token = _call(run.url("users/login"), login)["access"]
         cart = _call(run.url("cart"), token=token)
         assert [(line["book_id"], line["quantity"]) for line in cart["items"]] == [(book_id, 3)]

@@ -10,7 +10,7 @@ def test_setup_registers_the_handlers_without_heavy_imports():
     code = (
         "import django, sys; django.setup(); "
         "from streams.registry import handlers_for; "
-        "print(sorted(r.name for t in ('books', 'purchases') for r in handlers_for(t))); "
+        "print(sorted(r.name for t in ('books', 'purchases', 'reviews') for r in handlers_for(t))); "
         "print(sorted(m for m in ('pyarrow', 'moto', 'duckdb', 'elasticsearch') if m in sys.modules))"
     )
     env = {"DJANGO_SETTINGS_MODULE": "bookstore.settings.local", "PATH": "", "PYTHONPATH": str(settings.BASE_DIR)}
@@ -22,6 +22,8 @@ def test_setup_registers_the_handlers_without_heavy_imports():
             "catalog.stream_handlers.apply_in_stock",
             "catalog.stream_handlers.index_books",
             "orders.stream_handlers.count_sales",
+            "reviews.stream_handlers.count_reviews",
+            "reviews.stream_handlers.count_verified_buyers",
         ]
     )
     assert heavy == "[]"

@@ -30,7 +30,7 @@ def test_running_twice_leaves_one_complete_mapping_per_table(stage_function, sen
 
     mappings = client("lambda").list_event_source_mappings(FunctionName=stage_function)["EventSourceMappings"]
     tables = sorted(m["EventSourceArn"].split("/")[1] for m in mappings)
-    assert tables == [f"{settings.DYNAMODB_TABLE_PREFIX}books", f"{settings.DYNAMODB_TABLE_PREFIX}purchases"]
+    assert tables == [f"{settings.DYNAMODB_TABLE_PREFIX}{name}" for name in ("books", "purchases", "reviews")]
     queue_url = client("sqs").get_queue_url(QueueName=settings.STREAMS_FAILURE_QUEUE)["QueueUrl"]
     queue_arn = client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
@@ -54,7 +54,7 @@ def test_the_calls_sent_carry_what_aws_requires(stage_function, sent_mapping_cal
     call_command("wire_streams", "--function", stage_function, stdout=StringIO())
     creates = [params for name, params in sent_mapping_calls if name == "CreateEventSourceMapping"]
     call_command("wire_streams", "--function", stage_function, stdout=StringIO())
-    assert len(sent_mapping_calls) == 2  # the second run changed nothing
+    assert len(sent_mapping_calls) == 3  # the second run changed nothing
     lambda_client = client("lambda")
     drifted = lambda_client.list_event_source_mappings(FunctionName=stage_function)["EventSourceMappings"][0]
     lambda_client.update_event_source_mapping(UUID=drifted["UUID"], BatchSize=1)
@@ -64,9 +64,9 @@ def test_the_calls_sent_carry_what_aws_requires(stage_function, sent_mapping_cal
     call_command("wire_streams", "--function", stage_function, stdout=out)
 
     updates = [params for name, params in sent_mapping_calls if name == "UpdateEventSourceMapping"]
-    assert len(creates) == 2
+    assert len(creates) == 3  # books, purchases, reviews
     assert [params["UUID"] for params in updates] == [drifted["UUID"]]
-    assert sorted(line.split()[3] for line in out.getvalue().splitlines()) == ["unchanged", "updated"]
+    assert sorted(line.split()[3] for line in out.getvalue().splitlines()) == ["unchanged", "unchanged", "updated"]
     for params in creates:
         assert params["StartingPosition"] == "TRIM_HORIZON"
         assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]

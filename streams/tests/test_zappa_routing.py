@@ -31,7 +31,7 @@ def test_stream_records_of_streamed_tables_reach_the_entry_point(zappa_settings_
     assert zappa_routing.install() is True
     assert zappa_routing.install() is False  # once
 
-    for table in ("books", "purchases"):
+    for table in ("books", "purchases", "reviews"):
         arn = ARN.format(table=f"{settings.DYNAMODB_TABLE_PREFIX}{table}")
         assert zappa_function_for(zappa_settings_module, arn) == ["streams.lambda_entry.handle"]
     assert zappa_function_for(zappa_settings_module, ARN.format(table="bookstore-test-users")) == []

@@ -1,0 +1,1 @@
+"""The reviews app's commands: `recount_reviews`."""
