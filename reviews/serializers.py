@@ -1,6 +1,7 @@
 """Input and output serializers of the review, vote and moderation endpoints."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from bookstore.pagination import PageQuerySerializer
@@ -12,7 +13,7 @@ from reviews.selectors import SORTS
 class TextField(serializers.CharField):
     """Text as sent: a JSON string only (a number or a list is refused, not turned into text)."""
 
-    default_error_messages = {"not_text": "Send text (a JSON string)."}
+    default_error_messages = {"not_text": _("Send text (a JSON string).")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
