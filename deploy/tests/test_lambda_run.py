@@ -70,7 +70,9 @@ ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action"
 # The commands the deploy guide runs inside the function (`zappa manage`), besides the scenario's:
 # the first tenant (docs/operations/deploy.md, 4) first, the failure-queue collector
 # (docs/architecture/streams-and-lake.md) last.
-FIRST_TENANT = f"create_tenant {TENANT} --name Acme --plan standard --admin-email {ADMIN[0]} --admin-password {ADMIN[1]}"
+FIRST_TENANT = (
+    f"create_tenant {TENANT} --name Acme --plan standard --admin-email {ADMIN[0]} --admin-password {ADMIN[1]}"
+)
 COLLECT_PARKED = "parked_records collect"
 
 
