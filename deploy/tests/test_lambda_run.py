@@ -30,8 +30,8 @@ and each is evaluated against the stage's rendered role policy (deploy/policy_ch
 may be denied.
 
 Marked `bundle` (it needs the built zip and its read-only unpacking, shared with test_bundle.py);
-about 30 s besides on the 2-core machine under load (provisioning is about 5 s of it; INIT and
-the 20 events about 10 s).
+about 30 s besides on the 2-core machine under load, 20 s when idle (the emulator's start, the
+set-up and `deploy.provision` about 8 s of it; INIT and the 20 events about 10 s under load).
 """
 
 import json
