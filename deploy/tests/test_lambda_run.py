@@ -22,16 +22,16 @@ the run's record instead.
 
 Through the handler (bookstore/lambda_handler.py, INIT once, then one event after another):
 every command the deploy guide still runs inside the function (`zappa manage`: create_tenant,
-`parked_records collect`), API Gateway events (health, register, login, listing, search,
-cart, checkout, purchases, an admin report), a stream event of each streamed table built from
-the emulator's own stream records, and each schedule. Every one must succeed. Every AWS call
-the run makes is recorded by deploy/call_record.py; each must have carried the session token,
-and each is evaluated against the stage's rendered role policy (deploy/policy_check.py): none
-may be denied.
+a day's `build_daily_summary` by hand, `parked_records collect`), API Gateway events (health,
+register, login, listing, search, cart, checkout, purchases, an admin report), a stream event
+of each streamed table built from the emulator's own stream records, and each schedule. Every
+one must succeed. Every AWS call the run makes is recorded by deploy/call_record.py; each must
+have carried the session token, and each is evaluated against the stage's rendered role policy
+(deploy/policy_check.py): none may be denied.
 
 Marked `bundle` (it needs the built zip and its read-only unpacking, shared with test_bundle.py);
 about 30 s besides on the 2-core machine under load, 20 s when idle (the emulator's start, the
-set-up and `deploy.provision` about 8 s of it; INIT and the 20 events about 10 s under load).
+set-up and `deploy.provision` about 8 s of it; INIT and the 21 events about 10 s under load).
 """
 
 import json
@@ -67,19 +67,19 @@ CUSTOMER = ("reader@acme.example", "a-long-reader-password-1")
 SECRETS = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "ELASTICSEARCH_API_KEY")
 ACCOUNT_ID = "123456789012"  # moto's account
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-# The commands the deploy guide runs inside the function (`zappa manage`), besides the scenario's:
-# the first tenant (docs/operations/deploy.md, 4) first, the failure-queue collector
-# (docs/architecture/streams-and-lake.md) last.
+# The commands the deploy guide runs inside the function (`zappa manage`): the first tenant
+# (docs/operations/deploy.md, 4) first; once there are purchases, a day's summary by hand with a
+# budget (deploy.md, 6) and the failure-queue collector (docs/architecture/streams-and-lake.md).
 FIRST_TENANT = (
     f"create_tenant {TENANT} --name Acme --plan standard --admin-email {ADMIN[0]} --admin-password {ADMIN[1]}"
 )
+SUMMARY_BY_HAND = "build_daily_summary --date {day} --time-budget 20"
 COLLECT_PARKED = "parked_records collect"
 # Granted actions this run does not make, each made by the in-process scenario
 # (deploy/tests/test_policy_check.py, which asserts it): with the grants NOT_MADE_BY_THE_CODE
 # explains, the two records together use every grant of the role.
 MADE_IN_PROCESS_ONLY = {
     "dynamodb:ConditionCheckItem": "a restock checks the book's version",
-    "s3:DeleteObject": "the nightly compaction of a past day's files",
     "sqs:DeleteMessage": "collecting a batch waiting in the failure queue",
 }
 
@@ -433,6 +433,7 @@ def scenario(run: LambdaRun, account: Account) -> None:
 
     for schedule in _schedules():
         run.invoke(scheduled_event(schedule))
+    assert run.invoke({"manage": SUMMARY_BY_HAND.format(day=purchase["created_at"][:10])}) == {}
     assert run.invoke({"manage": COLLECT_PARKED}) == {}
 
 
@@ -450,7 +451,7 @@ def test_every_event_succeeds_in_the_bundle_with_the_roles_session(lambda_run):
         "stream": sum("Records" in event for event, _ in run.invocations),
         "schedule": sum(event.get("detail-type") == "Scheduled Event" for event, _ in run.invocations),
     }
-    assert kinds == {"manage": 2, "api": 14, "stream": 2, "schedule": len(_schedules())}, kinds
+    assert kinds == {"manage": 3, "api": 14, "stream": 2, "schedule": len(_schedules())}, kinds
 
     # The emulator refuses the role's key without its token, as AWS does: the run above sent it.
     keys_alone = boto3.Session(
