@@ -10,8 +10,8 @@ standard library and botocore, so it runs next to a bundle that holds nothing el
 The record is JSON lines, one line per API call (retries of a call are not repeated):
 
     {"service": "dynamodb", "signing_name": "dynamodb", "operation": "TransactWriteItems",
-     "region": "eu-west-1", "params": {"TableNames": ["bookstore-dev-book_stock", ...]},
-     "session_token": true}
+     "region": "eu-west-1", "params": {"TransactItems": [{"Update": {"TableName": "bookstore-dev-book_stock"}},
+     ...]}, "session_token": true}
 
 - `service`: botocore's service name, as in `boto3.client(service)` (`dynamodb`,
   `dynamodbstreams`, `s3`, `ssm`, `sqs`, `lambda`, `glue`, `athena`, ...).
@@ -21,8 +21,12 @@ The record is JSON lines, one line per API call (retries of a call are not repea
 - `region`: the client's region, for building the resource's ARN.
 - `params`: only the parameters that name a resource (`RESOURCE_PARAMS`: table, index,
   stream ARN, bucket and key, queue, function, mapping UUID, parameter names, Glue database
-  and table, Athena workgroup...); never item data, bodies or values. DynamoDB's batch and
-  transaction calls name their tables in `TableNames` (sorted, each once).
+  and table, Athena workgroup...); never item data, bodies or values. Calls that name their
+  resources inside a list keep that list's shape with the names alone, as
+  deploy/policy_check.py reads any botocore call: a transaction's `TransactItems` as
+  `[{"Put": {"TableName": ...}}, ...]` (AWS authorizes each item as its own action), a batch's
+  `RequestItems` as `{table: {}}`, S3's `DeleteObjects` as `{"Delete": {"Objects": [{"Key": ...}]}}`,
+  Glue's `TableInput` and `DatabaseInput` as `{"Name": ...}`.
 - `session_token`: whether the signed request carried `X-Amz-Security-Token`, i.e. the
   credentials were sent whole.
 
@@ -58,28 +62,29 @@ RESOURCE_PARAMS = frozenset(
         "ResourceArn",
     }
 )
-# DynamoDB calls that name their tables inside a list or map of requests.
-_TRANSACTION_ITEM_KINDS = ("Put", "Update", "Delete", "ConditionCheck", "Get")
+
+
+def _resource_params(params: dict) -> dict:
+    """The parameters that name the call's resources, and nothing else (the shapes are in the docstring)."""
+    found = {key: value for key, value in params.items() if key in RESOURCE_PARAMS}
+    if isinstance(params.get("RequestItems"), dict):  # BatchGetItem, BatchWriteItem
+        found["RequestItems"] = {table: {} for table in params["RequestItems"]}
+    if isinstance(params.get("TransactItems"), list):  # TransactWriteItems, TransactGetItems
+        found["TransactItems"] = [
+            {kind: {"TableName": request["TableName"]} for kind, request in item.items()}
+            for item in params["TransactItems"]
+        ]
+    delete = params.get("Delete")
+    if isinstance(delete, dict) and isinstance(delete.get("Objects"), list):  # S3 DeleteObjects
+        found["Delete"] = {"Objects": [{"Key": o["Key"]} for o in delete["Objects"]]}
+    for name in ("TableInput", "DatabaseInput"):  # Glue CreateTable, UpdateTable, CreateDatabase
+        if isinstance(params.get(name), dict) and "Name" in params[name]:
+            found[name] = {"Name": params[name]["Name"]}
+    return found
+
 
 _local = threading.local()
 _lock = threading.Lock()
-
-
-def _resource_params(operation: str, params: dict) -> dict:
-    found = {key: value for key, value in params.items() if key in RESOURCE_PARAMS}
-    tables = set()
-    if isinstance(params.get("RequestItems"), dict):  # BatchGetItem, BatchWriteItem
-        tables.update(params["RequestItems"])
-    for item in params.get("TransactItems") or []:  # TransactWriteItems, TransactGetItems
-        for kind in _TRANSACTION_ITEM_KINDS:
-            if kind in item:
-                tables.add(item[kind]["TableName"])
-    if tables:
-        found["TableNames"] = sorted(tables)
-    table_input = params.get("TableInput")
-    if isinstance(table_input, dict) and "Name" in table_input:  # Glue CreateTable, UpdateTable
-        found["TableInput"] = {"Name": table_input["Name"]}
-    return found
 
 
 def install(path: str | Path) -> None:
@@ -95,7 +100,7 @@ def install(path: str | Path) -> None:
             "signing_name": service.signing_name,
             "operation": model.name,
             "region": None,
-            "params": _resource_params(model.name, params),
+            "params": _resource_params(params),
         }
 
     def on_sign(request, region_name=None, **kwargs):
