@@ -38,6 +38,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 import uuid
 import zipfile
@@ -79,7 +80,6 @@ COLLECT_PARKED = "parked_records collect"
 # (deploy/tests/test_policy_check.py, which asserts it): with the grants NOT_MADE_BY_THE_CODE
 # explains, the two records together use every grant of the role.
 MADE_IN_PROCESS_ONLY = {
-    "dynamodb:ConditionCheckItem": "a restock checks the book's version",
     "sqs:DeleteMessage": "collecting a batch waiting in the failure queue",
 }
 
@@ -166,7 +166,7 @@ class Account:
         lambda_client = self.client("lambda")
         mappings = lambda_client.list_event_source_mappings(FunctionName=FUNCTION)["EventSourceMappings"]
         streamed = sorted(m["EventSourceArn"].split(":table/")[1].split("/")[0] for m in mappings)
-        assert streamed == [f"bookstore-{STAGE}-books", f"bookstore-{STAGE}-purchases"], mappings
+        assert streamed == [f"bookstore-{STAGE}-{table}" for table in ("books", "purchases", "reviews")], mappings
         for mapping in mappings:
             lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
@@ -242,33 +242,29 @@ class LambdaRun:
 
 
 def api_event(method: str, path: str, *, body=None, token: str | None = None, query=None, headers=None) -> dict:
-    """An API Gateway REST API (payload v1) proxy event on the stage's custom domain."""
+    """An API Gateway HTTP API (payload v2) event on the stage's custom domain: the stages' front door."""
     all_headers = {
-        "Host": DOMAIN,
-        "Content-Type": "application/json",
-        "X-Forwarded-For": "203.0.113.7",
-        "X-Forwarded-Proto": "https",
-        "X-Forwarded-Port": "443",
-        "X-Tenant-ID": TENANT,
-        **({"Authorization": f"Bearer {token}"} if token else {}),
-        **(headers or {}),
+        "host": DOMAIN,
+        "content-type": "application/json",
+        "x-forwarded-for": "203.0.113.7",
+        "x-forwarded-proto": "https",
+        "x-forwarded-port": "443",
+        "x-tenant-id": TENANT,
+        **({"authorization": f"Bearer {token}"} if token else {}),
+        **{name.lower(): value for name, value in (headers or {}).items()},
     }
     return {
-        "resource": "/{proxy+}",
-        "path": path,
-        "httpMethod": method,
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": urllib.parse.urlencode(query or {}),
+        **({"queryStringParameters": query} if query else {}),
         "headers": all_headers,
-        "multiValueHeaders": {name: [value] for name, value in all_headers.items()},
-        "queryStringParameters": query,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-        "pathParameters": {"proxy": path.lstrip("/")},
-        "stageVariables": None,
         "requestContext": {
             "requestId": f"req-{uuid.uuid4()}",
             "stage": STAGE,
-            "httpMethod": method,
-            "path": f"/{STAGE}{path}",
-            "identity": {"sourceIp": "203.0.113.7", "userAgent": "pytest"},
+            "domainName": all_headers["host"],
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.7"},
         },
         "body": json.dumps(body) if body is not None else None,
         "isBase64Encoded": False,
@@ -429,6 +425,12 @@ def scenario(run: LambdaRun, account: Account) -> None:
 
     for event in stream_events(account, "purchases"):
         assert run.invoke(event) == {"batchItemFailures": []}
+    review = {"score": 5, "title": "Imprescindible", "body": "Un reportaje que se lee como una novela."}
+    body(run.invoke(api_event("POST", f"/api/v1/books/{book_id}/reviews", body=review, token=customer)), 201)
+    for event in stream_events(account, "reviews"):
+        assert run.invoke(event) == {"batchItemFailures": []}
+    rated = body(run.invoke(api_event("GET", f"/api/v1/books/{book_id}")), 200)
+    assert (rated["rating"], rated["rating_count"]) == ("5.00", 1), rated
     body(run.invoke(api_event("GET", "/api/v1/analytics/top-books", token=admin["access"])), 200)
 
     for schedule in _schedules():
@@ -447,11 +449,11 @@ def test_every_event_succeeds_in_the_bundle_with_the_roles_session(lambda_run):
     run, account = lambda_run
     kinds = {
         "manage": sum("manage" in event for event, _ in run.invocations),
-        "api": sum("httpMethod" in event for event, _ in run.invocations),
+        "api": sum(event.get("version") == "2.0" for event, _ in run.invocations),
         "stream": sum("Records" in event for event, _ in run.invocations),
         "schedule": sum(event.get("detail-type") == "Scheduled Event" for event, _ in run.invocations),
     }
-    assert kinds == {"manage": 3, "api": 14, "stream": 2, "schedule": len(_schedules())}, kinds
+    assert kinds == {"manage": 3, "api": 16, "stream": 3, "schedule": len(_schedules())}, kinds
 
     # The emulator refuses the role's key without its token, as AWS does: the run above sent it.
     keys_alone = boto3.Session(
