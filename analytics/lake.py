@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from analytics.lake_access import lake_local_root
 from analytics.lake_schema import ROW_KEY, purchase_row_schema
 from analytics.tables import PURCHASES_TABLE, LakeTable
 from bookstore.money import to_cents
@@ -121,6 +122,7 @@ def write_partitioned(
     from django.core.files.storage import storages
 
     storage = storages[STORAGE_ALIAS]
+    local = lake_local_root() is not None
     partitions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in _unique(rows, row_key):
         partitions[table.partition_prefix(tenant_id=row["tenant_id"], day=row["created_at"])].append(row)
@@ -130,7 +132,9 @@ def write_partitioned(
         buffer = io.BytesIO()
         pq.write_table(data, buffer, compression="snappy")
         name = f"{path}{batch_file_name(first_record_id)}"
-        if storage.exists(name):
-            storage.delete(name)  # S3 overwrites anyway; a local folder must not rename
+        if local and storage.exists(name):
+            # A local folder must not rename. S3 (`file_overwrite`) replaces in place, and the
+            # API role may delete only purchase files (compaction): no HEAD or DELETE there.
+            storage.delete(name)
         names.append(storage.save(name, ContentFile(buffer.getvalue())))
     return names
