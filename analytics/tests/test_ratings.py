@@ -169,3 +169,23 @@ def test_customers_are_refused_and_a_down_engine_is_a_503(unreachable_lake, admi
     response = admin_client.get(RATINGS)
     assert response.status_code == 503
     assert response.data["error"]["code"] == "analytics_unavailable"
+
+
+def test_a_batch_replayed_on_s3_overwrites_its_file_without_deleting(s3_lake, admin_client):
+    """On S3 the API role may delete purchase files only: a replayed review batch is a plain overwrite."""
+    from analytics.lake_access import tenant_files
+    from analytics.review_lake import review_event_row, write_review_rows
+    from analytics.tables import REVIEW_EVENTS_TABLE
+    from testing.aws_calls import recorded_aws_calls
+
+    review = {"tenant_id": "tenant1", "review_id": "r-1", "revision": 1, "book_id": "b-1", "user_id": "u-1"}
+    review |= {"score": 4, "status": "published", "created_at": "2025-07-02T10:00:00+00:00"}
+    rows = [review_event_row(review, kind="created", event_time=_at("2025-07-02"))]
+    with recorded_aws_calls() as calls:
+        write_review_rows(rows, first_record_id="batch-1")
+        write_review_rows(rows, first_record_id="batch-1")
+
+    assert not [c for c in calls if c["operation"] in ("DeleteObject", "DeleteObjects")]
+    assert len(tenant_files(table=REVIEW_EVENTS_TABLE, tenant_id="tenant1")) == 1
+    report = admin_client.get(RATINGS, {"from": "2025-07-01", "to": "2025-07-31", "min_reviews": 1}).data
+    assert report["by_month"] == [{"month": "2025-07", "mean_score": "4.00", "reviews": 1}]
