@@ -17,7 +17,6 @@ EDITED = "edited"
 HIDDEN_EVENT = "hidden"
 RESTORED = "restored"
 DELETED = "deleted"
-KINDS = (CREATED, EDITED, HIDDEN_EVENT, RESTORED, DELETED)
 
 
 class ReviewEvent(NamedTuple):
