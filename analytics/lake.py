@@ -1,5 +1,8 @@
 """The data lake writer: purchase stream records → one row per item and event → Parquet files.
 
+`write_partitioned` is the writer of every exported table (purchases here, review events in
+`analytics.review_lake`); what follows is said of purchases and holds for both.
+
 Rows go through the Django storage `STORAGES["analytics"]` (S3 on AWS, a local folder by
 default) under `{tenant}/purchases/year=YYYY/month=MM/day=DD/`, by the purchase's
 `created_at`, so a cancellation row lands beside its purchase. A batch writes one file per
@@ -16,8 +19,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from analytics.lake_schema import COLUMN_NAMES, ROW_KEY, purchase_row_schema
-from analytics.tables import PURCHASES_TABLE
+from analytics.lake_access import lake_local_root
+from analytics.lake_schema import ROW_KEY, purchase_row_schema
+from analytics.tables import PURCHASES_TABLE, LakeTable
 from bookstore.money import to_cents
 from orders.sale_events import PURCHASED, sale_event
 
@@ -81,11 +85,11 @@ def rows_for_change(
     return purchase_rows(new, event_type=event.event_type, event_time=when)
 
 
-def _unique(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows with each (purchase_id, line, event_type) once: a batch may hold one record twice."""
+def _unique(rows: Iterable[dict[str, Any]], row_key: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows with each key (e.g. (purchase_id, line, event_type)) once: a batch may hold one record twice."""
     seen: dict[tuple, dict[str, Any]] = {}
     for row in rows:
-        seen.setdefault(tuple(row[k] for k in ROW_KEY), row)
+        seen.setdefault(tuple(row[k] for k in row_key), row)
     return list(seen.values())
 
 
@@ -95,10 +99,22 @@ def batch_file_name(first_record_id: str) -> str:
 
 
 def write_rows(rows: list[dict[str, Any]], *, first_record_id: str) -> list[str]:
-    """Write rows as one Parquet file per (tenant, day) partition; return the storage names written.
+    """Write purchase rows as one Parquet file per (tenant, day) partition; return the storage names written.
 
     `first_record_id` is the id of the batch's first stream record: a replay of the batch
     (which starts at the same record) overwrites these files instead of adding new ones.
+    """
+    return write_partitioned(
+        rows, table=PURCHASES_TABLE, schema=purchase_row_schema(), row_key=ROW_KEY, first_record_id=first_record_id
+    )
+
+
+def write_partitioned(
+    rows: list[dict[str, Any]], *, table: LakeTable, schema, row_key: tuple[str, ...], first_record_id: str
+) -> list[str]:
+    """Write a table's rows, each key once, as one Parquet file per (tenant, `created_at` day) partition.
+
+    The file of each partition is named after the batch's first record, so a replay overwrites it.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -106,17 +122,19 @@ def write_rows(rows: list[dict[str, Any]], *, first_record_id: str) -> list[str]
     from django.core.files.storage import storages
 
     storage = storages[STORAGE_ALIAS]
+    local = lake_local_root() is not None
     partitions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _unique(rows):
-        partitions[PURCHASES_TABLE.partition_prefix(tenant_id=row["tenant_id"], day=row["created_at"])].append(row)
-    schema = purchase_row_schema()
+    for row in _unique(rows, row_key):
+        partitions[table.partition_prefix(tenant_id=row["tenant_id"], day=row["created_at"])].append(row)
     names = []
     for path, partition_rows in sorted(partitions.items()):
-        table = pa.Table.from_pydict({c: [r[c] for r in partition_rows] for c in COLUMN_NAMES}, schema=schema)
+        data = pa.Table.from_pydict({c: [r[c] for r in partition_rows] for c in schema.names}, schema=schema)
         buffer = io.BytesIO()
-        pq.write_table(table, buffer, compression="snappy")
+        pq.write_table(data, buffer, compression="snappy")
         name = f"{path}{batch_file_name(first_record_id)}"
-        if storage.exists(name):
-            storage.delete(name)  # S3 overwrites anyway; a local folder must not rename
+        if local and storage.exists(name):
+            # A local folder must not rename. S3 (`file_overwrite`) replaces in place, and the
+            # API role may delete only purchase files (compaction): no HEAD or DELETE there.
+            storage.delete(name)
         names.append(storage.save(name, ContentFile(buffer.getvalue())))
     return names

@@ -1,9 +1,15 @@
-"""The data lake's purchase rows: their columns and their Parquet schema (analytics/tables.py: their folders).
+"""The data lake's rows: their columns and their Parquet schemas (analytics/tables.py: their folders).
 
-One row per purchase item and event: (purchase_id, line, event_type) identifies a row, so
-reports and the daily compaction count each once whatever the stream redelivered.
-`event_type` is a sale event name from `orders.sale_events`. The schema is built on first
-use (`purchase_row_schema`): pyarrow never loads at Django start-up.
+Purchases: one row per purchase item and event: (purchase_id, line, event_type) identifies a
+row, so reports and the daily compaction count each once whatever the stream redelivered.
+`event_type` is a sale event name from `orders.sale_events`.
+
+Review events: one row per review change (`reviews.review_events`): (review_id, revision,
+event_kind) identifies a row. Every author or admin change moves the review's revision on,
+and a deletion keeps the last one, so a reader takes each review's row of the highest
+revision (its deletion, if there is one) as its current state.
+
+The schemas are built on first use: pyarrow never loads at Django start-up.
 """
 
 from functools import cache
@@ -33,9 +39,24 @@ PURCHASE_COLUMNS: tuple[tuple[str, str], ...] = (
 COLUMN_NAMES = tuple(name for name, _ in PURCHASE_COLUMNS)
 
 
-@cache
-def purchase_row_schema():
-    """The pyarrow schema of a purchase row (imports pyarrow)."""
+REVIEW_ROW_KEY = ("review_id", "revision", "event_kind")
+
+# The review as the event leaves it; `created_at` (the review's, never changed) picks the partition.
+REVIEW_EVENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("tenant_id", "string"),
+    ("review_id", "string"),
+    ("revision", "int32"),
+    ("event_kind", "string"),
+    ("event_time", "timestamp"),
+    ("book_id", "string"),
+    ("user_id", "string"),
+    ("score", "int32"),
+    ("status", "string"),
+    ("created_at", "timestamp"),
+)
+
+
+def _schema(columns: tuple[tuple[str, str], ...]):
     import pyarrow as pa
 
     types = {
@@ -44,4 +65,16 @@ def purchase_row_schema():
         "money": pa.decimal128(12, 2),
         "timestamp": pa.timestamp("us", tz="UTC"),
     }
-    return pa.schema([pa.field(name, types[kind], nullable=False) for name, kind in PURCHASE_COLUMNS])
+    return pa.schema([pa.field(name, types[kind], nullable=False) for name, kind in columns])
+
+
+@cache
+def purchase_row_schema():
+    """The pyarrow schema of a purchase row (imports pyarrow)."""
+    return _schema(PURCHASE_COLUMNS)
+
+
+@cache
+def review_event_schema():
+    """The pyarrow schema of a review event row (imports pyarrow)."""
+    return _schema(REVIEW_EVENT_COLUMNS)

@@ -10,6 +10,13 @@ Every statement starts from the same common table expressions:
 - `sold`: lines purchased and not cancelled: the only rows that earn revenue.
 The tenant and the partition columns are in the WHERE clause, so Athena's partition
 projection and DuckDB's hive partitioning read only that tenant's days.
+
+The ratings report starts from `reviews`: one row per review written in the range (its
+rows are partitioned by its `created_at` day), in its current state. Each change is a row
+at least once, so the state is last-state-wins per review: the score and status of its
+highest revision, and gone if any row says it was deleted (a deletion is final: a review
+written again is a new review_id). `published` keeps the reviews counted now, as the book's
+aggregates count them.
 """
 
 from collections.abc import Sequence
@@ -18,6 +25,8 @@ from datetime import date
 
 from analytics.runners import QueryParam
 from orders.sale_events import CANCELLED, PURCHASED
+from reviews.models import PUBLISHED
+from reviews.review_events import DELETED
 
 _COMMON = f"""
 WITH lines AS (
@@ -77,6 +86,46 @@ SELECT (SELECT SUM(subtotal) FROM sold) AS revenue,
        (SELECT COUNT(DISTINCT purchase_id) FROM sold) AS orders,
        (SELECT COUNT(DISTINCT user_id) FROM sold) AS customers,
        (SELECT COUNT(DISTINCT purchase_id) FROM lines WHERE cancelled = 1) AS cancelled_orders
+"""
+)
+
+
+_REVIEWS = f"""
+WITH reviews AS (
+    SELECT review_id, arbitrary(book_id) AS book_id, arbitrary(year * 100 + month) AS month_key,
+           max_by(score, revision) AS score, max_by(status, revision) AS status,
+           MAX(CASE WHEN event_kind = '{DELETED}' THEN 1 ELSE 0 END) AS deleted
+    FROM review_events
+    WHERE tenant = ?
+      AND year BETWEEN ? AND ?
+      AND year * 10000 + month * 100 + day BETWEEN ? AND ?
+    GROUP BY review_id
+),
+published AS (
+    SELECT * FROM reviews WHERE deleted = 0 AND status = '{PUBLISHED}'
+)
+"""
+
+# Mean first (compared as a double: equal fractions of small integers give equal doubles), then more reviews.
+RATINGS_BEST_RATED = (
+    _REVIEWS
+    + """
+SELECT book_id, COUNT(*) AS reviews, SUM(score) AS score_sum
+FROM published
+GROUP BY book_id
+HAVING COUNT(*) >= ?
+ORDER BY CAST(SUM(score) AS DOUBLE) / COUNT(*) DESC, COUNT(*) DESC, book_id
+LIMIT ?
+"""
+)
+
+RATINGS_BY_MONTH = (
+    _REVIEWS
+    + """
+SELECT month_key, COUNT(*) AS reviews, SUM(score) AS score_sum
+FROM published
+GROUP BY month_key
+ORDER BY month_key
 """
 )
 

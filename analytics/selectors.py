@@ -1,8 +1,9 @@
-"""The four sales reports of a tenant, from the data lake, cached per (tenant, report, range).
+"""The reports of a tenant, from the data lake, cached per (tenant, report, range, arguments).
 
 Each runs the report SQL (analytics/queries.py) on the runner that settings choose, for the
 token's tenant only, and returns typed rows: money as Decimal, days as date. Cancelled
-purchases earn nothing; they are counted apart in the summary.
+purchases earn nothing; they are counted apart in the summary. The ratings report reads the
+review events: the reviews written in the range, as they are now.
 """
 
 from dataclasses import dataclass
@@ -14,11 +15,15 @@ from analytics.models import ReportCacheEntry
 from analytics.report_cache import cached_rows
 from analytics.runners import QueryParam, Row, query_runner
 from bookstore.money import average_amount, to_cents
+from catalog.ratings import rating_mean
+from catalog.selectors import books_get_many
 
 TOP_BOOKS = "top-books"
 REVENUE_BY_CATEGORY = "revenue-by-category"
 SALES_BY_DAY = "sales-by-day"
 SUMMARY = "summary"
+RATINGS_BEST_RATED = "ratings-books"
+RATINGS_BY_MONTH = "ratings-months"
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,30 @@ class SalesSummary:
     customers: int
     average_order_value: Decimal
     cancelled_orders: int
+
+
+@dataclass(frozen=True)
+class RatedBook:
+    book_id: str
+    title: str  # "" for a book no longer in the catalogue
+    mean_score: Decimal
+    reviews: int
+
+
+@dataclass(frozen=True)
+class MonthRatings:
+    month: str  # YYYY-MM
+    mean_score: Decimal
+    reviews: int
+
+
+@dataclass(frozen=True)
+class RatingsReport:
+    date_from: date
+    date_to: date
+    min_reviews: int
+    best_rated: list[RatedBook]
+    by_month: list[MonthRatings]
 
 
 def _money(value) -> Decimal:
@@ -153,6 +182,46 @@ def report_summary(*, tenant_id: str, date_from: date, date_to: date) -> SalesSu
         customers=int(row["customers"] or 0),
         average_order_value=average_amount(revenue, orders),
         cancelled_orders=int(row["cancelled_orders"] or 0),
+    )
+
+
+def report_ratings(*, tenant_id: str, date_from: date, date_to: date, min_reviews: int, limit: int) -> RatingsReport:
+    """The best-rated books and the monthly mean score, over the reviews written in the range and published now.
+
+    Two lake queries (each cached on its own), then one BatchGetItem for the listed books' titles.
+    Means are the book aggregates' rounding (`catalog.ratings.rating_mean`): 2 places, half up.
+    """
+    scope = {"tenant_id": tenant_id, "date_from": date_from, "date_to": date_to}
+    books = _run(
+        **scope,
+        report=RATINGS_BEST_RATED,
+        sql=queries.RATINGS_BEST_RATED,
+        extra=[min_reviews, limit],
+        arguments=f"min_reviews={min_reviews}&limit={limit}",
+    )
+    months = _run(**scope, report=RATINGS_BY_MONTH, sql=queries.RATINGS_BY_MONTH, extra=[])
+    titles = books_get_many(tenant_id=tenant_id, book_ids=[r["book_id"] for r in books])
+    return RatingsReport(
+        date_from=date_from,
+        date_to=date_to,
+        min_reviews=min_reviews,
+        best_rated=[
+            RatedBook(
+                book_id=r["book_id"],
+                title=titles[r["book_id"]].title if r["book_id"] in titles else "",
+                mean_score=rating_mean(count=int(r["reviews"]), total=int(r["score_sum"])),
+                reviews=int(r["reviews"]),
+            )
+            for r in books
+        ],
+        by_month=[
+            MonthRatings(
+                month=f"{int(r['month_key']) // 100:04d}-{int(r['month_key']) % 100:02d}",
+                mean_score=rating_mean(count=int(r["reviews"]), total=int(r["score_sum"])),
+                reviews=int(r["reviews"]),
+            )
+            for r in months
+        ],
     )
 
 

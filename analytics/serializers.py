@@ -48,6 +48,20 @@ class TopBooksQuerySerializer(ReportRangeQuerySerializer):
         return {**super().validate(attrs), "limit": attrs["limit"]}
 
 
+class RatingsQuerySerializer(ReportRangeQuerySerializer):
+    def get_fields(self):
+        return {
+            **super().get_fields(),
+            "min_reviews": serializers.IntegerField(
+                min_value=1, max_value=10000, default=3, help_text="A book is listed with at least this many reviews."
+            ),
+            "limit": serializers.IntegerField(min_value=1, max_value=100, default=10, help_text="How many books."),
+        }
+
+    def validate(self, attrs):
+        return {**super().validate(attrs), "min_reviews": attrs["min_reviews"], "limit": attrs["limit"]}
+
+
 class _RangeOutputSerializer(serializers.Serializer):
     def get_fields(self):
         return {
@@ -98,3 +112,25 @@ class SummaryOutputSerializer(_RangeOutputSerializer):
     customers = serializers.IntegerField()
     average_order_value = serializers.DecimalField(**MONEY)
     cancelled_orders = serializers.IntegerField()
+
+
+RATING = {"max_digits": 3, "decimal_places": 2}
+
+
+class RatedBookOutputSerializer(serializers.Serializer):
+    book_id = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    mean_score = serializers.DecimalField(**RATING)
+    reviews = serializers.IntegerField()
+
+
+class MonthRatingsOutputSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM: the month the reviews were written.")
+    mean_score = serializers.DecimalField(**RATING)
+    reviews = serializers.IntegerField()
+
+
+class RatingsOutputSerializer(_RangeOutputSerializer):
+    min_reviews = serializers.IntegerField()
+    best_rated = RatedBookOutputSerializer(many=True)
+    by_month = MonthRatingsOutputSerializer(many=True)

@@ -1,8 +1,9 @@
-"""The lake's two tables as the SQL engines see them: columns, partition keys and folder layout.
+"""The lake's tables as the SQL engines see them: columns, partition keys and folder layout.
 
-One definition feeds the Glue catalogue (`setup_analytics`) and the DuckDB runner's empty
-views, so Athena and DuckDB agree on names and types. The Parquet files themselves are
-written by the purchases exporter (rows of `purchases`) and by the daily job (`daily_summary`).
+One definition feeds the Glue catalogue (`setup_analytics`) and the DuckDB runner's views,
+so Athena and DuckDB agree on names and types. The Parquet files themselves are written by
+the purchases exporter (rows of `purchases`), the review events exporter (`review_events`)
+and the daily job (`daily_summary`).
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from datetime import date
 
 PURCHASES = "purchases"
 DAILY_SUMMARY = "daily_summary"
+REVIEW_EVENTS = "review_events"
 
 
 @dataclass(frozen=True)
@@ -85,4 +87,23 @@ DAILY_SUMMARY_TABLE = LakeTable(
     ),
 )
 
-TABLES = (PURCHASES_TABLE, DAILY_SUMMARY_TABLE)
+REVIEW_EVENTS_TABLE = LakeTable(
+    name=REVIEW_EVENTS,
+    description="One row per review change (created, edited, hidden, restored, deleted), at least once; "
+    "count each (review_id, revision, event_kind) once, and take each review's highest revision as its state. "
+    "Partitioned by the review's created_at day.",
+    columns=(
+        Column("tenant_id", "string"),
+        Column("review_id", "string"),
+        Column("revision", "bigint"),
+        Column("event_kind", "string"),
+        Column("event_time", "timestamp"),
+        Column("book_id", "string"),
+        Column("user_id", "string"),
+        Column("score", "bigint"),
+        Column("status", "string"),
+        Column("created_at", "timestamp"),
+    ),
+)
+
+TABLES = (PURCHASES_TABLE, DAILY_SUMMARY_TABLE, REVIEW_EVENTS_TABLE)

@@ -1,4 +1,4 @@
-"""URLs of the sales reports (under /api/v1/analytics/)."""
+"""URLs of the sales and ratings reports (under /api/v1/analytics/)."""
 
 from django.urls import path
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("revenue-by-category", views.RevenueByCategoryView.as_view(), name="analytics-revenue-by-category"),
     path("sales-by-day", views.SalesByDayView.as_view(), name="analytics-sales-by-day"),
     path("summary", views.SummaryView.as_view(), name="analytics-summary"),
+    path("ratings", views.RatingsView.as_view(), name="analytics-ratings"),
 ]

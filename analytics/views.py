@@ -1,4 +1,4 @@
-"""The tenant admins' sales reports: validate the range, call one selector, serialize."""
+"""The tenant admins' sales and ratings reports: validate the range, call one selector, serialize."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,7 +8,13 @@ from rest_framework.response import Response
 
 from analytics import serializers as s
 from analytics.errors import AnalyticsError
-from analytics.selectors import report_revenue_by_category, report_sales_by_day, report_summary, report_top_books
+from analytics.selectors import (
+    report_ratings,
+    report_revenue_by_category,
+    report_sales_by_day,
+    report_summary,
+    report_top_books,
+)
 from bookstore.api import AdminAPIView
 
 
@@ -71,3 +77,17 @@ class SummaryView(ReportAPIView):
     def get(self, request):
         summary = report_summary(tenant_id=self.tenant_id, **self.validated_query())
         return Response(s.SummaryOutputSerializer(summary).data)
+
+
+class RatingsView(ReportAPIView):
+    """The best-rated books (at least `min_reviews` reviews) and the mean score by month.
+
+    Of the reviews written in the range that are published now.
+    """
+
+    query_serializer = s.RatingsQuerySerializer
+
+    @extend_schema(responses={200: s.RatingsOutputSerializer})
+    def get(self, request):
+        report = report_ratings(tenant_id=self.tenant_id, **self.validated_query())
+        return Response(s.RatingsOutputSerializer(report).data)

@@ -2,8 +2,9 @@
 
 A local lake is read with `read_parquet(..., hive_partitioning = true)`; a lake on S3 (the
 emulator, or AWS from a laptop) through a pyarrow dataset, because duckdb's httpfs extension
-cannot be downloaded here. Each query gets a fresh in-memory connection with a `purchases`
-view over the tenant's folder, so one tenant's query never opens another tenant's files.
+cannot be downloaded here. Each query gets a fresh in-memory connection with a view over the
+tenant's folder of each lake table the SQL names (`purchases`, `review_events`), so one
+tenant's query never opens another tenant's files.
 duckdb is a local-only dependency and this module is imported only when settings select it.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from analytics.errors import AnalyticsError
 from analytics.lake_access import lake_local_root, s3_location
 from analytics.runners import QueryError, QueryParam, QueryRunner, Row
-from analytics.tables import PURCHASES_TABLE, LakeTable
+from analytics.tables import TABLES, LakeTable
 
 SAFE_TENANT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARTITION_COLUMNS = "CAST(NULL AS INTEGER) AS year, CAST(NULL AS INTEGER) AS month, CAST(NULL AS INTEGER) AS day"
@@ -36,7 +37,9 @@ class DuckDBRunner(QueryRunner):
             raise ValueError(f"Not a tenant id: {tenant_id!r}")
         connection = duckdb.connect()
         try:
-            self._create_view(connection, PURCHASES_TABLE, tenant_id)
+            for table in TABLES:
+                if re.search(rf"\b{table.name}\b", sql):
+                    self._create_view(connection, table, tenant_id)
             cursor = connection.execute(sql, list(params))
             names = [column[0] for column in cursor.description]
             return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]

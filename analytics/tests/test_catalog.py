@@ -46,6 +46,14 @@ def test_setup_analytics_creates_projected_tables_and_the_workgroup(glue):
         "/daily_summary/year=${year}/month=${month}/day=${day}/"
     )
 
+    reviews = glue.get_table(DatabaseName=database, Name="review_events")["Table"]
+    assert reviews["Parameters"]["storage.location.template"].endswith(
+        "/review_events/year=${year}/month=${month}/day=${day}/"
+    )
+    review_columns = {c["Name"]: c["Type"] for c in reviews["StorageDescriptor"]["Columns"]}
+    assert review_columns["score"] == review_columns["revision"] == "bigint"
+    assert {"review_id", "event_kind", "status", "book_id", "created_at"} <= review_columns.keys()
+
     workgroup = client("athena").get_work_group(WorkGroup=settings.ANALYTICS_ATHENA_WORKGROUP)["WorkGroup"]
     config = workgroup["Configuration"]
     assert config["ResultConfiguration"]["OutputLocation"] == settings.ANALYTICS_ATHENA_RESULTS_LOCATION
@@ -58,7 +66,7 @@ def test_setup_analytics_twice_changes_nothing(glue):
     analytics_catalog_setup()
     again = analytics_catalog_setup()
     assert again.created == again.updated == []
-    assert len(again.unchanged) == 4  # database, two tables, workgroup
+    assert len(again.unchanged) == 5  # database, three tables, workgroup
 
 
 def test_setup_analytics_repairs_a_table_that_drifted(glue):
