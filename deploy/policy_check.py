@@ -16,11 +16,9 @@ lists what the policy grants that no call made and `NOT_MADE_BY_THE_CODE` does n
 """
 
 import fnmatch
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 _STREAM_READS = (
     "the event source mappings read the streams with the function's role; `parked_records collect` "
@@ -194,11 +192,6 @@ class _Builder:
                 ("lambda:FunctionArn", function),
             )
         ]
-
-
-def calls_from_jsonl(path: Path) -> list[dict]:
-    """Calls recorded one JSON object per line (`{service, operation, params}`), as deploy/call_record.py writes."""
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def _as_list(value) -> list:
