@@ -9,10 +9,6 @@ error. Uses neither Django nor a database.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -22,19 +18,13 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto.dynamodb.models.table import Table
-from moto.server import ThreadedMotoServer
 
 from local_stack import dynamodb_query
 from local_stack.dynamodb_query import check_upstream_unchanged, install
+from local_stack.tests.moto_servers import patched_server, unpatched_server
 from local_stack.upstream import UpstreamChangedError
 
 CLIENT_CONFIG = Config(region_name="us-east-1", retries={"total_max_attempts": 1})
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _client(endpoint: str) -> Any:
@@ -50,36 +40,14 @@ def _client(endpoint: str) -> Any:
 @pytest.fixture(scope="module")
 def unpatched() -> Iterator[Any]:
     """Moto's own server, in a process this module's patch never touched."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = _client(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            client.list_tables()
-            break
-        except Exception:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise
-            time.sleep(0.1)
-    yield client
-    process.terminate()
-    process.wait(timeout=10)
+    with unpatched_server() as endpoint:
+        yield _client(endpoint)
 
 
 @pytest.fixture(scope="module")
 def patched() -> Iterator[Any]:
-    install()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield _client(f"http://{host}:{port}")
-    server.stop()
+    with patched_server(install) as endpoint:
+        yield _client(endpoint)
 
 
 class Both:

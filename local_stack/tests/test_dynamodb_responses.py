@@ -8,10 +8,6 @@ backend produces (bytes, not base64 text) are checked on the serialiser itself.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -20,10 +16,10 @@ from typing import Any
 import pytest
 from moto.core.serialize import BaseJSONSerializer, JSONSerializer, ResponseSerializer
 from moto.core.utils import get_service_model
-from moto.server import ThreadedMotoServer
 
 from local_stack import dynamodb_responses
 from local_stack.dynamodb_responses import check_upstream_unchanged, install
+from local_stack.tests.moto_servers import patched_server, unpatched_server
 from local_stack.upstream import UpstreamChangedError
 
 # Streams requests are signed for "dynamodb" too (botocore's signing name for both).
@@ -44,12 +40,6 @@ EVERY_TYPE = {
     "gone": {"NULL": True},
     "active": {"BOOL": False},
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:
@@ -79,36 +69,14 @@ class Server:
 @pytest.fixture(scope="module")
 def unpatched() -> Iterator[Server]:
     """Moto's own server, in a process no fix touched."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server = Server(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            server.call("ListTables", {})
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise
-            time.sleep(0.1)
-    yield server
-    process.terminate()
-    process.wait(timeout=10)
+    with unpatched_server() as endpoint:
+        yield Server(endpoint)
 
 
 @pytest.fixture(scope="module")
 def patched() -> Iterator[Server]:
-    install()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield Server(f"http://{host}:{port}")
-    server.stop()
+    with patched_server(install) as endpoint:
+        yield Server(endpoint)
 
 
 @pytest.fixture(scope="module")
