@@ -19,6 +19,7 @@ def test_setup_registers_the_handlers_without_heavy_imports():
     assert handlers == str(
         [
             "analytics.stream_handlers.export_purchases",
+            "analytics.stream_handlers.export_review_events",
             "catalog.stream_handlers.apply_in_stock",
             "catalog.stream_handlers.index_books",
             "orders.stream_handlers.count_sales",
