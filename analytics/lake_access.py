@@ -72,10 +72,16 @@ def tenant_files(*, table: LakeTable, tenant_id: str) -> list[str]:
 
 
 def read_parquet(name: str) -> pa.Table:
+    """One lake file, read on this thread.
+
+    A lake file is small (a partition's rows), so Arrow's reader thread pool gains nothing, and
+    a pool thread still alive when a command's interpreter exits aborts the process
+    (apache/arrow#34314: "terminate called without an active exception", exit 134).
+    """
     import pyarrow.parquet as pq
 
     with lake_storage().open(name, "rb") as handle:
-        return pq.read_table(io.BytesIO(handle.read()))
+        return pq.read_table(io.BytesIO(handle.read()), use_threads=False)
 
 
 def write_parquet(name: str, table: pa.Table) -> None:
