@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from analytics.lake_reconcile import lake_reconcile
-from bookstore.tenants import active_tenant_ids
+from bookstore.management.tenant_targets import tenant_target_arguments, tenant_targets
 
 
 class Command(BaseCommand):
@@ -15,13 +15,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        target = parser.add_mutually_exclusive_group(required=True)
-        target.add_argument("--tenant", help="Id of the tenant whose lake to reconcile.")
-        target.add_argument("--all", action="store_true", help="Reconcile the lake of every active tenant.")
+        tenant_target_arguments(parser, what="lake")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
 
     def handle(self, *args, tenant=None, all=False, dry_run=False, **options):
-        for tenant_id in active_tenant_ids() if all else [tenant]:
+        for tenant_id in tenant_targets(tenant=tenant, all=all):
             # disable=None: no bar when the output is not a terminal (CI logs, make run).
             with tqdm(desc=tenant_id, unit="purchase", disable=None) as bar:
                 result = lake_reconcile(tenant_id=tenant_id, dry_run=dry_run, on_progress=bar.update)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from bookstore.errors import ApplicationError
-from bookstore.tenants import active_tenant_ids
+from bookstore.management.tenant_targets import tenant_target_arguments, tenant_targets
 from catalog.search.rebuild import search_index_rebuild
 
 
@@ -16,12 +16,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        target = parser.add_mutually_exclusive_group(required=True)
-        target.add_argument("--tenant", help="Id of the active tenant whose index to rebuild.")
-        target.add_argument("--all", action="store_true", help="Rebuild the index of every active tenant.")
+        tenant_target_arguments(parser, what="index", active_only=True)
 
     def handle(self, *args, tenant=None, all=False, **options):
-        tenant_ids = active_tenant_ids() if all else [tenant]
+        tenant_ids = tenant_targets(tenant=tenant, all=all)
         for tenant_id in tenant_ids:
             try:
                 # disable=None: no bar when the output is not a terminal (CI logs, make run).

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from bookstore.errors import ApplicationError
-from bookstore.tenants import active_tenant_ids
+from bookstore.management.tenant_targets import tenant_target_arguments, tenant_targets
 from orders.sales_recount import sales_recount
 
 
@@ -16,13 +16,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        target = parser.add_mutually_exclusive_group(required=True)
-        target.add_argument("--tenant", help="Id of the tenant whose counters to repair.")
-        target.add_argument("--all", action="store_true", help="Repair the counters of every active tenant.")
+        tenant_target_arguments(parser, what="counters")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
 
     def handle(self, *args, tenant=None, all=False, dry_run=False, **options):
-        for tenant_id in active_tenant_ids() if all else [tenant]:
+        for tenant_id in tenant_targets(tenant=tenant, all=all):
             try:
                 # disable=None: no bar when the output is not a terminal (CI logs, make run).
                 with tqdm(desc=tenant_id, unit="purchase", disable=None) as bar:

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from bookstore.errors import ApplicationError
-from bookstore.tenants import active_tenant_ids
+from bookstore.management.tenant_targets import tenant_target_arguments, tenant_targets
 from reviews.aggregates import reviews_recount
 
 
@@ -17,13 +17,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        target = parser.add_mutually_exclusive_group(required=True)
-        target.add_argument("--tenant", help="Id of the tenant whose aggregates to repair.")
-        target.add_argument("--all", action="store_true", help="Repair the aggregates of every active tenant.")
+        tenant_target_arguments(parser, what="aggregates")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
 
     def handle(self, *args, tenant=None, all=False, dry_run=False, **options):
-        for tenant_id in active_tenant_ids() if all else [tenant]:
+        for tenant_id in tenant_targets(tenant=tenant, all=all):
             try:
                 with tqdm(desc=tenant_id, unit="book", disable=None) as bar:
                     result = reviews_recount(tenant_id=tenant_id, dry_run=dry_run, on_progress=bar.update)
