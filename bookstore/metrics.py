@@ -81,6 +81,12 @@ STREAM_LAG = Metric(
 )
 SEARCH_UNAVAILABLE = Metric("SearchUnavailable", COUNT, (), "searches answered 503: the engine could not answer")
 REQUESTS_THROTTLED = Metric("RequestsThrottled", COUNT, ("Plan",), "requests refused 429 by the tenant's plan limit")
+OUTBOUND_MESSAGES_HANDLED = Metric(
+    "OutboundMessagesHandled", COUNT, ("Kind",), "outbound messages (webhook deliveries, emails) handled, by kind"
+)
+OUTBOUND_MESSAGES_FAILED = Metric(
+    "OutboundMessagesFailed", COUNT, ("Kind",), "outbound messages whose handler raised (the queue delivers them again)"
+)
 
 METRICS: tuple[Metric, ...] = (
     REQUESTS,
@@ -93,6 +99,8 @@ METRICS: tuple[Metric, ...] = (
     STREAM_LAG,
     SEARCH_UNAVAILABLE,
     REQUESTS_THROTTLED,
+    OUTBOUND_MESSAGES_HANDLED,
+    OUTBOUND_MESSAGES_FAILED,
 )
 
 

@@ -2,7 +2,8 @@
 
 The stream poller (`consume_streams`) runs in a background thread with a short poll
 interval, so the stream handlers (search index, data lake, best-sellers) follow every
-write as the Lambda event source mappings do on AWS. Everything runs in this one process.
+write as the Lambda event source mappings do on AWS; the outbound worker (`outbound_worker`)
+reads the emulator's outbound queue as the queue's mapping does. Everything runs in this one process.
 The emulator journals every acknowledged write; at start the last snapshot is restored, the
 journal replayed over it, and what lives outside the tables reconciled with them, before the
 poller and the API start (`local_stack/snapshots.py`); the demo world is set up on a first
@@ -61,6 +62,9 @@ def main() -> None:
     print(f"Search engine (noida-db, Elasticsearch API) on {search_engine.url}, data in {search_engine.data_dir}")
     try:
         call_command("create_tables")  # before a restore, which writes into them
+        from outbound.wiring import outbound_queues_ensure
+
+        outbound_queues_ensure()
         with kept_durable(app=emulator.app) as recovered:
             if recovered.fresh:
                 demo_setup()  # also builds the demo tenants' search indexes
@@ -70,6 +74,9 @@ def main() -> None:
             poller = threading.Thread(target=call_command, args=("consume_streams",), name="stream-poller", daemon=True)
             poller.start()
             threading.Thread(target=_run_jobs, name="scheduled-jobs", daemon=True).start()
+            # The outbound worker (webhook deliveries, emails), as Lambda's mapping of the queue on a stage.
+            outbound = threading.Thread(target=call_command, args=("outbound_worker",), daemon=True)
+            outbound.start()
             print(f"Stream poller every {settings.STREAMS_POLL_INTERVAL_SECONDS}s; lake in {settings.LOCAL_STATE_DIR}")
             host, port = address.rsplit(":", 1)
             server = ApiServer((host, int(port))).start()

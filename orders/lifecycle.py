@@ -76,6 +76,7 @@ def _cancel(purchase: Purchase, actor: Actor) -> None:
     actions = [
         Purchase.status.set(CANCELLED),
         Purchase.cancelled_at.set(cancelled_at),
+        Purchase.cancelled_by.set(actor.value),
         Purchase.updated_at.set(cancelled_at),
         Purchase.pending_key.remove(),
     ]

@@ -172,6 +172,8 @@ class Purchase(UserPartitionKeys, BaseModel):
     payment_method = UnicodeAttribute()
     shipping_address = ShippingAddress()
     cancelled_at = UTCDateTimeAttribute(null=True)
+    # Who cancelled it (orders/lifecycle.py `Actor`): the expiry job's cancellations are expiries.
+    cancelled_by = UnicodeAttribute(null=True)
     paid_at = UTCDateTimeAttribute(null=True)
     pending_key = UnicodeAttribute(null=True)
     refund_due = DecimalAttribute(null=True)

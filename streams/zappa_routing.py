@@ -1,17 +1,19 @@
-"""Route the stage's DynamoDB stream events to `streams.lambda_entry.handle` inside Zappa's handler.
+"""Route the stage's DynamoDB stream events and outbound queue messages to their entry points inside Zappa's handler.
 
 Zappa's handler dispatches a `Records` event by looking its eventSourceARN up in
 `AWS_EVENT_MAPPING`, which `zappa package` builds from the stage's `events`. The stream
 subscriptions are not in `events` (Zappa 0.63 cannot create them correctly: see
 `wire_streams`), so that map has no entry for them and Zappa would drop the records
 while reporting success. When the app starts under Zappa, this wraps the map so that the
-stream ARN of any table with a registered handler resolves to the entry point; every
-other ARN resolves as before. Outside Zappa (no `zappa_settings` module) it does nothing.
+stream ARN of any table with a registered handler resolves to the streams' entry point, and
+the stage's outbound queue (wired by `outbound_wire`, for the same reason) to the outbound
+worker's; every other ARN resolves as before. Outside Zappa (no `zappa_settings` module) it does nothing.
 """
 
 import sys
 
 ENTRY_POINT = "streams.lambda_entry.handle"
+OUTBOUND_ENTRY_POINT = "outbound.lambda_entry.handle"
 ZAPPA_SETTINGS_MODULE = "zappa_settings"
 
 
@@ -31,13 +33,23 @@ def streamed_table_of(arn: str) -> str | None:
     return table if table in streamed_tables() else None
 
 
+def is_outbound_queue(arn: str) -> bool:
+    """Whether `arn` is this stage's outbound queue: `arn:aws:sqs:{region}:{account}:{OUTBOUND_QUEUE}`."""
+    from django.conf import settings
+
+    parts = arn.split(":")
+    return len(parts) == 6 and parts[2] == "sqs" and parts[5] == settings.OUTBOUND_QUEUE
+
+
 class StreamEventMapping(dict):
-    """Zappa's ARN → functions map, with this stage's streams resolved to the entry point."""
+    """Zappa's ARN → functions map, with this stage's streams and outbound queue resolved to their entry points."""
 
     def get(self, arn, default=None):
         found = super().get(arn)
         if found is None and streamed_table_of(arn):
             return [ENTRY_POINT]
+        if found is None and is_outbound_queue(arn):
+            return [OUTBOUND_ENTRY_POINT]
         return default if found is None else found
 
 

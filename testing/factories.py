@@ -271,3 +271,34 @@ def counted_dynamodb_calls() -> Iterator[Counter]:
     finally:
         for client in clients.values():
             client.meta.events.unregister("before-call.dynamodb", count)
+
+
+# --- The outbound queue ------------------------------------------------------------------
+
+
+def outbound_queue_empty() -> int:
+    """Receive and delete every message on the outbound queue (PurgeQueue allows one a minute); return the count."""
+    from outbound.queue import queue_url
+
+    sqs, url, removed = aws.client("sqs"), queue_url(), 0
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30).get("Messages"):
+        entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]
+        sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+        removed += len(messages)
+    return removed
+
+
+def outbound_messages() -> list:
+    """Every message on the outbound queue now, decoded (`OutboundMessage`), left on the queue and visible."""
+    from outbound.queue import message_decode, queue_url
+
+    sqs, url, seen = aws.client("sqs"), queue_url(), []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30).get("Messages"):
+        seen += messages
+    for start in range(0, len(seen), 10):
+        entries = [
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+            for i, m in enumerate(seen[start : start + 10])
+        ]
+        sqs.change_message_visibility_batch(QueueUrl=url, Entries=entries)
+    return [message_decode(m["Body"]) for m in seen]

@@ -14,6 +14,7 @@ import json
 import zipfile
 from collections.abc import Iterator
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -45,8 +46,11 @@ def message_catalogues() -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def emulator():
+    from outbound.wiring import outbound_queues_ensure
+
     server = start_emulator(port=settings.EMULATOR_PORT)
     create_tables()
+    outbound_queues_ensure()  # stream handlers enqueue outbound work in any test that consumes purchases
     yield server
     server.stop()
 
@@ -380,6 +384,18 @@ def metric_lines():
             return [line for line in lines if name is None or name in line]
 
         yield read
+
+
+# --- The outbound queue --------------------------------------------------------------------
+
+
+@pytest.fixture
+def outbound_queue():
+    """The outbound queue, emptied of earlier tests' messages; `.drain()` handles what it holds now (`queue_drain`)."""
+    from outbound.worker import queue_drain
+
+    factories.outbound_queue_empty()
+    return SimpleNamespace(drain=queue_drain, messages=factories.outbound_messages)
 
 
 # --- The stage's Lambda function, for the stream mappings -------------------------------

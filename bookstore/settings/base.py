@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "recommendations",
     "analytics",
     "streams",
+    "outbound",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,7 @@ from .jwt import *  # noqa: E402, F403
 from .languages import *  # noqa: E402, F403
 from .limits import *  # noqa: E402, F403
 from .logs import *  # noqa: E402, F403
+from .outbound import *  # noqa: E402, F403
 from .search import *  # noqa: E402, F403
 from .security import *  # noqa: E402, F403
 from .streams import *  # noqa: E402, F403

@@ -30,6 +30,10 @@ def stage_names(stage: str, *, env: Callable[[str, str], str] = environment) -> 
         # AWS_LAMBDA_FUNCTION_NAME) and the queue its stream mappings send exhausted batches to.
         "STREAMS_FUNCTION_NAME": env("STREAMS_FUNCTION_NAME", env("AWS_LAMBDA_FUNCTION_NAME", f"bookstore-{stage}")),
         "STREAMS_FAILURE_QUEUE": env("STREAMS_FAILURE_QUEUE", f"bookstore-{stage}-stream-failures"),
+        # The queue of outbound work (webhook deliveries, emails) the same function reads, and where
+        # a message that failed OUTBOUND_MAX_RECEIVES times is set aside.
+        "OUTBOUND_QUEUE": env("OUTBOUND_QUEUE", f"bookstore-{stage}-outbound"),
+        "OUTBOUND_FAILURE_QUEUE": env("OUTBOUND_FAILURE_QUEUE", f"bookstore-{stage}-outbound-failures"),
         # The stage's secrets, SSM SecureString parameters `/bookstore/{stage}/NAME` (read in production).
         "SECRETS_SSM_PREFIX": env("SECRETS_SSM_PREFIX", f"/bookstore/{stage}/"),
     }

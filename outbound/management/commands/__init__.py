@@ -1,0 +1,1 @@
+"""`outbound_worker`: the local worker of the outbound queue."""
