@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "reviews",
     "recommendations",
     "analytics",
+    "emails",
+    "webhooks",
     "streams",
     "outbound",
 ]
