@@ -118,3 +118,4 @@ from .outbound import *  # noqa: E402, F403
 from .search import *  # noqa: E402, F403
 from .security import *  # noqa: E402, F403
 from .streams import *  # noqa: E402, F403
+from .webhooks import *  # noqa: E402, F403

@@ -10,7 +10,7 @@ from local_stack.stack import stack_read
 
 from .base import *  # noqa: F403
 from .base import LOCAL_STATE_DIR
-from .env import env, env_int
+from .env import env, env_bool, env_int
 from .stage import stage_names
 
 STAGE = env("BOOKSTORE_STAGE", "local")
@@ -45,3 +45,5 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", f"http://127.0.0.1:{SEARCH_PORT}")
 ANALYTICS_QUERY_RUNNER = env("ANALYTICS_QUERY_RUNNER", "analytics.runners.duckdb.DuckDBRunner")
 # DuckDB answers in well under a second here, and a new purchase should show within seconds.
 ANALYTICS_CACHE_SECONDS = env_int("ANALYTICS_CACHE_SECONDS", 5)
+# Webhook receivers on this machine (a test's, a developer's): loopback URLs are allowed here only.
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", True)

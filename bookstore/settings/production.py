@@ -57,6 +57,11 @@ if "*" in ALLOWED_HOSTS:
 # A leading dot (any subdomain) in ALLOWED_HOSTS is written `*.` in a trusted origin.
 CSRF_TRUSTED_ORIGINS = [f"https://{'*' if host.startswith('.') else ''}{host}" for host in ALLOWED_HOSTS]
 
+# --- Webhooks: https only, never a loopback receiver (webhooks/addresses.py) ---------------
+WEBHOOKS_REQUIRE_HTTPS = True
+if WEBHOOKS_ALLOW_LOOPBACK:  # noqa: F405
+    raise ImproperlyConfigured("WEBHOOKS_ALLOW_LOOPBACK is for local use and tests; a stage refuses to start with it.")
+
 # --- HTTPS ------------------------------------------------------------------------------
 # API Gateway listens on HTTPS only and Zappa marks every request secure, so a redirect could
 # never fire behind it; turn it on for a front that also accepts plain HTTP.
