@@ -9,7 +9,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from bookstore.authentication import ROLE_CUSTOMER
@@ -28,6 +28,20 @@ class UserEmailIndex(GlobalSecondaryIndex):
     email_key = UnicodeAttribute(hash_key=True)
 
 
+class UserAdminIndex(GlobalSecondaryIndex):
+    """GSI `admin-index`: `{tenant}#ADMINS` → the tenant's admins, for the notices sent to them.
+
+    Sparse: `admin_key` is written only on admins, so the Query reads the admins and nothing
+    else, however many customers the tenant has. It projects what a notice needs.
+    """
+
+    class Meta:
+        index_name = "admin-index"
+        projection = IncludeProjection(["user_id", "email", "first_name", "language", "is_active"])
+
+    admin_key = UnicodeAttribute(hash_key=True)
+
+
 class Preferences(MapAttribute):
     categories = ListAttribute(of=UnicodeAttribute, default=list)
     language = UnicodeAttribute(null=True)
@@ -41,18 +55,20 @@ class User(UserPartitionKeys, BaseModel):
     the id in their token. GSI `email-index` on `{tenant}#EMAIL#{email}` serves login.
     The email is unique per tenant: registration writes a `UniqueKey`
     `{tenant}#EMAIL#{email}` in the same transaction (the GSI is eventually consistent,
-    so it cannot guard uniqueness on its own).
+    so it cannot guard uniqueness on its own). Sparse GSI `admin-index` on `{tenant}#ADMINS`
+    (`admin_key`, set on admins only) lists a tenant's admins.
     """
 
     class Meta(TableMeta):
         table_name = table_name("users")
 
     SORT_PREFIX = "USER"
-    TENANCY = TenantOwned(pk=PREFIX, email_key=PREFIX, tenant_id=EXACT, without_tenant=("sk",))
+    TENANCY = TenantOwned(pk=PREFIX, email_key=PREFIX, admin_key=PREFIX, tenant_id=EXACT, without_tenant=("sk",))
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     email_key = UnicodeAttribute()
+    admin_key = UnicodeAttribute(null=True)
     tenant_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     email = UnicodeAttribute()
@@ -68,10 +84,15 @@ class User(UserPartitionKeys, BaseModel):
     password_changed_at = UTCDateTimeAttribute(null=True)
 
     email_index = UserEmailIndex()
+    admin_index = UserAdminIndex()
 
     @staticmethod
     def email_key_for(tenant_id: str, email: str) -> str:
         return f"{tenant_id}#EMAIL#{email}"
+
+    @staticmethod
+    def admin_key_for(tenant_id: str) -> str:
+        return f"{tenant_id}#ADMINS"
 
 
 @register

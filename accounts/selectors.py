@@ -24,6 +24,11 @@ def user_find_by_email(*, tenant_id: str, email: str) -> User | None:
     return None
 
 
+def admins_list(*, tenant_id: str) -> list[User]:
+    """The tenant's active admins (a Query of the sparse `admin-index`: admins only, never the customers)."""
+    return [user for user in User.admin_index.query(User.admin_key_for(tenant_id)) if user.is_active is not False]
+
+
 @dataclass(frozen=True)
 class ListedBook:
     """A favourite or wishlist entry with its book as it is now (None once withdrawn)."""

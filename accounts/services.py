@@ -174,6 +174,7 @@ def user_create(
         pk=User.key(tenant_id, user_id),
         sk=User.sort_key(email),
         email_key=User.email_key_for(tenant_id, email),
+        admin_key=User.admin_key_for(tenant_id) if role == ROLE_ADMIN else None,
         tenant_id=tenant_id,
         user_id=user_id,
         email=email,

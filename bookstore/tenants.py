@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import put_if_absent
-from bookstore.errors import ApplicationError, ErrorCode
+from bookstore.errors import ApplicationError, CommonError, ErrorCode
 from bookstore.memo import BoundedMemo
 from bookstore.models import DEFAULT_TENANT_LANGUAGE, DIRECTORY, TENANT_ID_MAX_LENGTH, TENANT_ID_MIN_LENGTH, Tenant
 
@@ -228,6 +230,24 @@ def tenant_set_reviews_moderated(*, tenant_id: str, moderated: bool) -> Tenant:
         actions=[Tenant.reviews_moderated.set(moderated), Tenant.updated_at.set(now())], condition=Tenant.pk.exists()
     )
     tenant_cache.clear()
+    return tenant
+
+
+def tenant_set_sender(*, tenant_id: str, sender_email: str | None) -> Tenant:
+    """The address the tenant's emails come from (one conditional UpdateItem); None goes back to DEFAULT_FROM_EMAIL.
+
+    On a stage the address (or its domain) must be an identity verified in SES.
+    """
+    tenant = tenant_get(tenant_id=tenant_id)
+    if tenant is None:
+        raise ApplicationError(TenancyError.TENANT_NOT_FOUND)
+    if sender_email:
+        try:
+            validate_email(sender_email)
+        except ValidationError as exc:
+            raise ApplicationError(CommonError.VALIDATION, details={"sender_email": list(exc.messages)}) from exc
+    action = Tenant.sender_email.set(sender_email) if sender_email else Tenant.sender_email.remove()
+    tenant.update(actions=[action, Tenant.updated_at.set(now())], condition=Tenant.pk.exists())
     return tenant
 
 

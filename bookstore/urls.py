@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("orders.urls")),
     path("", include("reviews.urls")),  # books/{id}/reviews, reviews/{id}/vote, admin/reviews
     path("analytics/", include("analytics.urls")),
+    path("", include("emails.urls")),  # admin/outbox: the local outbox
 ]
 
 urlpatterns = [

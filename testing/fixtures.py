@@ -442,3 +442,19 @@ def stage_function(settings):
         lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
     lambda_client.delete_function(FunctionName=STAGE_FUNCTION)
     iam.delete_role(RoleName="bookstore-test-lambda")
+
+
+# --- The local email outbox ----------------------------------------------------------------
+
+
+@pytest.fixture
+def outbox(tmp_path, settings):
+    """The local email outbox in this test's own folder; `outbox.messages(tenant_id)`: its messages, oldest first."""
+    settings.LOCAL_STATE_DIR = tmp_path
+    settings.EMAIL_BACKEND = "emails.backends.OutboxEmailBackend"
+
+    def messages(tenant_id: str) -> list[dict]:
+        folder = tmp_path / "outbox" / tenant_id
+        return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))]
+
+    return SimpleNamespace(messages=messages, folder=tmp_path / "outbox")

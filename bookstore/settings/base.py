@@ -110,6 +110,7 @@ STORAGES = {
 from .analytics import *  # noqa: E402, F403
 from .api import *  # noqa: E402, F403
 from .aws import *  # noqa: E402, F403
+from .emails import *  # noqa: E402, F403
 from .jwt import *  # noqa: E402, F403
 from .languages import *  # noqa: E402, F403
 from .limits import *  # noqa: E402, F403

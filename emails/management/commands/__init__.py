@@ -1,0 +1,1 @@
+"""Commands: set_tenant_sender."""
