@@ -40,7 +40,8 @@ class Tenant(BaseModel):
     is it active", which every request asks (cached briefly in-process). `plan` names the
     tenant's rate-limit tier, `language` its default language (`bookstore.languages`);
     `reviews_moderated` makes new reviews wait for an admin's approval instead of being published
-    at once; `sender_email`, if set, is the address the shop's emails come from (else DEFAULT_FROM_EMAIL). `directory` (always `TENANTS`) puts every tenant in `tenant-directory-index`, which
+    at once; `sender_email`, if set, is the address the shop's emails come from (else
+    DEFAULT_FROM_EMAIL). `directory` (always `TENANTS`) puts every tenant in `tenant-directory-index`, which
     lists the shops (tenant picker) in one Query.
     """
 

@@ -28,7 +28,6 @@ def sender_address(tenant: Tenant) -> str:
     return f'"{name}" <{tenant.sender_email or settings.DEFAULT_FROM_EMAIL}>'
 
 
-
 def email_language(*, user: User, tenant: Tenant) -> str:
     """The recipient's profile language, else the tenant's default, else LANGUAGE_CODE."""
     return preferred_language(user.language, tenant.language)

@@ -49,7 +49,8 @@ def _claim(*, tenant_id: str, email_id: str) -> tuple[EmailRecord, str] | None:
     try:
         record.update(
             actions=[EmailRecord.status.set(SENDING), EmailRecord.claim.set(token), EmailRecord.claimed_at.set(now())],
-            condition=(EmailRecord.status == PENDING) | ((EmailRecord.status == SENDING) & (EmailRecord.claimed_at < stale)),
+            condition=(EmailRecord.status == PENDING)
+            | ((EmailRecord.status == SENDING) & (EmailRecord.claimed_at < stale)),
         )
     except UpdateError as exc:
         if not is_condition_failure(exc):

@@ -2,7 +2,7 @@
 
 The test walks the URL conf, so a new endpoint is in the matrix from the day it lands: its
 path parameters are filled from the two worlds by name (`book_id`, `purchase_id`,
-`user_id`, `isbn`, `review_id`), and an endpoint with a parameter nobody knows, or a route neither
+`user_id`, `isbn`, `review_id`, `message_id`), and an endpoint with a parameter nobody knows, or a route neither
 tried nor exempted in EXEMPT, fails the test. Each attack is made with tenant A's admin
 token (the most privileged caller A has):
 
@@ -78,9 +78,12 @@ def _tenant_state(tenant_id: str) -> list[str]:
 
 
 @pytest.fixture
-def worlds(tenant, other_tenant, user_factory, book_factory, cart_with, placed_order, client_for, review_factory):
-    """Tenant A (the attacker's) and tenant B (the victim's), each with a book, lists, a cart and purchases."""
+def worlds(
+    tenant, other_tenant, user_factory, book_factory, cart_with, placed_order, client_for, review_factory, outbox
+):
+    """Tenant A (the attacker's) and tenant B (the victim's), each with a book, lists, a cart, purchases and emails."""
     from bookstore.authentication import ROLE_ADMIN
+    from testing.factories import sent_email
 
     def build(shop, title: str):
         admin = user_factory(shop, role=ROLE_ADMIN)
@@ -100,9 +103,11 @@ def worlds(tenant, other_tenant, user_factory, book_factory, cart_with, placed_o
             "isbn": books[0].isbn,
             "purchase_id": purchases[0].purchase_id,
             "user_id": owner.user_id,
+            "message_id": sent_email(owner, endpoint_id="wh_1"),
         }
         secrets = [b.book_id for b in books] + [p.purchase_id for p in purchases] + [owner.user_id, owner.email, title]
         secrets.append(review.review_id)
+        sent_email(owner, endpoint_id="wh_2")  # a second email: the outbox's first page has a cursor
         return {"admin": admin, "owner": owner, "ids": ids, "secrets": secrets}
 
     return build(tenant, "Catalogue of tenant one"), build(other_tenant, SECRET_TITLE)

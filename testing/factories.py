@@ -302,3 +302,16 @@ def outbound_messages() -> list:
         ]
         sqs.change_message_visibility_batch(QueueUrl=url, Entries=entries)
     return [message_decode(m["Body"]) for m in seen]
+
+
+def sent_email(user, *, endpoint_id: str = "wh_test") -> str:
+    """An endpoint-disabled notice to `user`, recorded and sent as the worker sends it; its outbox message id."""
+    from emails.models import ENDPOINT_DISABLED, EmailRecord
+    from emails.records import EmailToSend, email_id_for, emails_record
+    from emails.sending import email_send
+
+    email_id = email_id_for(user.tenant_id, "test-notice", endpoint_id, user.user_id)
+    context = {"endpoint_id": endpoint_id, "url": "https://hooks.example.com/", "failures": 5, "disabled_at": None}
+    emails_record([EmailToSend(user.tenant_id, email_id, ENDPOINT_DISABLED, user.user_id, context)])
+    email_send(tenant_id=user.tenant_id, email_id=email_id)
+    return EmailRecord.get(EmailRecord.key(user.tenant_id, email_id), consistent_read=True).message_id

@@ -9,13 +9,15 @@ from bookstore.tenants import tenant_set_sender
 
 class Command(BaseCommand):
     help = (
-        "Set the sender address of a tenant's emails (shown as \"Shop name\" <address>). On a stage the "
+        'Set the sender address of a tenant\'s emails (shown as "Shop name" <address>). On a stage the '
         "address, or its domain, must be an identity verified in SES."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("tenant_id", help="The tenant's id.")
-        parser.add_argument("sender_email", nargs="?", default="", help="The address; omit it to use DEFAULT_FROM_EMAIL.")
+        parser.add_argument(
+            "sender_email", nargs="?", default="", help="The address; omit it to use DEFAULT_FROM_EMAIL."
+        )
 
     def handle(self, *args, tenant_id, sender_email, **options):
         try:
