@@ -2,10 +2,10 @@
 
 There is no relational database: data lives in DynamoDB through PynamoDB models. A concern
 keeps its settings in a module of its own, imported at the end: aws (region, endpoints,
-credentials), security (secret key, hosts, CORS, passwords), jwt, api (DRF, OpenAPI,
-tenant lookup, public caching), languages (the two the API speaks, its catalogues),
-limits (rate limits, throttles, cart and order rules), streams, search, analytics and
-logs. Each value can be overridden from the environment.
+credentials), emails (backend, sender, send records), security (secret key, hosts, CORS,
+passwords), jwt, api (DRF, OpenAPI, tenant lookup, public caching), languages (the two the
+API speaks, its catalogues), limits (rate limits, throttles, cart and order rules), streams,
+search, analytics and logs. Each value can be overridden from the environment.
 
 base knows no stage: local, test and production each set STAGE and then the names derived
 from it (stage.py), so no name is derived before the stage is known.

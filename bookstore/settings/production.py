@@ -62,6 +62,9 @@ WEBHOOKS_REQUIRE_HTTPS = True
 if WEBHOOKS_ALLOW_LOOPBACK:  # noqa: F405
     raise ImproperlyConfigured("WEBHOOKS_ALLOW_LOOPBACK is for local use and tests; a stage refuses to start with it.")
 
+# --- Emails: Amazon SES through django-ses, as the function's role (emails/backends.py) -------
+EMAIL_BACKEND = env("EMAIL_BACKEND", "emails.backends.SESEmailBackend")
+
 # --- HTTPS ------------------------------------------------------------------------------
 # API Gateway listens on HTTPS only and Zappa marks every request secure, so a redirect could
 # never fire behind it; turn it on for a front that also accepts plain HTTP.
