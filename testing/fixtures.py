@@ -45,6 +45,12 @@ def message_catalogues() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def email_outbox_backend(django_test_environment) -> None:
+    """The local outbox as EMAIL_BACKEND again, over the locmem backend Django's test set-up puts in."""
+    settings.EMAIL_BACKEND = "emails.backends.OutboxEmailBackend"
+
+
+@pytest.fixture(scope="session", autouse=True)
 def emulator():
     from outbound.wiring import outbound_queues_ensure
 

@@ -12,7 +12,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from local_stack.walkthrough import (
     ConventionError,
@@ -27,9 +26,11 @@ WALKTHROUGH_BOOKS = 80
 
 
 @pytest.fixture
-def live_stack(emulator, tmp_path):
+def live_stack(emulator, tmp_path, settings):
     """A live server on a free port and the environment `manage.py` needs to reach the same emulator."""
     from pytest_django.live_server_helper import LiveServer
+
+    settings.LOCAL_STATE_DIR = tmp_path  # the server reads the local outbox `manage.py outbound_worker` writes
 
     server = LiveServer("127.0.0.1")
     server._live_server_modified_settings.enable()
