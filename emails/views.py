@@ -17,7 +17,7 @@ class OutboxListView(AdminAPIView):
     query_serializer = s.OutboxListQuerySerializer
     error_codes = (EmailsError.OUTBOX_NOT_CONFIGURED,)
 
-    @extend_schema(responses={200: paginated(s.OutboxMessageOutputSerializer)})
+    @extend_schema(operation_id="admin_outbox_list", responses={200: paginated(s.OutboxMessageOutputSerializer)})
     def get(self, request):
         page = outbox_list(tenant_id=self.tenant_id, **self.validated_query())
         return page_response(page, s.OutboxMessageOutputSerializer)
@@ -29,7 +29,7 @@ class OutboxMessageView(AdminAPIView):
     personal_data = True
     error_codes = (EmailsError.OUTBOX_NOT_CONFIGURED, EmailsError.MESSAGE_NOT_FOUND)
 
-    @extend_schema(responses={200: s.OutboxMessageDetailOutputSerializer})
+    @extend_schema(operation_id="admin_outbox_message", responses={200: s.OutboxMessageDetailOutputSerializer})
     def get(self, request, message_id):
         message = outbox_get(tenant_id=self.tenant_id, message_id=message_id)
         return Response(s.OutboxMessageDetailOutputSerializer(message).data)

@@ -180,7 +180,18 @@ CHECKS: dict[str, Callable[[str], bool]] = {
 
 
 def test_our_apps_are_the_installed_packages_of_this_repository():
-    assert our_apps() == ["accounts", "catalog", "orders", "reviews", "recommendations", "analytics", "streams"]
+    assert our_apps() == [
+        "accounts",
+        "catalog",
+        "orders",
+        "reviews",
+        "recommendations",
+        "analytics",
+        "emails",
+        "webhooks",
+        "streams",
+        "outbound",
+    ]
     packages = {p.parent.name for marker in APP_MARKERS for p in ROOT.glob(f"*/{marker}")}
     assert packages - {PROJECT_PACKAGE} <= set(our_apps()), "a top-level app package missing from INSTALLED_APPS"
 
