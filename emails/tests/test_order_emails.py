@@ -4,9 +4,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import EndpointConnectionError
 from django.conf import settings
 
 from accounts.services import profile_update
+from bookstore import aws
 from bookstore.tenants import tenant_create
 from emails.models import SENT, EmailRecord
 from emails.records import email_id_for
@@ -138,3 +140,27 @@ def test_a_replayed_batch_and_a_duplicated_message_send_once(
     enqueue([messages[0]])  # the queue delivers the message once more
     outbound_queue.drain()
     assert len(outbox.messages(tenant.tenant_id)) == 1
+
+
+def test_a_batch_that_could_not_enqueue_fails_and_its_retry_sends_once(
+    tenant, customer, book, placed_order, outbound_queue, outbox
+):
+    purchase = placed_order(customer, book)
+    record = _insert_record(
+        purchase_get(tenant_id=tenant.tenant_id, user_id=customer.user_id, purchase_id=purchase.purchase_id)
+    )
+    sqs = aws.client("sqs")
+
+    def queue_down(**kwargs):
+        raise EndpointConnectionError(endpoint_url="http://sqs")
+
+    sqs.meta.events.register("before-call.sqs.SendMessageBatch", queue_down)
+    try:
+        failures = record_order_emails([record])
+    finally:
+        sqs.meta.events.unregister("before-call.sqs.SendMessageBatch", queue_down)
+    assert [(f.record, f.transient) for f in failures] == [(record, True)]  # the shard retries it, never parks it
+
+    assert record_order_emails([record]) == []  # the retry: the record exists, still pending, so it is enqueued
+    outbound_queue.drain()
+    assert [m["kind"] for m in outbox.messages(tenant.tenant_id)] == ["order_confirmation"]
