@@ -1,1 +1,1 @@
-"""Commands: create_tenant, create_user."""
+"""Commands: create_tenant, create_user, index_admins."""
