@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 
 from bookstore.authentication import ROLE_ADMIN
 from bookstore.aws import client
-from bookstore.dynamodb.registry import create_tables, registered_models
+from bookstore.dynamodb.registry import clients_build, create_tables, registered_models
 from bookstore.tenants import tenant_cache
 from catalog.search.engine import engine_for
 from catalog.search.index import alias_name, forget_known_indexes, index_ensure
@@ -49,6 +49,7 @@ def emulator():
     from outbound.wiring import outbound_queues_ensure
 
     server = start_emulator(port=settings.EMULATOR_PORT)
+    clients_build()
     create_tables()
     outbound_queues_ensure()  # stream handlers enqueue outbound work in any test that consumes purchases
     yield server
