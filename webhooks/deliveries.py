@@ -199,7 +199,7 @@ def delivery_headers(*, delivery: WebhookDelivery, endpoint: WebhookEndpoint, bo
     }
 
 
-def _claim(delivery: WebhookDelivery, at: datetime) -> bool:
+def delivery_claim(delivery: WebhookDelivery, at: datetime) -> bool:
     """Take the next attempt of `delivery`; False if another worker took it (or it is not due)."""
     count = int(delivery.attempt_count or 0)
     lease = at + timedelta(seconds=float(settings.WEBHOOK_TIMEOUT_SECONDS) * 2 + CLAIM_LEASE_MARGIN_SECONDS)
@@ -301,7 +301,7 @@ def delivery_attempt(*, tenant_id: str, endpoint_id: str, delivery_id: str) -> S
     at = now()
     if delivery.next_attempt_at is not None and delivery.next_attempt_at > at:
         return None  # not due: the message for that time is already queued (see the module docstring)
-    if not _claim(delivery, at):
+    if not delivery_claim(delivery, at):
         return None
     body = delivery.payload.encode()
     headers = delivery_headers(delivery=delivery, endpoint=endpoint, body=body, at=at)

@@ -16,9 +16,9 @@ from testing.webhooks import (
     stream_record,
     webhook_receiver,
 )
-from webhooks.deliveries import backoff_bound, delivery_message
+from webhooks.deliveries import backoff_bound, delivery_claim, delivery_message
 from webhooks.events import BOOK_BACK_IN_STOCK, BOOK_OUT_OF_STOCK
-from webhooks.models import FAILED, PENDING, SUCCEEDED, WebhookDelivery
+from webhooks.models import FAILED, PENDING, SUCCEEDED, WebhookDelivery, WebhookEndpoint
 from webhooks.stream_handlers import deliver_order_events
 
 ORDER_EVENTS = [ORDER_CREATED, ORDER_PAID, ORDER_CANCELLED]
@@ -114,6 +114,17 @@ def test_a_message_delivered_twice_sends_once(customer, book, placed_order, outb
         assert len(receiver.received) == 1
     [delivery] = deliveries_of(endpoint)
     assert (delivery.status, delivery.attempt_count) == (SUCCEEDED, 1)
+
+
+def test_two_workers_that_read_the_same_delivery_claim_its_attempt_once(customer, book, placed_order, clock):
+    endpoint = endpoint_put("tenant1", "http://127.0.0.1:9/hooks", [ORDER_CREATED])
+    deliver_order_events([stream_record("purchases", placed_order(customer, book))])
+    [first] = deliveries_of(endpoint)
+    [second] = deliveries_of(endpoint)  # read before either claims
+    assert delivery_claim(first, clock.now()) is True
+    assert delivery_claim(second, clock.now()) is False
+    [delivery] = deliveries_of(endpoint)
+    assert delivery.attempt_count == 1
 
 
 def test_a_failing_receiver_gets_the_event_after_retries_at_the_scheduled_times(
@@ -234,3 +245,25 @@ def test_a_book_selling_out_and_coming_back_is_two_stock_events(
     assert out["data"]["book"]["in_stock"] is False
     assert back["data"]["book"]["in_stock"] is True
     assert out["id"] != back["id"]
+
+
+def test_a_batch_reads_each_tenants_endpoints_once(customer, book, placed_order, outbound_queue, dynamodb_calls):
+    endpoint_put("tenant1", "http://127.0.0.1:9/hooks", [ORDER_CREATED])
+    records = [stream_record("purchases", placed_order(customer, book)) for _ in range(3)]
+    dynamodb_calls.clear()
+    assert deliver_order_events(records) == []
+    # One Query of the endpoints; per delivery a conditional put and the `enqueued` mark.
+    assert dynamodb_calls == {"Query": 1, "PutItem": 3, "UpdateItem": 3}
+    assert len(outbound_queue.messages()) == 3
+
+
+def test_a_pending_delivery_of_a_disabled_endpoint_is_left_alone(customer, book, placed_order, outbound_queue):
+    with webhook_receiver() as receiver:
+        endpoint = endpoint_put("tenant1", receiver.url, [ORDER_CREATED])
+        deliver_order_events([stream_record("purchases", placed_order(customer, book))])
+        endpoint_get(endpoint).update(actions=[WebhookEndpoint.active.set(False)])
+        assert outbound_queue.drain().handled == 1
+        assert receiver.received == []
+    [delivery] = deliveries_of(endpoint)
+    assert delivery.status == PENDING
+    assert delivery.attempt_count == 0
