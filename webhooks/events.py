@@ -16,8 +16,10 @@ with each flip of that book.
 """
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
@@ -43,12 +45,19 @@ _timestamps = UTCDateTimeAttribute()
 
 @dataclass(frozen=True)
 class WebhookEvent:
-    """One event of one tenant, with the exact JSON body its deliveries send."""
+    """One event of one tenant; `payload` is the exact JSON body its deliveries send.
+
+    The body is built on first use, so an event no endpoint wants costs no serialisation.
+    """
 
     event_id: str
     event_type: str
     tenant_id: str
-    payload: str
+    build: Callable[[], str] = field(repr=False, compare=False)
+
+    @property
+    def payload(self) -> str:
+        return self.build()
 
 
 def _raw(image: dict[str, Any]) -> dict[str, Any]:
@@ -83,28 +92,34 @@ def order_webhook_events(record: StreamRecord) -> list[WebhookEvent]:
     if not events:
         return []
     image = record.new_image or {}
-    order = dict(PurchaseOutputSerializer(Purchase.from_raw_data(_raw(image))).data)
-    created = _time(image, "created_at")
-    happened = {
-        ORDER_CREATED: created,
-        ORDER_PAID: _time(image, "paid_at") or created,
-    }
-    cancelled = _time(image, "cancelled_at") or _time(image, "updated_at") or created
-    return [
-        WebhookEvent(
-            event_id=event.event_id,
-            event_type=event.event_type,
-            tenant_id=event.tenant_id,
-            payload=payload_encode(
+
+    @cache
+    def order() -> dict:
+        return dict(PurchaseOutputSerializer(Purchase.from_raw_data(_raw(image))).data)
+
+    def happened(event_type: str) -> datetime:
+        created = _time(image, "created_at")
+        if event_type == ORDER_CREATED:
+            return created
+        if event_type == ORDER_PAID:
+            return _time(image, "paid_at") or created
+        return _time(image, "cancelled_at") or _time(image, "updated_at") or created
+
+    def builder(event) -> Callable[[], str]:
+        return cache(
+            lambda: payload_encode(
                 event_id=event.event_id,
                 event_type=event.event_type,
                 tenant_id=event.tenant_id,
-                created_at=happened.get(event.event_type, cancelled),
+                created_at=happened(event.event_type),
                 sequence=event.sequence,
-                data={"order": order},
-            ),
+                data={"order": order()},
+            )
         )
-        for event in events
+
+    return [
+        WebhookEvent(event_id=e.event_id, event_type=e.event_type, tenant_id=e.tenant_id, build=builder(e))
+        for e in events
     ]
 
 
@@ -121,13 +136,16 @@ def book_webhook_events(record: StreamRecord) -> list[WebhookEvent]:
     event_type = BOOK_BACK_IN_STOCK if in_stock else BOOK_OUT_OF_STOCK
     # One event per flip: the flip's time (in_stock_at versions the flag) is part of its id.
     event_id = event_id_for(tenant_id, f"{book_id}#{at.isoformat()}", event_type)
-    book = dict(BookOutputSerializer(Book.from_raw_data(_raw(new))).data)
-    payload = payload_encode(
-        event_id=event_id,
-        event_type=event_type,
-        tenant_id=tenant_id,
-        created_at=at,
-        sequence=int(at.timestamp() * 1000),
-        data={"book": book},
-    )
-    return [WebhookEvent(event_id=event_id, event_type=event_type, tenant_id=tenant_id, payload=payload)]
+
+    @cache
+    def build() -> str:
+        return payload_encode(
+            event_id=event_id,
+            event_type=event_type,
+            tenant_id=tenant_id,
+            created_at=at,
+            sequence=int(at.timestamp() * 1000),
+            data={"book": dict(BookOutputSerializer(Book.from_raw_data(_raw(new))).data)},
+        )
+
+    return [WebhookEvent(event_id=event_id, event_type=event_type, tenant_id=tenant_id, build=build)]
