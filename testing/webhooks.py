@@ -11,6 +11,8 @@ record a model item's write makes, as the poller and Lambda hand it to a handler
 import re
 import secrets
 import socket
+import ssl
+import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
@@ -49,16 +51,36 @@ class Receiver:
 
     port: int
     statuses: list[int]
+    scheme: str = "http"
     received: list[ReceivedRequest] = field(default_factory=list)
+    server_names: list[str | None] = field(default_factory=list)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks"
+        return f"{self.scheme}://127.0.0.1:{self.port}/hooks"
+
+
+def self_signed_certificate(folder: Path, host: str) -> tuple[Path, Path]:
+    """A certificate for `host` (its own CA, signed by itself) and its key, made with the openssl tool."""
+    cert, key = folder / f"{host}.pem", folder / f"{host}.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={host}",
+         "-addext", f"subjectAltName=DNS:{host}", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
 
 
 @contextmanager
-def webhook_receiver(statuses: list[int] | tuple[int, ...] = ()) -> Iterator[Receiver]:
-    """A threaded HTTP receiver on a free loopback port, answering `statuses` in turn, then 200."""
+def webhook_receiver(
+    statuses: list[int] | tuple[int, ...] = (), *, tls: tuple[Path, Path] | None = None
+) -> Iterator[Receiver]:
+    """A threaded HTTP receiver on a free loopback port, answering `statuses` in turn, then 200.
+
+    With `tls` (a certificate and its key) it serves https, and keeps the name each client
+    asked for (SNI) in `server_names`.
+    """
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
@@ -76,7 +98,12 @@ def webhook_receiver(statuses: list[int] | tuple[int, ...] = ()) -> Iterator[Rec
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver = Receiver(port=server.server_address[1], statuses=list(statuses))
+    receiver = Receiver(port=server.server_address[1], statuses=list(statuses), scheme="https" if tls else "http")
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        context.sni_callback = lambda sock, name, ctx: receiver.server_names.append(name)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

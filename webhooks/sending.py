@@ -43,8 +43,9 @@ class SendOutcome:
 
 
 @cache
-def _tls_context() -> ssl.SSLContext:
-    return ssl.create_default_context()  # verifies the certificate chain and the host name
+def tls_context() -> ssl.SSLContext:
+    """The client TLS context, made once: the system's trust store, the chain and the host name verified."""
+    return ssl.create_default_context()
 
 
 def _connected_socket(addresses: list[str], port: int, timeout: float) -> socket.socket:
@@ -74,7 +75,7 @@ class _PinnedConnection(http.client.HTTPConnection):
 
     def connect(self) -> None:
         sock = _connected_socket(self._addresses, self.port, self.timeout)
-        self.sock = _tls_context().wrap_socket(sock, server_hostname=self.host) if self._tls else sock
+        self.sock = tls_context().wrap_socket(sock, server_hostname=self.host) if self._tls else sock
 
 
 def _path(url: str) -> str:
