@@ -104,7 +104,7 @@ def webhook_receiver(
         context.load_cert_chain(*tls)
         context.sni_callback = lambda sock, name, ctx: receiver.server_names.append(name)
         server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield receiver
