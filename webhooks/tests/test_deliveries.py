@@ -16,7 +16,7 @@ from testing.webhooks import (
     stream_record,
     webhook_receiver,
 )
-from webhooks.deliveries import backoff_bound, delivery_claim, delivery_message
+from webhooks.deliveries import backoff_bound, delivery_claim, delivery_message, delivery_requeue
 from webhooks.events import BOOK_BACK_IN_STOCK, BOOK_OUT_OF_STOCK
 from webhooks.models import FAILED, PENDING, SUCCEEDED, WebhookDelivery, WebhookEndpoint
 from webhooks.stream_handlers import deliver_order_events
@@ -267,3 +267,20 @@ def test_a_pending_delivery_of_a_disabled_endpoint_is_left_alone(customer, book,
     [delivery] = deliveries_of(endpoint)
     assert delivery.status == PENDING
     assert delivery.attempt_count == 0
+
+
+def test_a_failed_delivery_requeued_is_sent_once_more(customer, book, placed_order, outbound_queue, clock, settings):
+    settings.WEBHOOK_RETRY_HOURS = 0  # the first failure ends it
+    with webhook_receiver(statuses=[503]) as receiver:
+        endpoint = endpoint_put("tenant1", receiver.url, [ORDER_CREATED])
+        deliver_order_events([stream_record("purchases", placed_order(customer, book))])
+        outbound_queue.drain()
+        [delivery] = deliveries_of(endpoint)
+        assert delivery.status == FAILED
+        delivery_requeue(delivery=delivery)
+        outbound_queue.drain()
+        assert len(receiver.received) == 2
+    [delivery] = deliveries_of(endpoint)
+    assert delivery.status == SUCCEEDED
+    assert [a.status_code for a in delivery.attempts] == [503, 200]
+    assert endpoint_get(endpoint).consecutive_failures == 0
