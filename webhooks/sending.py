@@ -8,8 +8,9 @@ socket is wrapped with the host name as SNI and the certificate is verified for 
 (the system's trust store), so pinning the address costs no TLS check.
 
 Redirects are never followed: a 3xx is a failed attempt, like any answer but a 2xx. No
-answer within WEBHOOK_TIMEOUT_SECONDS (to connect, and again to answer) is a failed
-attempt too. `post` never raises for the receiver's sake: it returns a `SendOutcome`.
+answer within WEBHOOK_TIMEOUT_SECONDS is a failed attempt too: connecting and answering share
+that budget (each read of the answer waits at most what is left of it). `post` never raises for the
+receiver's sake: it returns a `SendOutcome`.
 """
 
 import http.client
@@ -72,10 +73,15 @@ class _PinnedConnection(http.client.HTTPConnection):
     def __init__(self, host: str, port: int, *, addresses: list[str], timeout: float, tls: bool):
         super().__init__(host, port, timeout=timeout)
         self._addresses, self._tls = addresses, tls
+        self._deadline = time.monotonic() + timeout
 
     def connect(self) -> None:
         sock = _connected_socket(self._addresses, self.port, self.timeout)
-        self.sock = tls_context().wrap_socket(sock, server_hostname=self.host) if self._tls else sock
+        if self._tls:
+            sock = tls_context().wrap_socket(sock, server_hostname=self.host)
+        # One budget for the whole attempt: the answer gets what connecting left of it.
+        sock.settimeout(max(self._deadline - time.monotonic(), 0.001))
+        self.sock = sock
 
 
 def _path(url: str) -> str:
