@@ -51,6 +51,17 @@ def test_a_name_that_resolves_to_an_internal_address_is_refused(admin_client, se
     assert admin_client.get(WEBHOOKS).json()["results"] == []
 
 
+def test_the_reason_is_in_the_callers_language(admin_client, settings):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = False
+    response = admin_client.post(
+        WEBHOOKS, {"url": "http://10.0.0.1/", "events": EVENTS}, format="json", HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert response.json()["error"]["code"] == "webhook_url_refused"
+    assert response.json()["error"]["message"] == (
+        "No se puede llamar a la URL: 10.0.0.1 se resuelve a 10.0.0.1, y es una dirección privada."
+    )
+
+
 def test_a_public_name_is_accepted_and_an_unknown_one_refused(admin_client, resolver_names):
     resolver_names["hooks.shop.example"] = [PUBLIC]
     assert register(admin_client, "http://hooks.shop.example/in").status_code == 201
