@@ -15,18 +15,21 @@ DESCRIPTION_MAX_LENGTH = 200
 EVENTS_HELP = f"The event types to receive, one or more of: {', '.join(EVENT_TYPES)}."
 
 
-class EventsField(serializers.ListField):
-    """A non-empty list of known event types (an unknown one is named in the error)."""
+class EventsField(serializers.MultipleChoiceField):
+    """A non-empty list of known event types (an unknown one is named in the error), kept in EVENT_TYPES' order."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", EVENTS_HELP)
         super().__init__(
-            child=serializers.ChoiceField(choices=EVENT_TYPES),
+            choices=EVENT_TYPES,
             allow_empty=False,
-            max_length=len(EVENT_TYPES) * 2,
             error_messages={"empty": _("Choose at least one event type.")},
             **kwargs,
         )
+
+    def to_internal_value(self, data):
+        chosen = super().to_internal_value(data)
+        return [event for event in EVENT_TYPES if event in chosen]
 
 
 class WebhookInputSerializer(InputSerializer):

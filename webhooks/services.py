@@ -44,7 +44,7 @@ def _url_checked(url: str) -> str:
 
 
 def _events(events: list[str]) -> list[str]:
-    """The subscribed event types, each once, in the order given."""
+    """The subscribed event types, each once."""
     return list(dict.fromkeys(events))
 
 
