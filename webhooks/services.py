@@ -5,8 +5,8 @@ so a refused address never reaches a table. Its signing secret is made here, ret
 write that made it, and never read back through the API.
 
 Sending is not done here: a redelivery makes the delivery due again and puts the one message
-the outbound worker reads (`webhook_delivery`, naming the endpoint and the delivery); the
-worker claims the delivery before it sends, so a redelivery raced by a retry sends once.
+the outbound worker reads (`webhooks.deliveries.delivery_requeue`); the worker claims the
+delivery before it sends, so a redelivery raced by a retry sends once.
 """
 
 import secrets
@@ -19,15 +19,14 @@ from pynamodb.exceptions import DeleteError, UpdateError
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import is_condition_failure
 from bookstore.errors import ApplicationError, CommonError
-from outbound.queue import EnqueueError, enqueue
-from outbound.registry import OutboundMessage
+from outbound.queue import EnqueueError
 from webhooks.addresses import AddressRefused, url_validate
+from webhooks.deliveries import delivery_requeue
 from webhooks.errors import WebhooksError
-from webhooks.models import PENDING, WebhookDelivery, WebhookEndpoint
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.selectors import delivery_id_checked, endpoint_count, webhook_get, webhook_id_checked
 
 SECRET_PREFIX = "whsec_"
-DELIVERY_MESSAGE_KIND = "webhook_delivery"
 
 
 def secret_new() -> str:
@@ -170,27 +169,14 @@ def webhook_redeliver(*, tenant_id: str, webhook_id: str, delivery_id: str) -> W
     delivery = WebhookDelivery(
         WebhookDelivery.key(tenant_id, endpoint.endpoint_id), WebhookDelivery.sort_key(delivery_id_checked(delivery_id))
     )
-    moment = now()
+    delivery.tenant_id, delivery.endpoint_id = tenant_id, endpoint.endpoint_id
+    delivery.delivery_id = delivery_id
     try:
-        delivery.update(
-            actions=[
-                WebhookDelivery.status.set(PENDING),
-                WebhookDelivery.next_attempt_at.set(moment),
-                WebhookDelivery.updated_at.set(moment),
-            ],
-            condition=WebhookDelivery.pk.exists(),
-        )
+        delivery_requeue(delivery=delivery)
     except UpdateError as exc:
         if is_condition_failure(exc):
             raise ApplicationError(WebhooksError.DELIVERY_NOT_FOUND) from exc
         raise
-    message = OutboundMessage(
-        kind=DELIVERY_MESSAGE_KIND,
-        tenant_id=tenant_id,
-        body={"endpoint_id": endpoint.endpoint_id, "delivery_id": delivery.delivery_id},
-    )
-    try:
-        enqueue([message])
     except EnqueueError as exc:
         # The delivery is due; a second redelivery puts the message the queue refused.
         raise ApplicationError(CommonError.SERVICE_UNAVAILABLE) from exc
