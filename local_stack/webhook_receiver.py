@@ -4,8 +4,8 @@
 endpoint of the demo tenant `tenant1` for every event type, so an order placed in the
 browsable API shows up here a moment later (the stream poller records the delivery, the
 outbound worker sends it). Each POST is kept with its headers, its body and whether its
-signature is valid for the endpoint's secret (the secret the registration returned, which
-`make run` hands over), and appended to `received.jsonl` under the local state folder.
+signature is valid for the endpoint's secrets, checked with the example of
+docs/api/webhook-deliveries.md itself, and appended to `received.jsonl` under the local state folder.
 `GET /` answers the received deliveries as JSON, newest first:
 
     curl -s http://127.0.0.1:8010/ | python -m json.tool
@@ -13,12 +13,12 @@ signature is valid for the endpoint's secret (the secret the registration return
 `python -m local_stack.webhook_receiver [port]` runs one alone (it then checks no signature).
 """
 
-import hashlib
-import hmac
 import json
+import re
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,19 +26,36 @@ DEFAULT_PORT = 8010
 KEPT = 200  # the latest deliveries GET / shows
 
 
-def signature_valid(header: str, body: bytes, secret: str) -> bool:
-    """Whether a `t=...,v1=...` header signs `t.body` with `secret` (any of its v1 values)."""
-    fields = [part.split("=", 1) for part in header.split(",") if "=" in part]
-    timestamp = next((value for key, value in fields if key == "t"), "")
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return any(key == "v1" and hmac.compare_digest(value, expected) for key, value in fields)
+DELIVERIES_DOC = Path(__file__).resolve().parent.parent / "docs" / "api" / "webhook-deliveries.md"
+
+
+def documented_verify():
+    """The `verify(secret, body, header)` of docs/api/webhook-deliveries.md, run from the page's own text.
+
+    The receiver checks signatures with the very example receivers are given, so the example is
+    proven by every delivery `make run` receives (and by the tests, which use it too).
+    """
+    blocks = re.findall(r"```python\n(.*?)```", DELIVERIES_DOC.read_text(), flags=re.DOTALL)
+    assert len(blocks) == 1, "the page has one Python example: the signature check"
+    assert len(blocks[0].strip().splitlines()) <= 10, "the example stays within 10 lines"
+    namespace: dict = {}
+    exec(compile(blocks[0], str(DELIVERIES_DOC), "exec"), namespace)
+    return namespace["verify"]
 
 
 class WebhookReceiver:
     """The receiver: a threaded HTTP server, its deliveries in memory and in a JSON-lines file."""
 
-    def __init__(self, *, port: int = DEFAULT_PORT, log_file: Path | None = None, host: str = "127.0.0.1"):
-        self.secrets: list[str] = []
+    def __init__(
+        self,
+        *,
+        port: int = DEFAULT_PORT,
+        log_file: Path | None = None,
+        host: str = "127.0.0.1",
+        secrets: Callable[[], list[str]] = list,
+    ):
+        self.secrets = secrets  # the endpoint's signing secrets now (a rotation adds one)
+        self.verify = documented_verify()
         self.received: list[dict] = []
         self.log_file = log_file
         self._lock = threading.Lock()
@@ -81,9 +98,7 @@ class WebhookReceiver:
             "path": path,
             "event_id": headers.get("Bookstore-Event-Id"),
             "event_type": headers.get("Bookstore-Event-Type"),
-            "signature_valid": any(signature_valid(signature, body, secret) for secret in self.secrets)
-            if self.secrets
-            else None,
+            "signature_valid": self._signed(signature, body),
             "payload": payload,
         }
         with self._lock:
@@ -94,6 +109,11 @@ class WebhookReceiver:
                 with self.log_file.open("a") as log:
                     log.write(json.dumps(entry) + "\n")
         return entry
+
+    def _signed(self, header: str, body: bytes) -> bool | None:
+        """Whether a secret of the endpoint signed the body; None when the receiver knows no secret."""
+        secrets = self.secrets()
+        return any(self.verify(secret, body, header) for secret in secrets) if secrets else None
 
     def start(self) -> "WebhookReceiver":
         threading.Thread(target=self.server.serve_forever, name="webhook-receiver", daemon=True).start()

@@ -387,6 +387,17 @@ def metric_lines():
         yield read
 
 
+@pytest.fixture
+def resolver_names(settings):
+    """A dict of host name → addresses that webhook URLs resolve through (WEBHOOKS_RESOLVER points at it)."""
+    from testing import resolver
+
+    settings.WEBHOOKS_RESOLVER = resolver.PATH
+    resolver.NAMES.clear()
+    yield resolver.NAMES
+    resolver.NAMES.clear()
+
+
 # --- The outbound queue --------------------------------------------------------------------
 
 

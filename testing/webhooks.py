@@ -3,12 +3,10 @@
 `webhook_receiver(statuses)` serves HTTP on 127.0.0.1 in a thread: each POST is kept
 (headers and raw body) and answered with the next status of `statuses`, then 200.
 `silent_receiver()` accepts connections and never answers (a receiver that hangs).
-`resolve_from_table` is a WEBHOOKS_RESOLVER that answers from `RESOLVER_TABLE`, never from
-DNS, so a test can make a name resolve to any address. `stream_record(item)` is the stream
+Names resolve through the `resolver_names` fixture (testing/resolver.py), never DNS. `stream_record(item)` is the stream
 record a model item's write makes, as the poller and Lambda hand it to a handler.
 """
 
-import re
 import secrets
 import socket
 import ssl
@@ -24,18 +22,9 @@ from pathlib import Path
 from boto3.dynamodb.types import TypeDeserializer
 
 from bookstore.dynamodb.clock import now
+from local_stack.webhook_receiver import documented_verify  # noqa: F401  (the tests take it from here)
 from streams.registry import INSERT, StreamRecord
-from webhooks.addresses import AddressRefused
 from webhooks.models import WebhookEndpoint
-
-RESOLVER_TABLE: dict[str, list[str]] = {}
-
-
-def resolve_from_table(host: str, port: int) -> list[str]:
-    """The addresses RESOLVER_TABLE gives `host`; a name it lacks does not resolve."""
-    if host not in RESOLVER_TABLE:
-        raise AddressRefused(f"The host {host} does not resolve.")
-    return list(RESOLVER_TABLE[host])
 
 
 @dataclass(frozen=True)
@@ -163,16 +152,3 @@ def stream_record(table: str, item, *, event_name: str = INSERT, old=None, event
         old_image=_image(old) if old is not None else None,
         event_source_arn=f"arn:aws:dynamodb:local:000000000000:table/{table}/stream/x",
     )
-
-
-DELIVERIES_DOC = Path(__file__).resolve().parent.parent / "docs" / "api" / "webhook-deliveries.md"
-
-
-def documented_verify():
-    """The `verify(secret, body, header)` of docs/api/webhook-deliveries.md, run from the page's own text."""
-    blocks = re.findall(r"```python\n(.*?)```", DELIVERIES_DOC.read_text(), flags=re.DOTALL)
-    assert len(blocks) == 1, "the page has one Python example: the signature check"
-    assert len(blocks[0].strip().splitlines()) <= 10, "the example stays within 10 lines"
-    namespace: dict = {}
-    exec(compile(blocks[0], str(DELIVERIES_DOC), "exec"), namespace)
-    return namespace["verify"]

@@ -10,17 +10,6 @@ from bookstore.dynamodb.clock import now
 
 
 @pytest.fixture
-def resolver_names(settings):
-    """A dict of host name → addresses that webhook URLs resolve through (WEBHOOKS_RESOLVER points at it)."""
-    from testing import resolver
-
-    settings.WEBHOOKS_RESOLVER = resolver.PATH
-    resolver.NAMES.clear()
-    yield resolver.NAMES
-    resolver.NAMES.clear()
-
-
-@pytest.fixture
 def webhook_factory():
     """`webhook_factory(tenant, url=..., events=...)`: an endpoint registered through the service."""
     from webhooks.services import webhook_create

@@ -8,7 +8,6 @@ from orders.order_events import ORDER_CANCELLED, ORDER_CREATED, ORDER_PAID
 from outbound.queue import enqueue
 from testing.factories import outbound_queue_empty
 from testing.webhooks import (
-    RESOLVER_TABLE,
     documented_verify,
     endpoint_get,
     endpoint_put,
@@ -189,18 +188,17 @@ def test_a_receiver_that_never_answers_ends_failed_and_its_endpoint_disabled(
 
 
 def test_a_name_that_resolves_to_a_private_address_at_delivery_is_refused(
-    customer, book, placed_order, outbound_queue, settings
+    customer, book, placed_order, outbound_queue, resolver_names
 ):
-    settings.WEBHOOKS_RESOLVER = "testing.webhooks.resolve_from_table"
     with webhook_receiver() as receiver:
-        RESOLVER_TABLE["hooks.shop.test"] = ["127.0.0.1"]  # as registered
+        resolver_names["hooks.shop.test"] = ["127.0.0.1"]  # as registered
         endpoint = endpoint_put("tenant1", receiver.url.replace("127.0.0.1", "hooks.shop.test"), [ORDER_CREATED])
         deliver_order_events([stream_record("purchases", placed_order(customer, book))])
-        RESOLVER_TABLE["hooks.shop.test"] = ["10.0.0.1"]  # rebound before the delivery
+        resolver_names["hooks.shop.test"] = ["10.0.0.1"]  # rebound before the delivery
         try:
             outbound_queue.drain()
         finally:
-            RESOLVER_TABLE.clear()
+            resolver_names.clear()
         assert receiver.received == []
     [delivery] = deliveries_of(endpoint)
     assert delivery.status == PENDING  # a failed attempt, retried later

@@ -1,6 +1,6 @@
 """webhooks/sending.py: one POST, to an allowed address only, redirects not followed."""
 
-from testing.webhooks import RESOLVER_TABLE, self_signed_certificate, webhook_receiver
+from testing.webhooks import self_signed_certificate, webhook_receiver
 from webhooks.sending import post, tls_context
 
 
@@ -40,22 +40,21 @@ def test_the_body_is_sent_exactly_with_the_json_content_type():
 
 
 def test_https_goes_to_the_resolved_address_and_verifies_the_certificate_for_the_host_name(
-    settings, tmp_path, monkeypatch
+    resolver_names, tmp_path, monkeypatch
 ):
-    settings.WEBHOOKS_RESOLVER = "testing.webhooks.resolve_from_table"
     certificate = self_signed_certificate(tmp_path, "hooks.shop.test")
     with webhook_receiver(tls=certificate) as receiver:
         url = receiver.url.replace("127.0.0.1", "hooks.shop.test")
-        RESOLVER_TABLE["hooks.shop.test"] = ["127.0.0.1"]
+        resolver_names["hooks.shop.test"] = ["127.0.0.1"]
         try:
             untrusted = post(url=url, body=b"{}", headers={})  # the system's trust store does not know it
             monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))  # trust this certificate, as a CA
             tls_context.cache_clear()
             trusted = post(url=url, body=b"{}", headers={})
-            RESOLVER_TABLE["other.shop.test"] = ["127.0.0.1"]
+            resolver_names["other.shop.test"] = ["127.0.0.1"]
             wrong_name = post(url=url.replace("hooks.shop.test", "other.shop.test"), body=b"{}", headers={})
         finally:
-            RESOLVER_TABLE.clear()
+            resolver_names.clear()
             monkeypatch.delenv("SSL_CERT_FILE")
             tls_context.cache_clear()
     assert "CERTIFICATE_VERIFY_FAILED" in untrusted.error
