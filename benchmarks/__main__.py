@@ -26,6 +26,7 @@ BENCHMARKS = (
     "benchmarks.catalog",
     "benchmarks.orders",
     "benchmarks.streams",
+    "benchmarks.outbound",
     "benchmarks.capacity",
     "benchmarks.operations",
     "benchmarks.cold_start",

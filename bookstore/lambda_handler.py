@@ -20,22 +20,14 @@ WARM_PATHS = ("/api/v1/health", "/api/v1/books/warm-up")
 
 def warm_up() -> None:
     """Do at INIT what the first request would: import the URL conf and views, resolve, build the AWS clients."""
-    from botocore.loaders import create_loader
     from django.urls import get_resolver, resolve
 
-    from bookstore.dynamodb.base import connection
-    from bookstore.dynamodb.registry import registered_models
+    from bookstore.dynamodb.registry import clients_build
 
     get_resolver().url_patterns  # noqa: B018  (imports bookstore.urls, every app's urls and views)
     for path in WARM_PATHS:
         resolve(path)
-    # PynamoDB builds a botocore session and client per model (per table) on its first call, and each
-    # new session parses botocore's endpoint and service JSON again (about 0.1 s each): build them all
-    # now, on one shared loader, so that JSON is parsed once.
-    loader = create_loader()
-    for pynamodb_connection in [*(m._get_connection().connection for m in registered_models()), connection()]:
-        pynamodb_connection.session.register_component("data_loader", loader)
-        pynamodb_connection.client  # noqa: B018
+    clients_build()  # every table's client, on one botocore loader
 
 
 _handler = LambdaHandler()  # zappa_settings, the stage's environment, the settings (secrets), django.setup()

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("catalog.urls")),  # books, books/{book_id}, books/isbn/{isbn}, ...
     path("", include("orders.urls")),
     path("", include("reviews.urls")),  # books/{id}/reviews, reviews/{id}/vote, admin/reviews
+    path("", include("webhooks.urls")),  # admin/webhooks, admin/webhooks/{id}/deliveries
     path("analytics/", include("analytics.urls")),
     path("", include("emails.urls")),  # admin/outbox: the local outbox
 ]

@@ -155,6 +155,27 @@ def stage_alarms(stage: str, *, table_names: Sequence[str], api_id: str) -> list
             comparison=ABOVE,
         ),
         AlarmSpec(
+            "outbound-failure-queue",
+            "An outbound message (a webhook delivery, an email) failed OUTBOUND_MAX_RECEIVES times and was set"
+            " aside: its work is not done until someone looks.",
+            MetricRef(
+                SQS, "ApproximateNumberOfMessagesVisible", (("QueueName", names["OUTBOUND_FAILURE_QUEUE"]),), "Maximum"
+            ),
+            period=300,
+            comparison=ABOVE,
+        ),
+        AlarmSpec(
+            "outbound-queue-age",
+            "The oldest outbound message has waited more than 30 minutes for 3 periods: webhooks and emails are"
+            " not going out (a message due later is hidden 15 minutes at most, then put back).",
+            MetricRef(SQS, "ApproximateAgeOfOldestMessage", (("QueueName", names["OUTBOUND_QUEUE"]),), "Maximum"),
+            period=300,
+            comparison=ABOVE,
+            threshold=1800,
+            evaluation_periods=3,
+            datapoints_to_alarm=3,
+        ),
+        AlarmSpec(
             "dynamodb-throttled-requests",
             "DynamoDB throttled requests on a table of the stage (a hot partition, or on-demand's"
             " ceiling): they fail once botocore's retries run out.",

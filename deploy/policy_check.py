@@ -34,6 +34,8 @@ NOT_MADE_BY_THE_CODE: dict[str, str] = {
     "dynamodb:GetRecords": _STREAM_READS,
     "dynamodb:ListStreams": "the event source mappings find the streams with the function's role",
     "sqs:SendMessage": "the event source mappings send an exhausted batch to the failure queue with the role",
+    "sqs:GetQueueAttributes": "the outbound queue's event source mapping reads the queue with the function's role",
+    "sqs:ChangeMessageVisibility": "the outbound queue's event source mapping reads the queue with the function's role",
     "glue:GetDatabase": "Athena reads the Glue catalogue with the caller's permissions during a query",
     "glue:GetTable": "Athena reads the Glue catalogue with the caller's permissions during a query",
     "glue:GetPartitions": "Athena reads the Glue catalogue with the caller's permissions during a query",

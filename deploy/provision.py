@@ -7,8 +7,9 @@ operator's machine with the operator's credentials and no time limit, idempotent
    repaired if not (indexes, stream, TTL), with point-in-time recovery and deletion protection;
 2. the data lake bucket: created if missing, default encryption and all four public-access blocks;
 3. the Glue database and tables and the Athena workgroup (analytics/catalog.py);
-4. the stream failure queue and the stream event source mappings (streams/wiring.py), once the
-   function exists (`zappa deploy` creates it; until then this step is reported as pending).
+4. the stream failure queue and the stream event source mappings (streams/wiring.py), and the
+   outbound queue, its failure queue and its mapping (outbound/wiring.py), once the function
+   exists (`zappa deploy` creates it; until then the mappings are reported as pending).
 
 Every step reads before it writes, so a second run sends no mutating call. The stage's
 environment comes from zappa_settings.json (variables already set in the shell win), with
@@ -100,6 +101,20 @@ def _streams(report: StageProvisioned) -> None:
             report.changes.append(f"{wiring.table}: stream mapping {wiring.uuid} {verb}")
 
 
+def _outbound(report: StageProvisioned) -> None:
+    from django.conf import settings
+
+    from outbound.wiring import outbound_queues_ensure, outbound_wire
+
+    if not _function_exists(settings.STREAMS_FUNCTION_NAME):
+        report.changes += outbound_queues_ensure().changes  # the queues need no function; the stream handlers write
+        report.pending.append(
+            f"outbound mapping: no function {settings.STREAMS_FUNCTION_NAME} yet; run again after `zappa deploy`"
+        )
+        return
+    report.changes += outbound_wire()
+
+
 def stage_provision(*, on_progress=lambda line: None) -> StageProvisioned:
     """Apply the control plane of the stage the settings name (see the module docstring); idempotent."""
     from analytics.catalog import analytics_catalog_setup
@@ -118,14 +133,17 @@ def stage_provision(*, on_progress=lambda line: None) -> StageProvisioned:
     report.changes += [f"{name} created" for name in catalog.created] + [f"{name} updated" for name in catalog.updated]
     on_progress("failure queue and stream mappings")
     _streams(report)
+    on_progress("outbound queues and mapping")
+    _outbound(report)
     return report
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m deploy.provision",
-        description="Create or repair a stage's tables, lake bucket, Glue/Athena catalogue, failure queue and "
-        "stream mappings, with the operator's credentials. Safe to re-run; a second run changes nothing.",
+        description="Create or repair a stage's tables, lake bucket, Glue/Athena catalogue, failure queue, "
+        "stream mappings and outbound queue, with the operator's credentials. Safe to re-run; a second run "
+        "changes nothing.",
     )
     parser.add_argument("stage", help="A stage of zappa_settings.json: dev, test or prod.")
     args = parser.parse_args(argv)

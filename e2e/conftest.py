@@ -43,6 +43,7 @@ def base_url(tmp_path_factory):
         "RUN_ADDRESS": address,
         "EMULATOR_PORT": str(free_port()),
         "SEARCH_PORT": str(free_port()),  # never the default 9200 a `make run` may hold
+        "WEBHOOK_RECEIVER_PORT": str(free_port()),
         "BOOKSTORE_DEMO_BOOKS": "40",
         # Its stack file and data lake stay out of the developer's `.local/` (a `make run` may be running).
         "LOCAL_STATE_DIR": str(tmp_path_factory.mktemp("state")),

@@ -224,6 +224,7 @@ class LocalRun:
     port: int = 0
     emulator_port: int = 0
     search_port: int = 0
+    receiver_port: int = 0  # chosen once: the demo tenant's webhook endpoint names it across restarts
     starts: int = 0
 
     def env(self) -> dict[str, str]:
@@ -233,6 +234,7 @@ class LocalRun:
             "LOCAL_STATE_DIR": str(self.state),
             "EMULATOR_PORT": str(self.emulator_port),
             "SEARCH_PORT": str(self.search_port),
+            "WEBHOOK_RECEIVER_PORT": str(self.receiver_port),
             "RUN_ADDRESS": f"{HOST}:{self.port}",
             "BOOKSTORE_DEMO_BOOKS": str(self.demo_books),
             "PYTHONUNBUFFERED": "1",
@@ -251,6 +253,7 @@ class LocalRun:
         self.state.mkdir(parents=True, exist_ok=True)
         self.starts += 1
         self.port, self.emulator_port, self.search_port = free_port(), free_port(), free_port()
+        self.receiver_port = self.receiver_port or free_port()
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "local_stack.serve"],

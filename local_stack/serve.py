@@ -41,11 +41,13 @@ def main() -> None:
     compile_catalogues()  # a build step: the .mo files are never committed
     django.setup()
     from local_stack.api_server import ApiServer
-    from local_stack.demo import demo_credentials, demo_setup
+    from local_stack.demo import DEMO_WEBHOOK_TENANT, demo_credentials, demo_setup, demo_webhook
     from local_stack.emulator import start_emulator
     from local_stack.search_engine import start_search_engine
     from local_stack.snapshots import kept_durable
     from local_stack.stack import STACK_FILE, stack_clear, stack_record
+    from local_stack.webhook_receiver import DEFAULT_PORT as DEFAULT_RECEIVER_PORT
+    from local_stack.webhook_receiver import WebhookReceiver
 
     stop = _stop_on_signals()
     address = os.environ.get("RUN_ADDRESS", DEFAULT_ADDRESS)
@@ -61,6 +63,9 @@ def main() -> None:
         raise
     print(f"Search engine (noida-db, Elasticsearch API) on {search_engine.url}, data in {search_engine.data_dir}")
     try:
+        from bookstore.dynamodb.registry import clients_build
+
+        clients_build()  # every table's client on one botocore loader: seconds faster than one by one
         call_command("create_tables")  # before a restore, which writes into them
         from outbound.wiring import outbound_queues_ensure
 
@@ -77,6 +82,13 @@ def main() -> None:
             # The outbound worker (webhook deliveries, emails), as Lambda's mapping of the queue on a stage.
             outbound = threading.Thread(target=call_command, args=("outbound_worker",), daemon=True)
             outbound.start()
+            receiver = WebhookReceiver(
+                port=int(os.environ.get("WEBHOOK_RECEIVER_PORT", DEFAULT_RECEIVER_PORT)),
+                log_file=settings.LOCAL_STATE_DIR / "webhook-receiver" / "received.jsonl",
+            )
+            receiver.secrets = demo_webhook(receiver.url)
+            receiver.start()
+            print(f"Webhook receiver of {DEMO_WEBHOOK_TENANT}'s endpoint on {receiver.url} (GET it to list deliveries)")
             print(f"Stream poller every {settings.STREAMS_POLL_INTERVAL_SECONDS}s; lake in {settings.LOCAL_STATE_DIR}")
             host, port = address.rsplit(":", 1)
             server = ApiServer((host, int(port))).start()

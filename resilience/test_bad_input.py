@@ -4,8 +4,9 @@ The write endpoints and their body fields come from the project's own OpenAPI sc
 an endpoint added later is tried too. Each is sent malformed JSON, a body of the wrong
 type, every declared field with a wrong type, an unknown field, a body above
 DATA_UPLOAD_MAX_MEMORY_SIZE, JSON nested past any parser's depth, invalid UTF-8 and a
-lone UTF-16 surrogate. Path ids name the caller's real book, purchase and a review, so an endpoint
-that let bad input through would change something, which the read-back would show.
+lone UTF-16 surrogate. Path ids name the caller's real book, purchase, review, webhook
+endpoint and delivery, so an endpoint that let bad input through would change something,
+which the read-back would show.
 """
 
 import json
@@ -76,6 +77,31 @@ def _bad_bodies(body_schema: dict, limit: int) -> list[tuple[str, bytes]]:
     return bodies
 
 
+def _webhook_with_delivery(client) -> tuple[str, str]:
+    """The caller's webhook endpoint (registered through the API) and a delivery to it, as the stream records it."""
+    from bookstore.dynamodb.clock import now
+    from webhooks.models import WebhookDelivery
+
+    endpoint = client.post(
+        "/api/v1/admin/webhooks", {"url": "http://127.0.0.1:9/", "events": ["order.paid"]}, format="json"
+    )
+    endpoint = endpoint.json()
+    tenant_id, endpoint_id, delivery_id = "tenant1", endpoint["webhook_id"], "dlv_bad_input"
+    WebhookDelivery(
+        WebhookDelivery.key(tenant_id, endpoint_id),
+        WebhookDelivery.sort_key(delivery_id),
+        tenant_id=tenant_id,
+        endpoint_id=endpoint_id,
+        delivery_id=delivery_id,
+        event_id="evt_bad_input",
+        event_type="order.paid",
+        payload="{}",
+        status="failed",
+        created_at=now(),
+    ).save()
+    return endpoint_id, delivery_id
+
+
 def test_every_write_endpoint_refuses_bad_input_and_changes_nothing(
     admin, book, placed_order, client_for, cart_with, settings, review_factory, customer
 ):
@@ -87,6 +113,7 @@ def test_every_write_endpoint_refuses_bad_input_and_changes_nothing(
     ids = {"book_id": book.book_id, "purchase_id": purchase.purchase_id, "user_id": admin.user_id, "isbn": book.isbn}
     ids["review_id"] = review.review_id
     client = client_for(admin)
+    ids["webhook_id"], ids["delivery_id"] = _webhook_with_delivery(client)
     operations = write_operations()
     assert len(operations) >= 15, operations
     before = _tenant_state(admin.tenant_id)

@@ -2,9 +2,15 @@
 
 The test walks the URL conf, so a new endpoint is in the matrix from the day it lands: its
 path parameters are filled from the two worlds by name (`book_id`, `purchase_id`,
-`user_id`, `isbn`, `review_id`, `message_id`), and an endpoint with a parameter nobody knows, or a route neither
-tried nor exempted in EXEMPT, fails the test. Each attack is made with tenant A's admin
-token (the most privileged caller A has):
+            "webhook_id": endpoints[0].endpoint_id,
+            "delivery_id": deliveries[0].delivery_id,
+            "message_id": sent_email(owner, endpoint_id="wh_1"),
+        }
+        secrets = [b.book_id for b in books] + [p.purchase_id for p in purchases] + [owner.user_id, owner.email, title]
+        secrets.append(review.review_id)
+        secrets += [e.endpoint_id for e in endpoints] + [e.secret for e in endpoints] + [e.url for e in endpoints]
+        secrets += [d.delivery_id for d in deliveries] + [d.event_id for d in deliveries]
+        sent_email(owner, endpoint_id="wh_2")  # a second email: the outbox's first page has a cursor
 
 - by id: B's ids in the path (and in the body, for endpoints that take an id there);
 - by the `tenant_id` query parameter, by the `X-Tenant-ID` header and by a `tenant_id`
@@ -20,6 +26,7 @@ import json
 import re
 import uuid
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -97,20 +104,56 @@ def worlds(
             cart_with(owner, book, 1)
         review = review_factory(customer, books[0], score=4, title=f"Review in {title}")
         client_for(owner).post(f"/api/v1/books/{books[1].book_id}/reviews", {"score": 5}, format="json")
+        endpoints = [_webhook(shop.tenant_id, n) for n in range(2)]
+        deliveries = [_delivery(endpoints[0], n) for n in range(2)]
         ids = {
             "review_id": review.review_id,
             "book_id": books[0].book_id,
             "isbn": books[0].isbn,
             "purchase_id": purchases[0].purchase_id,
             "user_id": owner.user_id,
+            "webhook_id": endpoints[0].endpoint_id,
+            "delivery_id": deliveries[0].delivery_id,
             "message_id": sent_email(owner, endpoint_id="wh_1"),
         }
         secrets = [b.book_id for b in books] + [p.purchase_id for p in purchases] + [owner.user_id, owner.email, title]
         secrets.append(review.review_id)
+        secrets += [e.endpoint_id for e in endpoints] + [e.secret for e in endpoints] + [e.url for e in endpoints]
+        secrets += [d.delivery_id for d in deliveries] + [d.event_id for d in deliveries]
         sent_email(owner, endpoint_id="wh_2")  # a second email: the outbox's first page has a cursor
         return {"admin": admin, "owner": owner, "ids": ids, "secrets": secrets}
 
     return build(tenant, "Catalogue of tenant one"), build(other_tenant, SECRET_TITLE)
+
+
+def _webhook(tenant_id: str, n: int):
+    """An endpoint of the tenant, registered through the service."""
+    from webhooks.services import webhook_create
+
+    url = f"http://127.0.0.1:9/{tenant_id}/hook-{n}"
+    return webhook_create(tenant_id=tenant_id, url=url, events=["order.created"])
+
+
+def _delivery(endpoint, n: int):
+    """A delivery to the endpoint, as the stream handlers record it."""
+    from bookstore.dynamodb.clock import now
+    from webhooks.models import WebhookDelivery
+
+    delivery_id, event_id = f"dlv_{uuid.uuid4().hex[:24]}", f"evt_{uuid.uuid4().hex[:24]}"
+    delivery = WebhookDelivery(
+        WebhookDelivery.key(endpoint.tenant_id, endpoint.endpoint_id),
+        WebhookDelivery.sort_key(delivery_id),
+        tenant_id=endpoint.tenant_id,
+        endpoint_id=endpoint.endpoint_id,
+        delivery_id=delivery_id,
+        event_id=event_id,
+        event_type="order.created",
+        payload=json.dumps({"id": event_id, "type": "order.created", "tenant_id": endpoint.tenant_id}),
+        status="failed",
+        created_at=now() - timedelta(minutes=n),
+    )
+    delivery.save()
+    return delivery
 
 
 def _body(route: str, method: str, ids: dict, world: dict) -> dict:
@@ -143,6 +186,10 @@ def _body(route: str, method: str, ids: dict, world: dict) -> dict:
         return {"moderated": True}
     if route.endswith("/hide"):
         return {"reason": "Planted"}
+    if route.endswith("admin/webhooks"):
+        return {"url": "http://127.0.0.1:9/planted", "events": ["order.created"]}
+    if route.endswith("admin/webhooks/<str:webhook_id>"):
+        return {"description": "Planted", "active": True}
     if route.endswith("books") or "books/<str:book_id>" in route:
         return {"isbn": "9780306406157", "title": "Planted", "author": "Eve", "category": "Fiction", "price": "1.00"}
     return {}

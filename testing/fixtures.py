@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 
 from bookstore.authentication import ROLE_ADMIN
 from bookstore.aws import client
-from bookstore.dynamodb.registry import create_tables, registered_models
+from bookstore.dynamodb.registry import clients_build, create_tables, registered_models
 from bookstore.tenants import tenant_cache
 from catalog.search.engine import engine_for
 from catalog.search.index import alias_name, forget_known_indexes, index_ensure
@@ -55,6 +55,7 @@ def emulator():
     from outbound.wiring import outbound_queues_ensure
 
     server = start_emulator(port=settings.EMULATOR_PORT)
+    clients_build()
     create_tables()
     outbound_queues_ensure()  # stream handlers enqueue outbound work in any test that consumes purchases
     yield server
@@ -390,6 +391,17 @@ def metric_lines():
             return [line for line in lines if name is None or name in line]
 
         yield read
+
+
+@pytest.fixture
+def resolver_names(settings):
+    """A dict of host name → addresses that webhook URLs resolve through (WEBHOOKS_RESOLVER points at it)."""
+    from testing import resolver
+
+    settings.WEBHOOKS_RESOLVER = resolver.PATH
+    resolver.NAMES.clear()
+    yield resolver.NAMES
+    resolver.NAMES.clear()
 
 
 # --- The outbound queue --------------------------------------------------------------------

@@ -5,3 +5,6 @@ from django.apps import AppConfig
 
 class WebhooksConfig(AppConfig):
     name = "webhooks"
+
+    def ready(self) -> None:
+        from webhooks import message_handlers, stream_handlers  # noqa: F401  (they register on import)

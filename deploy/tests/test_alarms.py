@@ -40,8 +40,8 @@ def test_the_alarms_cover_what_an_operator_must_hear_about():
     names = {spec.name for spec in stage_alarms("prod", table_names=TABLES, api_id=API_ID)}
     assert names == {
         "function-errors", "function-throttles", "streams-iterator-age", "streams-failure-queue",
-        "dynamodb-throttled-requests", "dynamodb-system-errors", "api-5xx-rate", "requests-5xx",
-        "search-unavailable", "orders-stopped",
+        "outbound-failure-queue", "outbound-queue-age", "dynamodb-throttled-requests", "dynamodb-system-errors",
+        "api-5xx-rate", "requests-5xx", "search-unavailable", "orders-stopped",
     }  # fmt: skip
     assert all(spec.reason for spec in stage_alarms("prod", table_names=TABLES, api_id=API_ID))
 

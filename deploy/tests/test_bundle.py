@@ -17,7 +17,10 @@ from deploy.bundle import DEV_ONLY_PACKAGES, LAMBDA_UNZIPPED_LIMIT
 
 pytestmark = pytest.mark.bundle
 
-APPS = ("bookstore", "accounts", "catalog", "orders", "reviews", "recommendations", "analytics", "emails", "streams")
+APPS = (
+    "bookstore", "accounts", "catalog", "orders", "reviews", "recommendations", "analytics", "emails", "webhooks",
+    "streams", "outbound",
+)  # fmt: skip
 RUN_IN_BUNDLE = """
 import json, sys
 sys.path.insert(0, ".")

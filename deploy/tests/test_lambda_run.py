@@ -159,14 +159,16 @@ class Account:
     def take_over_the_stream_mappings(self) -> None:
         """Check the mappings `deploy.provision` made, then delete them: this harness plays their part.
 
-        On AWS a mapping's pollers read the stream and invoke the function. moto's mapping hands each
-        new record to a Docker container it cannot start here, then drops the stream's records, so
-        the test reads the streams itself (`stream_events`) and invokes the handler as a poller would.
+        On AWS a mapping's pollers read the stream (or the queue) and invoke the function. moto's mapping
+        hands each new record to a Docker container it cannot start here, then drops the stream's records,
+        so the test reads the streams and the outbound queue itself (`stream_events`, `queue_events`) and
+        invokes the handler as a poller would.
         """
         lambda_client = self.client("lambda")
         mappings = lambda_client.list_event_source_mappings(FunctionName=FUNCTION)["EventSourceMappings"]
-        streamed = sorted(m["EventSourceArn"].split(":table/")[1].split("/")[0] for m in mappings)
-        assert streamed == [f"bookstore-{STAGE}-{table}" for table in ("books", "purchases", "reviews")], mappings
+        sources = sorted(m["EventSourceArn"].split(":", 5)[5] for m in mappings)
+        streamed = [f"table/bookstore-{STAGE}-{table}" for table in ("books", "purchases", "reviews")]
+        assert [source.split("/stream/")[0] for source in sources] == [f"bookstore-{STAGE}-outbound", *streamed]
         for mapping in mappings:
             lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
 
@@ -302,6 +304,33 @@ def stream_events(account: Account, table: str) -> list[dict]:
         raws = streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
         if raws:
             events.append({"Records": [lambda_record(raw, stream_arn=arn) for raw in raws]})
+    return events
+
+
+def queue_events(account: Account) -> list[dict]:
+    """Lambda-shaped SQS events of every message on the outbound queue, received and deleted as the mapping does."""
+    sqs = account.client("sqs")
+    url = sqs.get_queue_url(QueueName=f"bookstore-{STAGE}-outbound")["QueueUrl"]
+    arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:bookstore-{STAGE}-outbound"
+    events = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        records = [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": {},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": arn,
+                "awsRegion": REGION,
+            }
+            for m in messages
+        ]
+        events.append({"Records": records})
+        sqs.delete_message_batch(
+            QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]
+        )
     return events
 
 

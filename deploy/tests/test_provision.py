@@ -55,7 +55,8 @@ def test_every_table_is_protected_and_backed_up_and_the_lake_is_private(provisio
     s3 = client("s3")
     assert all(s3.get_public_access_block(Bucket=settings.ANALYTICS_BUCKET)["PublicAccessBlockConfiguration"].values())
     mappings = client("lambda").list_event_source_mappings(FunctionName=settings.STREAMS_FUNCTION_NAME)
-    assert len(mappings["EventSourceMappings"]) == 3  # books, purchases and reviews
+    sources = sorted(m["EventSourceArn"].split(":")[2] for m in mappings["EventSourceMappings"])
+    assert sources == ["dynamodb", "dynamodb", "dynamodb", "sqs"]  # books, purchases, reviews; the outbound queue
 
 
 def test_ttl_removed_from_a_table_is_restored_by_the_next_run(provisioned_stage, settings):

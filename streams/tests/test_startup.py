@@ -25,6 +25,8 @@ def test_setup_registers_the_handlers_without_heavy_imports():
             "orders.stream_handlers.count_sales",
             "reviews.stream_handlers.count_reviews",
             "reviews.stream_handlers.count_verified_buyers",
+            "webhooks.stream_handlers.deliver_order_events",
+            "webhooks.stream_handlers.deliver_stock_events",
         ]
     )
     assert heavy == "[]"
