@@ -60,6 +60,7 @@ RESOURCE_PARAMS = frozenset(
         "RoleArn",
         "RoleSessionName",
         "ResourceArn",
+        "FromEmailAddress",  # SESv2 SendEmail: the sender, whose domain is the identity authorized
     }
 )
 

@@ -19,6 +19,7 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 
 _STREAM_READS = (
     "the event source mappings read the streams with the function's role; `parked_records collect` "
@@ -33,7 +34,6 @@ NOT_MADE_BY_THE_CODE: dict[str, str] = {
     "dynamodb:GetShardIterator": _STREAM_READS,
     "dynamodb:GetRecords": _STREAM_READS,
     "dynamodb:ListStreams": "the event source mappings find the streams with the function's role",
-    "sqs:SendMessage": "the event source mappings send an exhausted batch to the failure queue with the role",
     "sqs:GetQueueAttributes": "the outbound queue's event source mapping reads the queue with the function's role",
     "sqs:ChangeMessageVisibility": "the outbound queue's event source mapping reads the queue with the function's role",
     "glue:GetDatabase": "Athena reads the Glue catalogue with the caller's permissions during a query",
@@ -44,7 +44,7 @@ NOT_MADE_BY_THE_CODE: dict[str, str] = {
     "s3:AbortMultipartUpload": "sent only when a large upload to the lake fails half-way",
     "ssm:GetParameters": "read while the production settings load (INIT), recorded by the Lambda-shaped run",
     "dynamodb:DescribeTable": "PynamoDB describes each table once per process, so a warm process makes none",
-    "dynamodb:Scan": "ops commands run with `zappa manage`: export_tables, and the sale-state repair",
+    "dynamodb:Scan": "ops commands run with `zappa manage`: export_tables, the sale-state repair, index_admins",
     "dynamodb:BatchWriteItem": "ops command run with `zappa manage`: import_tables",
 }
 
@@ -68,7 +68,7 @@ _S3_ACTIONS = {
     "PutPublicAccessBlock": "PutBucketPublicAccessBlock",
 }
 # botocore's service names whose IAM prefix differs (a recorder may write either).
-_SERVICE_PREFIXES = {"dynamodbstreams": "dynamodb", "streams.dynamodb": "dynamodb"}
+_SERVICE_PREFIXES = {"dynamodbstreams": "dynamodb", "streams.dynamodb": "dynamodb", "sesv2": "ses"}
 _ARN = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.*)$")
 
 
@@ -157,8 +157,16 @@ class _Builder:
         return [(action, f"{bucket}/{params['Key']}" if "Key" in params else bucket)]
 
     def _sqs(self, operation: str, params: dict):
+        """A batch call is authorized as its single action (SendMessageBatch as sqs:SendMessage), as AWS does."""
         name = params.get("QueueName") or params["QueueUrl"].rstrip("/").rsplit("/", 1)[1]
-        return [(f"sqs:{operation}", self.arn("sqs", name))]
+        return [(f"sqs:{operation.removesuffix('Batch')}", self.arn("sqs", name))]
+
+    def _ses(self, operation: str, params: dict):
+        """SESv2 SendEmail is authorized on the identity of its From address: the domain's, as the stage verifies it."""
+        if operation != "SendEmail":
+            return None
+        _name, address = parseaddr(params.get("FromEmailAddress", ""))
+        return [("ses:SendEmail", self.arn("ses", f"identity/{address.rsplit('@', 1)[-1].lower()}"))]
 
     def _ssm(self, operation: str, params: dict):
         names = params.get("Names") or [params["Name"]]

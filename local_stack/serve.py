@@ -41,13 +41,13 @@ def main() -> None:
     compile_catalogues()  # a build step: the .mo files are never committed
     django.setup()
     from local_stack.api_server import ApiServer
-    from local_stack.demo import DEMO_WEBHOOK_TENANT, demo_credentials, demo_setup, demo_webhook
+    from local_stack.demo import demo_credentials, demo_setup
     from local_stack.emulator import start_emulator
     from local_stack.search_engine import start_search_engine
     from local_stack.snapshots import kept_durable
     from local_stack.stack import STACK_FILE, stack_clear, stack_record
     from local_stack.webhook_receiver import DEFAULT_PORT as DEFAULT_RECEIVER_PORT
-    from local_stack.webhook_receiver import WebhookReceiver
+    from local_stack.webhook_receiver import DEMO_WEBHOOK_TENANT, WebhookReceiver, demo_endpoint_secrets
 
     stop = _stop_on_signals()
     address = os.environ.get("RUN_ADDRESS", DEFAULT_ADDRESS)
@@ -86,7 +86,7 @@ def main() -> None:
                 port=int(os.environ.get("WEBHOOK_RECEIVER_PORT", DEFAULT_RECEIVER_PORT)),
                 log_file=settings.LOCAL_STATE_DIR / "webhook-receiver" / "received.jsonl",
             )
-            receiver.secrets = demo_webhook(receiver.url)
+            receiver.secrets = demo_endpoint_secrets(receiver.url)
             receiver.start()
             print(f"Webhook receiver of {DEMO_WEBHOOK_TENANT}'s endpoint on {receiver.url} (GET it to list deliveries)")
             print(f"Stream poller every {settings.STREAMS_POLL_INTERVAL_SECONDS}s; lake in {settings.LOCAL_STATE_DIR}")

@@ -124,6 +124,41 @@ class WebhookReceiver:
         self.server.server_close()
 
 
+DEMO_WEBHOOK_TENANT = "tenant1"
+
+
+def demo_endpoint_secrets(url: str):
+    """The demo tenant's webhook endpoint to the local receiver at `url`, for every event, registered if missing.
+
+    Returns a function that reads the endpoint's secrets as they are now (a rotation through the
+    API adds one for a day), for the receiver to check each delivery's signature with.
+    """
+    from bookstore.dynamodb.clock import now
+    from webhooks.deliveries import tenant_endpoints
+    from webhooks.event_types import EVENT_TYPES
+    from webhooks.selectors import webhook_get
+    from webhooks.services import webhook_create
+    from webhooks.signing import signing_secrets
+
+    endpoint = next((e for e in tenant_endpoints(tenant_id=DEMO_WEBHOOK_TENANT) if e.url == url), None)
+    if endpoint is None:
+        endpoint = webhook_create(
+            tenant_id=DEMO_WEBHOOK_TENANT, url=url, events=list(EVENT_TYPES), description="make run's local receiver"
+        )
+    endpoint_id = endpoint.endpoint_id
+
+    def secrets() -> list[str]:
+        current = webhook_get(tenant_id=DEMO_WEBHOOK_TENANT, webhook_id=endpoint_id)
+        return signing_secrets(
+            secret=current.secret,
+            previous_secret=current.previous_secret,
+            previous_until=current.previous_secret_until,
+            at=now(),
+        )
+
+    return secrets
+
+
 if __name__ == "__main__":
     port = int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_PORT
     receiver = WebhookReceiver(port=port).start()

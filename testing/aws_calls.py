@@ -12,7 +12,7 @@ recorder (deploy/call_record.py) covers the bundle as a whole.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-SHARED_SERVICES = ("dynamodb", "dynamodbstreams", "s3", "sqs", "lambda", "glue", "athena", "ssm")
+SHARED_SERVICES = ("dynamodb", "dynamodbstreams", "s3", "sqs", "lambda", "glue", "athena", "ssm", "sesv2")
 
 
 def _clients() -> list:

@@ -37,6 +37,7 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import is_condition_failure
+from emails.notices import endpoint_disabled_notify
 from outbound.queue import enqueue
 from outbound.registry import OutboundMessage
 from streams.registry import RecordFailure, StreamRecord
@@ -239,8 +240,9 @@ def _record(delivery: WebhookDelivery, *, at: datetime, outcome: SendOutcome, st
 def endpoint_disable(*, tenant_id: str, endpoint_id: str, reason: str, failures: int) -> WebhookEndpoint | None:
     """Make the endpoint inactive, with when and why; the endpoint if this call disabled it, None if it already was.
 
-    The one place an endpoint is disabled for failing: the tenant's admins are told from here,
-    once (the condition on `active` lets one caller through).
+    The one place an endpoint is disabled for failing: the tenant's admins are emailed from here,
+    once (the condition on `active` lets one caller through, and the notice is keyed on the
+    disabling's time).
     """
     at = now()
     endpoint = WebhookEndpoint(tenant_id, WebhookEndpoint.sort_key(endpoint_id))
@@ -259,6 +261,9 @@ def endpoint_disable(*, tenant_id: str, endpoint_id: str, reason: str, failures:
             return None
         raise
     logger.warning("Webhook endpoint %s of %s disabled after %s failed deliveries", endpoint_id, tenant_id, failures)
+    endpoint_disabled_notify(
+        tenant_id=tenant_id, endpoint_id=endpoint_id, url=endpoint.url, failures=failures, disabled_at=at
+    )
     return endpoint
 
 

@@ -24,7 +24,9 @@ Through the handler (bookstore/lambda_handler.py, INIT once, then one event afte
 every command the deploy guide still runs inside the function (`zappa manage`: create_tenant,
 a day's `build_daily_summary` by hand, `parked_records collect`), API Gateway events (health,
 register, login, listing, search, cart, checkout, purchases, an admin report), a stream event
-of each streamed table built from the emulator's own stream records, and each schedule. Every
+of each streamed table built from the emulator's own stream records, the outbound queue's event
+(the order's confirmation email, sent through the emulator's SES from the stage's verified
+sender domain), and each schedule. Every
 one must succeed. Every AWS call the run makes is recorded by deploy/call_record.py; each must
 have carried the session token, and each is evaluated against the stage's rendered role policy
 (deploy/policy_check.py): none may be denied.
@@ -62,6 +64,7 @@ REGION = "eu-west-1"
 FUNCTION = f"bookstore-{STAGE}"
 ROLE = f"bookstore-{STAGE}-lambda"
 DOMAIN = "api-dev.bookstore.example.com"
+SENDER_DOMAIN = "dev.bookstore.example.com"  # DEFAULT_FROM_EMAIL's domain in the stage's zappa settings
 TENANT = "acme"
 ADMIN = ("boss@acme.example", "change-me-at-once")
 CUSTOMER = ("reader@acme.example", "a-long-reader-password-1")
@@ -110,6 +113,8 @@ class Account:
         self.client("s3").create_bucket(
             Bucket=f"bookstore-zappa-deployments-{STAGE}", CreateBucketConfiguration={"LocationConstraint": REGION}
         )
+        # The stage's sender domain, verified in SES (deploy.md): every email's From address is in it.
+        self.client("ses").verify_domain_identity(Domain=SENDER_DOMAIN)
         # `zappa deploy` creates the function; the stream mappings `deploy.provision` makes name it.
         self.client("lambda").create_function(
             FunctionName=FUNCTION,
@@ -309,7 +314,7 @@ def stream_events(account: Account, table: str) -> list[dict]:
 
 def queue_events(account: Account) -> list[dict]:
     """Lambda-shaped SQS events of every message on the outbound queue, received and deleted as the mapping does."""
-    sqs = account.client("sqs")
+    sqs = account.client("sqs", account.role_session)  # the mapping reads the queue with the function's role
     url = sqs.get_queue_url(QueueName=f"bookstore-{STAGE}-outbound")["QueueUrl"]
     arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:bookstore-{STAGE}-outbound"
     events = []
@@ -454,6 +459,13 @@ def scenario(run: LambdaRun, account: Account) -> None:
 
     for event in stream_events(account, "purchases"):
         assert run.invoke(event) == {"batchItemFailures": []}
+    # The purchases stream put the order's confirmation email on the outbound queue; the queue's
+    # mapping hands it to the function, which sends it through SES.
+    emails = queue_events(account)
+    assert sum(len(event["Records"]) for event in emails) == 1, emails
+    for event in emails:
+        assert run.invoke(event) == {"batchItemFailures": []}
+    assert account.client("ses", account.role_session).get_send_quota()["SentLast24Hours"] >= 1
     review = {"score": 5, "title": "Imprescindible", "body": "Un reportaje que se lee como una novela."}
     body(run.invoke(api_event("POST", f"/api/v1/books/{book_id}/reviews", body=review, token=customer)), 201)
     for event in stream_events(account, "reviews"):
@@ -468,6 +480,11 @@ def scenario(run: LambdaRun, account: Account) -> None:
     assert run.invoke({"manage": COLLECT_PARKED}) == {}
 
 
+def _source(event: dict) -> str | None:
+    """The eventSource of a Records event (a stream's or a queue's), else None."""
+    return event.get("Records", [{}])[0].get("eventSource")
+
+
 def _schedules() -> list[str]:
     settings = json.loads((ROOT / "zappa_settings.json").read_text())
     return [event["function"] for event in settings[STAGE]["events"]]
@@ -479,10 +496,13 @@ def test_every_event_succeeds_in_the_bundle_with_the_roles_session(lambda_run):
     kinds = {
         "manage": sum("manage" in event for event, _ in run.invocations),
         "api": sum(event.get("version") == "2.0" for event, _ in run.invocations),
-        "stream": sum("Records" in event for event, _ in run.invocations),
+        "stream": sum(
+            event.get("Records", [{}])[0].get("eventSource") == "aws:dynamodb" for event, _ in run.invocations
+        ),
+        "queue": sum(event.get("Records", [{}])[0].get("eventSource") == "aws:sqs" for event, _ in run.invocations),
         "schedule": sum(event.get("detail-type") == "Scheduled Event" for event, _ in run.invocations),
     }
-    assert kinds == {"manage": 3, "api": 16, "stream": 3, "schedule": len(_schedules())}, kinds
+    assert kinds == {"manage": 3, "api": 16, "stream": 3, "queue": 1, "schedule": len(_schedules())}, kinds
 
     # The emulator refuses the role's key without its token, as AWS does: the run above sent it.
     keys_alone = boto3.Session(
@@ -495,7 +515,7 @@ def test_every_event_succeeds_in_the_bundle_with_the_roles_session(lambda_run):
 
     # Every AWS call of the run is recorded (deploy/call_record.py), each with its session token.
     calls = read_calls(run.record)
-    assert {call["service"] for call in calls} == {"ssm", "dynamodb", "s3", "athena", "sqs"}, calls
+    assert {call["service"] for call in calls} == {"ssm", "dynamodb", "s3", "athena", "sqs", "sesv2"}, calls
     assert [call for call in calls if not call["session_token"]] == []
     secrets = next(call for call in calls if call["service"] == "ssm")
     assert secrets == {

@@ -3,8 +3,9 @@
 The scenario runs the application in this process against the emulator, with the data lake
 in the stage's S3 bucket and the reports on Athena, as on a stage: register, login, a listing,
 the books stream into search, a search, a cart, a checkout, the purchases list, the purchases
-stream into the lake and the counters, an admin report, both schedules and the failure-queue
-collector. Every AWS call is recorded by a botocore hook and evaluated against the test
+stream into the lake, the counters and the outbound queue, the order's email sent through SES,
+an admin report, both schedules and the failure-queue collector. Every AWS call is recorded by
+a botocore hook and evaluated against the test
 stage's rendered policy. Removing any one action the scenario uses makes the evaluation fail.
 """
 
@@ -92,10 +93,16 @@ def _a_batch_lambda_gave_up_on(settings) -> None:
 
 
 @pytest.fixture
-def scenario_calls(stage_lake, tenant, admin_client, api_client, consume_streams, clock, password, settings):
+def scenario_calls(
+    stage_lake, tenant, admin_client, api_client, consume_streams, outbound_queue, clock, password, settings
+):
     """Every AWS call of the scenario, in order."""
     headers = {"HTTP_X_TENANT_ID": tenant.tenant_id}
     _a_batch_lambda_gave_up_on(settings)
+    # Emails go through SES from the test stage's sender, whose domain the deploy guide verifies.
+    settings.EMAIL_BACKEND = "emails.backends.SESEmailBackend"
+    settings.DEFAULT_FROM_EMAIL = "orders@test.bookstore.example.com"
+    client("ses").verify_domain_identity(Domain="test.bookstore.example.com")
     with recorded_aws_calls() as calls:
         book = admin_client.post(
             "/api/v1/books",
@@ -140,6 +147,7 @@ def scenario_calls(stage_lake, tenant, admin_client, api_client, consume_streams
         assert checkout.status_code == 201, checkout.content
         assert api_client.get("/api/v1/purchases").status_code == 200
         consume_streams("--tables", "purchases")
+        assert outbound_queue.drain().handled == 1  # the order's confirmation, sent through SES
         report = admin_client.get("/api/v1/analytics/top-books", {"start": "2020-01-01", "end": "2030-01-01"})
         assert report.status_code == 200, report.content
         clock.advance(timedelta(days=1))  # the nightly run builds yesterday: the day of the checkout
@@ -166,6 +174,8 @@ def test_no_call_is_denied_every_grant_is_used_or_explained_and_each_used_grant_
         "s3:PutObject",
         "s3:DeleteObject",
         "athena:StartQueryExecution",
+        "sqs:SendMessage",
+        "ses:SendEmail",
     } <= made
     # The grants the Lambda-shaped run does not make: this scenario makes them (see its MADE_IN_PROCESS_ONLY).
     assert {"sqs:DeleteMessage"} <= made

@@ -156,7 +156,7 @@ def test_a_failing_receiver_gets_the_event_after_retries_at_the_scheduled_times(
 
 
 def test_a_receiver_that_never_answers_ends_failed_and_its_endpoint_disabled(
-    customer, book, placed_order, outbound_queue, clock, settings
+    customer, admin, book, placed_order, outbound_queue, outbox, clock, settings
 ):
     settings.WEBHOOK_TIMEOUT_SECONDS = 0.2
     settings.WEBHOOK_RETRY_HOURS = 1
@@ -180,6 +180,9 @@ def test_a_receiver_that_never_answers_ends_failed_and_its_endpoint_disabled(
     assert stored.consecutive_failures == 2
     assert stored.disabled_reason == "consecutive_failures"
     assert stored.disabled_at is not None
+    [notice] = outbox.messages("tenant1")  # the tenant's admin is emailed, once
+    assert notice["to"] == [admin.email]
+    assert url in notice["text"]
 
     # A disabled endpoint gets nothing more.
     deliver_order_events([stream_record("purchases", placed_order(customer, book))])
