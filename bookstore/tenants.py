@@ -236,7 +236,8 @@ def tenant_set_reviews_moderated(*, tenant_id: str, moderated: bool) -> Tenant:
 def tenant_set_sender(*, tenant_id: str, sender_email: str | None) -> Tenant:
     """The address the tenant's emails come from (one conditional UpdateItem); None goes back to DEFAULT_FROM_EMAIL.
 
-    On a stage the address (or its domain) must be an identity verified in SES.
+    The address must be in the domain of DEFAULT_FROM_EMAIL: the one domain a stage verifies in
+    SES and its role may send from (deploy/iam/lambda-role-policy.json).
     """
     tenant = tenant_get(tenant_id=tenant_id)
     if tenant is None:
@@ -246,6 +247,10 @@ def tenant_set_sender(*, tenant_id: str, sender_email: str | None) -> Tenant:
             validate_email(sender_email)
         except ValidationError as exc:
             raise ApplicationError(CommonError.VALIDATION, details={"sender_email": list(exc.messages)}) from exc
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].lower()
+        if sender_email.rsplit("@", 1)[-1].lower() != domain:
+            message = _("The address must be in %(domain)s, the domain this stage sends from.") % {"domain": domain}
+            raise ApplicationError(CommonError.VALIDATION, details={"sender_email": [message]})
     action = Tenant.sender_email.set(sender_email) if sender_email else Tenant.sender_email.remove()
     tenant.update(actions=[action, Tenant.updated_at.set(now())], condition=Tenant.pk.exists())
     return tenant

@@ -36,10 +36,12 @@ def test_a_dead_workers_claim_is_taken_over_once_it_is_stale(tenant, admin, outb
 
 def test_a_tenant_sends_from_its_own_address_once_set(tenant, admin, outbound_queue, outbox):
     out = StringIO()
-    call_command("set_tenant_sender", tenant.tenant_id, "orders@tenant1.example", stdout=out)
-    assert "orders@tenant1.example" in out.getvalue()
+    call_command("set_tenant_sender", tenant.tenant_id, "tenant1@bookstore.example", stdout=out)
+    assert "tenant1@bookstore.example" in out.getvalue()
     with pytest.raises(CommandError, match="sender_email"):
         call_command("set_tenant_sender", tenant.tenant_id, "not-an-address", stdout=StringIO())
+    with pytest.raises(CommandError, match="bookstore.example, the domain this stage sends from"):
+        call_command("set_tenant_sender", tenant.tenant_id, "orders@tenant1.example", stdout=StringIO())
 
     email_send(tenant_id=tenant.tenant_id, email_id=_recorded(admin))
-    assert [m["from_email"] for m in outbox.messages(tenant.tenant_id)] == ['"Tenant One" <orders@tenant1.example>']
+    assert [m["from_email"] for m in outbox.messages(tenant.tenant_id)] == ['"Tenant One" <tenant1@bookstore.example>']

@@ -9,8 +9,8 @@ from bookstore.tenants import tenant_set_sender
 
 class Command(BaseCommand):
     help = (
-        'Set the sender address of a tenant\'s emails (shown as "Shop name" <address>). On a stage the '
-        "address, or its domain, must be an identity verified in SES."
+        'Set the sender address of a tenant\'s emails (shown as "Shop name" <address>): an address in the '
+        "domain of DEFAULT_FROM_EMAIL, the one the stage verifies in SES."
     )
 
     def add_arguments(self, parser):
