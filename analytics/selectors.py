@@ -170,9 +170,11 @@ def report_sales_by_day(*, tenant_id: str, date_from: date, date_to: date) -> li
 
 def report_summary(*, tenant_id: str, date_from: date, date_to: date) -> SalesSummary:
     """Revenue, orders, customers and average order value of the range, and its cancelled orders."""
-    (row,) = _run(
+    rows = _run(
         tenant_id=tenant_id, report=SUMMARY, date_from=date_from, date_to=date_to, sql=queries.SUMMARY, extra=[]
     )
+    # One row of totals; none when the range has no lake files at all (the runners read no file).
+    row = rows[0] if rows else {"revenue": None, "orders": 0, "customers": 0, "cancelled_orders": 0}
     revenue, orders = _money(row["revenue"]), int(row["orders"] or 0)
     return SalesSummary(
         date_from=date_from,

@@ -34,7 +34,13 @@ SERVER_START_SECONDS = 240
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory):
+def webhook_receiver_url() -> str:
+    """Where the server's webhook receiver listens: `tenant1`'s endpoint for every event (GET lists deliveries)."""
+    return f"http://127.0.0.1:{free_port()}/"
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory, webhook_receiver_url):
     """A `make run` server with the demo data, on free ports; stopped after the session."""
     address = f"127.0.0.1:{free_port()}"
     env = {
@@ -43,7 +49,7 @@ def base_url(tmp_path_factory):
         "RUN_ADDRESS": address,
         "EMULATOR_PORT": str(free_port()),
         "SEARCH_PORT": str(free_port()),  # never the default 9200 a `make run` may hold
-        "WEBHOOK_RECEIVER_PORT": str(free_port()),
+        "WEBHOOK_RECEIVER_PORT": webhook_receiver_url.rstrip("/").rsplit(":", 1)[1],
         "BOOKSTORE_DEMO_BOOKS": "40",
         # Its stack file and data lake stay out of the developer's `.local/` (a `make run` may be running).
         "LOCAL_STATE_DIR": str(tmp_path_factory.mktemp("state")),

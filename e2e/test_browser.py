@@ -1,14 +1,21 @@
 """A person in a browser: pick a shop, browse, register, log in, fill the cart, check out; an admin adds a book.
 
+The order placed in the browser reaches the shop's webhook receiver (signed) and the local
+outbox (the confirmation email), as `make run` wires them.
+
 Every page runs under the app's Content-Security-Policy: each test ends with no violation of it
 (an inline script or style the policy blocks would be one), and the docs and the dashboard
 render with it.
 """
 
+import json
 import re
+import urllib.request
 import uuid
 
 from playwright.sync_api import expect
+
+from testing.waiting import wait_until
 
 ADMIN = ("admin@tenant1.example.com", "tenant1-admin-pass")  # printed by `make run`
 SHOP = "Demo Bookshop One"
@@ -30,7 +37,9 @@ def _submit(page, form_id: str) -> None:
     page.wait_for_load_state()
 
 
-def test_a_visitor_picks_a_shop_registers_buys_and_sees_the_purchase(base_url, page, shot, csp_violations):
+def test_a_visitor_picks_a_shop_registers_buys_and_sees_the_purchase(
+    base_url, webhook_receiver_url, page, shot, csp_violations
+):
     page.goto(base_url)
     expect(page).to_have_url(f"{base_url}/api/v1/")
     expect(page.locator("#brand")).to_have_text("Bookstore")
@@ -112,7 +121,34 @@ def test_a_visitor_picks_a_shop_registers_buys_and_sees_the_purchase(base_url, p
     page.locator("#logout").click()
     expect(page.locator("#login")).to_be_visible()
     shot("logged-out")
+
+    # The order went out: to the shop's webhook receiver, signed, and as an email in the local outbox.
+    def received() -> list[dict]:
+        with urllib.request.urlopen(webhook_receiver_url, timeout=5) as response:
+            deliveries = json.load(response)
+        return [d for d in deliveries if d["payload"]["data"].get("order", {}).get("purchase_id") == purchase_id]
+
+    wait_until(lambda: len(received()) == 2, what="order.created and order.paid at the receiver", timeout=60)
+    assert sorted(d["event_type"] for d in received()) == ["order.created", "order.paid"]
+    assert all(d["signature_valid"] for d in received())
+    _log_in(page, base_url, *ADMIN)
+
+    def confirmation_listed() -> bool:
+        page.goto(f"{base_url}/api/v1/admin/outbox")
+        return email in _response_body(page)
+
+    wait_until(confirmation_listed, what="the order confirmation in the outbox", timeout=60)
+    shot("outbox")
     assert csp_violations == []
+
+
+def _log_in(page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/api/auth/login/?next=/api/v1/")
+    page.fill("input[name=tenant_id]", "tenant1")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("button[type=submit]").click()
+    expect(page.locator("#identity")).to_have_text(f"{email} · admin")
 
 
 def test_an_admin_logs_in_and_creates_a_book_through_the_form(base_url, page, shot, csp_violations):

@@ -38,7 +38,7 @@ class WebhookListView(WebhookAdminAPIView):
     query_serializer = PageQuerySerializer
     error_codes = {"POST": (WebhooksError.URL_REFUSED, WebhooksError.TOO_MANY_WEBHOOKS)}
 
-    @extend_schema(responses={200: paginated(s.WebhookOutputSerializer)})
+    @extend_schema(operation_id="admin_webhooks_list", responses={200: paginated(s.WebhookOutputSerializer)})
     def get(self, request):
         return page_response(
             webhook_list(tenant_id=self.tenant_id, **self.validated_query()), s.WebhookOutputSerializer
@@ -61,7 +61,7 @@ class WebhookDetailView(WebhookAdminAPIView):
         "DELETE": NOT_FOUND,
     }
 
-    @extend_schema(responses={200: s.WebhookOutputSerializer})
+    @extend_schema(operation_id="admin_webhook", responses={200: s.WebhookOutputSerializer})
     def get(self, request, webhook_id):
         return Response(s.WebhookOutputSerializer(webhook_get(tenant_id=self.tenant_id, webhook_id=webhook_id)).data)
 
@@ -96,7 +96,7 @@ class WebhookDeliveryListView(WebhookAdminAPIView):
     query_serializer = s.DeliveryListQuerySerializer
     error_codes = NOT_FOUND
 
-    @extend_schema(responses={200: paginated(s.DeliveryOutputSerializer)})
+    @extend_schema(operation_id="admin_webhook_deliveries_list", responses={200: paginated(s.DeliveryOutputSerializer)})
     def get(self, request, webhook_id):
         page = webhook_deliveries_list(tenant_id=self.tenant_id, webhook_id=webhook_id, **self.validated_query())
         return page_response(page, s.DeliveryOutputSerializer)
@@ -107,7 +107,7 @@ class WebhookDeliveryDetailView(WebhookAdminAPIView):
 
     error_codes = (WebhooksError.DELIVERY_NOT_FOUND,)
 
-    @extend_schema(responses={200: s.DeliveryDetailOutputSerializer})
+    @extend_schema(operation_id="admin_webhook_delivery", responses={200: s.DeliveryDetailOutputSerializer})
     def get(self, request, webhook_id, delivery_id):
         delivery = webhook_delivery_get(tenant_id=self.tenant_id, webhook_id=webhook_id, delivery_id=delivery_id)
         return Response(s.DeliveryDetailOutputSerializer(delivery).data)

@@ -41,6 +41,13 @@ def test_summary_matches_the_purchases(sales, admin_client):
     assert (response.data["from"], response.data["to"]) == ("2025-07-01", "2025-07-31")
 
 
+def test_a_range_with_no_lake_files_sums_to_zero(lake_dir, admin_client):
+    response = admin_client.get("/api/v1/analytics/summary", {"to": "2000-01-01"})
+
+    assert response.status_code == 200, response.content
+    assert (response.data["orders"], response.data["customers"], response.data["revenue"]) == (0, 0, "0.00")
+
+
 def test_top_books_ranks_units_and_excludes_cancelled(sales, admin_client):
     response = admin_client.get("/api/v1/analytics/top-books", {**JULY, "limit": 3})
 

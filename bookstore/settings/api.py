@@ -55,6 +55,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BookLanguageEnum": "bookstore.iso_codes.LANGUAGES",
         "MessageLanguageEnum": "bookstore.settings.languages.LANGUAGES",
+        "WebhookDeliveryStatusEnum": "webhooks.models.DELIVERY_STATUSES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

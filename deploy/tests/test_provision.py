@@ -7,6 +7,7 @@ import pytest
 from bookstore.aws import client
 from bookstore.dynamodb.registry import registered_models
 from deploy.provision import stage_environment, stage_provision
+from outbound.wiring import outbound_queues_ensure
 from testing.aws_calls import recorded_aws_calls
 
 READ_ONLY = ("Describe", "Get", "List", "Head")
@@ -17,13 +18,21 @@ def mutating(calls: list[dict]) -> list[str]:
 
 
 def _unprotect_and_remove_bucket(settings) -> None:
-    """Undo what other tests would trip on: deletion protection on the session's tables, the stage's bucket."""
+    """Undo what other tests would trip on: tables' deletion protection, the bucket, the queue's mapping.
+
+    moto 5.2.5 keeps a deleted mapping on its SQS queue and invokes the mapping's (deleted) function
+    on every later SendMessage, which then fails: the queues are made again, without it.
+    """
     dynamodb = client("dynamodb")
     for model in registered_models():
         dynamodb.update_table(TableName=model.Meta.table_name, DeletionProtectionEnabled=False)
     s3 = client("s3")
     with contextlib.suppress(s3.exceptions.NoSuchBucket):  # a run that failed before making it
         s3.delete_bucket(Bucket=settings.ANALYTICS_BUCKET)  # provisioning leaves it empty
+    sqs = client("sqs")
+    for name in (settings.OUTBOUND_QUEUE, settings.OUTBOUND_FAILURE_QUEUE):
+        sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
+    outbound_queues_ensure()
 
 
 @pytest.fixture

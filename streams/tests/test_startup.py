@@ -22,6 +22,7 @@ def test_setup_registers_the_handlers_without_heavy_imports():
             "analytics.stream_handlers.export_review_events",
             "catalog.stream_handlers.apply_in_stock",
             "catalog.stream_handlers.index_books",
+            "emails.stream_handlers.record_order_emails",
             "orders.stream_handlers.count_sales",
             "reviews.stream_handlers.count_reviews",
             "reviews.stream_handlers.count_verified_buyers",
