@@ -1,7 +1,8 @@
 """A table of host names for the webhooks resolver seam (WEBHOOKS_RESOLVER): tests resolve names without DNS.
 
-A test fills `NAMES` (through the `resolver_names` fixture, which also points the setting
-here) with the addresses each name resolves to; a name not in it resolves to nothing.
+The test settings point WEBHOOKS_RESOLVER here, so no test ever waits on DNS (the fuzzer's
+random host names included). A test fills `NAMES` (through the `resolver_names` fixture) with
+the addresses each name resolves to; a name not in it resolves to nothing.
 """
 
 NAMES: dict[str, list[str]] = {}

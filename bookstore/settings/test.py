@@ -58,3 +58,5 @@ ANALYTICS_CACHE_SECONDS = 0
 # Messages due later are visible at once: tests move the application clock, and `queue_drain` puts
 # back what is not due yet.
 OUTBOUND_MAX_DELAY_SECONDS = 0
+# Webhook host names resolve through a table the tests fill (testing/resolver.py), never through DNS.
+WEBHOOKS_RESOLVER = "testing.resolver.resolve"
