@@ -16,7 +16,6 @@ webhook receiver on loopback (`local_stack/webhook_receiver.py`) answering 200 a
   (`queue_drain`: receive 10, handle, delete, as one Lambda poller does): messages per second.
 """
 
-import statistics
 import time
 import uuid
 from collections import defaultdict
@@ -76,7 +75,9 @@ def _purchase_records(tenant_id: str) -> list:
 
     streams, arn, records = aws.client("dynamodbstreams"), stream_arn("purchases"), []
     for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON")
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
         while iterator:
             page = streams.get_records(ShardIterator=iterator, Limit=1000)
             records += [parse_record(lambda_record(raw, stream_arn=arn)) for raw in page["Records"]]
@@ -152,8 +153,6 @@ def main() -> None:
         [(str(handled), f"{elapsed:.1f}", f"{rate:.0f}", f"{1000 / rate if rate else 0:.1f}")],
     )
     record("outbound", "worker throughput, one worker", {"messages": handled, "per_second": rate})
-    if handled:
-        print(f"  (median of nothing: a drain is one sequential worker; {statistics.fmean([rate]):.0f} messages/s)")
 
 
 if __name__ == "__main__":

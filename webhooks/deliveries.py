@@ -30,6 +30,7 @@ import hashlib
 import logging
 import random
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -55,6 +56,9 @@ from webhooks.sending import SendOutcome, post
 from webhooks.signing import signature_header, signing_secrets
 
 logger = logging.getLogger(__name__)
+# Deliveries put (and marked enqueued) at once by a stream handler: DynamoDB answers each in a few
+# milliseconds, and a batch's hundreds of independent writes need not wait on one another.
+RECORD_CONCURRENCY = 8
 
 MESSAGE_KIND = "webhook_delivery"
 ATTEMPTS_KEPT = 50  # the log keeps the latest attempts; an item stays far below DynamoDB's 400 KB
@@ -120,17 +124,30 @@ def delivery_record(*, event: WebhookEvent, endpoint: WebhookEndpoint) -> Webhoo
     return delivery
 
 
+def _mark_enqueued(delivery: WebhookDelivery) -> None:
+    try:
+        delivery.update(actions=[WebhookDelivery.enqueued.set(True)], condition=WebhookDelivery.pk.exists())
+    except UpdateError as exc:
+        # Its message is on the queue; a replay would only enqueue a duplicate, which sends nothing twice.
+        logger.warning("Webhook delivery %s enqueued but not marked: %s", delivery.delivery_id, exc)
+
+
 def deliveries_enqueue(deliveries: list[WebhookDelivery]) -> None:
     """One message per delivery (10 per SendMessageBatch), then each delivery marked `enqueued`."""
     if not deliveries:
         return
     enqueue(delivery_message(d) for d in deliveries)
-    for delivery in deliveries:
-        try:
-            delivery.update(actions=[WebhookDelivery.enqueued.set(True)], condition=WebhookDelivery.pk.exists())
-        except UpdateError as exc:
-            # Its message is on the queue; a replay would only enqueue a duplicate, which sends nothing twice.
-            logger.warning("Webhook delivery %s enqueued but not marked: %s", delivery.delivery_id, exc)
+    with ThreadPoolExecutor(max_workers=RECORD_CONCURRENCY, thread_name_prefix="webhooks") as pool:
+        list(pool.map(_mark_enqueued, deliveries))
+
+
+def _record_one(job: tuple[int, WebhookEvent, WebhookEndpoint]) -> tuple[int, WebhookDelivery | None, str]:
+    """Record one delivery: its record's index, the delivery if it needs its message, and an error if it failed."""
+    index, event, endpoint = job
+    try:
+        return index, delivery_record(event=event, endpoint=endpoint), ""
+    except Exception as exc:
+        return index, None, f"webhook deliveries: {type(exc).__name__}: {exc}"
 
 
 def deliveries_from_records(
@@ -138,26 +155,30 @@ def deliveries_from_records(
 ) -> list[RecordFailure]:
     """Record and enqueue the deliveries of a batch's events; the records that failed (the first and all after it).
 
-    Deliveries are put record by record; the messages of the whole batch go out together.
-    If the queue refuses them, every record from the first that had a delivery fails, and
-    its replay enqueues what the markers say was not enqueued.
+    The batch's deliveries are put RECORD_CONCURRENCY at a time: each is one conditional
+    PutItem, independent of the others, and a batch of 100 orders to 3 endpoints is 600 of
+    them, which one after another would add seconds to the shard's lag. The messages of the
+    whole batch go out together. If a put or the queue fails, every record from the first
+    affected one fails, and its replay enqueues what the markers say was not enqueued.
     """
     endpoints: dict[str, list[WebhookEndpoint]] = {}
-    waiting: list[tuple[int, WebhookDelivery]] = []
+    jobs: list[tuple[int, WebhookEvent, WebhookEndpoint]] = []
     failed_from, reason = len(records), ""
     for index, record in enumerate(records):
         try:
             for event in events_of(record):
                 if event.tenant_id not in endpoints:
                     endpoints[event.tenant_id] = tenant_endpoints(tenant_id=event.tenant_id)
-                for endpoint in endpoints[event.tenant_id]:
-                    if is_subscribed(endpoint, event.event_type):
-                        delivery = delivery_record(event=event, endpoint=endpoint)
-                        if delivery is not None:
-                            waiting.append((index, delivery))
+                jobs += [(index, event, e) for e in endpoints[event.tenant_id] if is_subscribed(e, event.event_type)]
         except Exception as exc:
             failed_from, reason = index, f"webhook deliveries: {type(exc).__name__}: {exc}"
             break
+    with ThreadPoolExecutor(max_workers=RECORD_CONCURRENCY, thread_name_prefix="webhooks") as pool:
+        recorded = list(pool.map(_record_one, [job for job in jobs if job[0] < failed_from]))
+    for index, _delivery, error in recorded:
+        if error and index < failed_from:
+            failed_from, reason = index, error
+    waiting = [(index, delivery) for index, delivery, _ in recorded if delivery is not None and index < failed_from]
     try:
         deliveries_enqueue([delivery for _, delivery in waiting])
     except Exception as exc:
