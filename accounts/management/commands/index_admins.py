@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from accounts.services import admins_index
+from accounts.admins_repair import admins_index
 from bookstore.management.tenant_targets import tenant_target_arguments, tenant_targets
 
 
