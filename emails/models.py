@@ -1,6 +1,6 @@
 """Email send records: one per email to send, its own exactly-once marker and the claim on its send."""
 
-from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from bookstore.dynamodb.base import BaseModel, TableMeta, table_name
 from bookstore.dynamodb.registry import register
@@ -31,6 +31,10 @@ class EmailRecord(BaseModel):
     `attribute_not_exists` finds the first record when a batch is replayed, and one GetItem
     or conditional UpdateItem addresses it. No index: nothing lists these records.
 
+    `enqueued` says its outbound message was sent: put false, set once the message is on the
+    queue, so a stream batch replayed after a crash between the two enqueues it then, and a
+    replay after that enqueues nothing.
+
     `context` is the JSON the templates render (the order as the event saw it), frozen when
     the event happened. `user_id` is the recipient, whose address and language are read at
     send time. The worker claims the send (`status` pending → sending, with `claim` and
@@ -51,6 +55,7 @@ class EmailRecord(BaseModel):
     user_id = UnicodeAttribute()
     context = UnicodeAttribute()
     status = UnicodeAttribute(default=PENDING)
+    enqueued = BooleanAttribute(default=False)
     claim = UnicodeAttribute(null=True)
     claimed_at = UTCDateTimeAttribute(null=True)
     sent_at = UTCDateTimeAttribute(null=True)

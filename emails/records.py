@@ -2,26 +2,30 @@
 
 `emails_record` puts one `EmailRecord` per email with `attribute_not_exists`: a record that
 exists already (a replayed stream batch, the emulator's duplicated INSERT, a notice asked
-for twice) is not written again. Its message is enqueued again while the record is still
-`pending`, because a crash may have come between the put and the enqueue; a message that
-arrives twice is harmless, as the worker claims the send before sending
-(`emails.sending`). A record already sent (or being sent) enqueues nothing.
+for twice) is not written again. The record carries `enqueued`, set once its message is on
+the queue: a replay enqueues only a record still pending and not enqueued (a crash came
+between the put and the enqueue), so nothing is enqueued twice. Should a message still
+arrive twice (the crash between the enqueue and the mark), the worker's claim
+(`emails.sending`) sends it once.
 """
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, UpdateError
 
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import is_condition_failure
 from emails.models import PENDING, EmailRecord
 from outbound.queue import enqueue
 from outbound.registry import OutboundMessage
+
+logger = logging.getLogger(__name__)
 
 # The outbound message kind of an email: its body names the record (`email_id`).
 EMAIL_MESSAGE_KIND = "email"
@@ -44,8 +48,8 @@ def email_id_for(*parts: str) -> str:
     return f"eml_{digest[:24]}"
 
 
-def _record_once(email: EmailToSend) -> bool:
-    """Put the record unless it exists; True if it was written now, or exists and is still waiting to be sent."""
+def _record_once(email: EmailToSend) -> EmailRecord | None:
+    """Put the record unless it exists; the record if it needs its message (new, or never enqueued), else None."""
     record = EmailRecord(
         EmailRecord.key(email.tenant_id, email.email_id),
         tenant_id=email.tenant_id,
@@ -59,15 +63,23 @@ def _record_once(email: EmailToSend) -> bool:
     )
     try:
         record.save(condition=EmailRecord.pk.does_not_exist())
-        return True
+        return record
     except PutError as exc:
         if not is_condition_failure(exc):
             raise
     try:
         found = EmailRecord.get(record.pk, consistent_read=True)
     except EmailRecord.DoesNotExist:  # forgotten by its TTL between the put and the read: long done
-        return False
-    return found.status == PENDING
+        return None
+    return found if found.status == PENDING and not found.enqueued else None
+
+
+def _mark_enqueued(record: EmailRecord) -> None:
+    try:
+        record.update(actions=[EmailRecord.enqueued.set(True)], condition=EmailRecord.pk.exists())
+    except UpdateError as exc:
+        # Its message is on the queue; a replay would enqueue a duplicate, which the claim sends once.
+        logger.warning("Email %s enqueued but not marked: %s", record.email_id, exc)
 
 
 def emails_record(emails: list[EmailToSend]) -> int:
@@ -76,14 +88,19 @@ def emails_record(emails: list[EmailToSend]) -> int:
     Raises if DynamoDB or SQS cannot take them now: the caller (a stream batch, a webhook
     worker) is retried, and this finds what it already recorded.
     """
-    messages: dict[str, OutboundMessage] = {}
+    waiting: list[EmailRecord] = []
     seen: set[str] = set()
     for email in emails:
         if email.email_id in seen:  # the same event twice in one batch (the emulator's duplicated INSERT)
             continue
         seen.add(email.email_id)
-        if _record_once(email):
-            messages[email.email_id] = OutboundMessage(
-                kind=EMAIL_MESSAGE_KIND, tenant_id=email.tenant_id, body={"email_id": email.email_id}
-            )
-    return enqueue(messages.values()) if messages else 0
+        if (record := _record_once(email)) is not None:
+            waiting.append(record)
+    if not waiting:
+        return 0
+    enqueue(
+        OutboundMessage(kind=EMAIL_MESSAGE_KIND, tenant_id=r.tenant_id, body={"email_id": r.email_id}) for r in waiting
+    )
+    for record in waiting:
+        _mark_enqueued(record)
+    return len(waiting)
