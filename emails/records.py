@@ -11,21 +11,18 @@ arrive twice (the crash between the enqueue and the mark), the worker's claim
 
 import hashlib
 import json
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import PutError
 
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import is_condition_failure
 from emails.models import PENDING, EmailRecord
-from outbound.queue import enqueue
+from outbound.queue import at_once, enqueue_and_mark
 from outbound.registry import OutboundMessage
-
-logger = logging.getLogger(__name__)
 
 # The outbound message kind of an email: its body names the record (`email_id`).
 EMAIL_MESSAGE_KIND = "email"
@@ -75,32 +72,23 @@ def _record_once(email: EmailToSend) -> EmailRecord | None:
 
 
 def _mark_enqueued(record: EmailRecord) -> None:
-    try:
-        record.update(actions=[EmailRecord.enqueued.set(True)], condition=EmailRecord.pk.exists())
-    except UpdateError as exc:
-        # Its message is on the queue; a replay would enqueue a duplicate, which the claim sends once.
-        logger.warning("Email %s enqueued but not marked: %s", record.email_id, exc)
+    record.update(actions=[EmailRecord.enqueued.set(True)], condition=EmailRecord.pk.exists())
+
+
+def _message(record: EmailRecord) -> OutboundMessage:
+    return OutboundMessage(kind=EMAIL_MESSAGE_KIND, tenant_id=record.tenant_id, body={"email_id": record.email_id})
 
 
 def emails_record(emails: list[EmailToSend]) -> int:
     """Record each email once and enqueue a message for each still to send; returns how many were enqueued.
 
+    The records are put WRITE_CONCURRENCY at a time (`outbound.queue.at_once`), as webhook deliveries are.
+
     Raises if DynamoDB or SQS cannot take them now: the caller (a stream batch, a webhook
     worker) is retried, and this finds what it already recorded.
     """
-    waiting: list[EmailRecord] = []
-    seen: set[str] = set()
-    for email in emails:
-        if email.email_id in seen:  # the same event twice in one batch (the emulator's duplicated INSERT)
-            continue
-        seen.add(email.email_id)
-        if (record := _record_once(email)) is not None:
-            waiting.append(record)
-    if not waiting:
-        return 0
-    enqueue(
-        OutboundMessage(kind=EMAIL_MESSAGE_KIND, tenant_id=r.tenant_id, body={"email_id": r.email_id}) for r in waiting
-    )
-    for record in waiting:
-        _mark_enqueued(record)
+    # Each email once, though an event may come twice in one batch (the emulator's duplicated INSERT).
+    unique = list({email.email_id: email for email in emails}.values())
+    waiting = [record for record in at_once(_record_once, unique) if record is not None]
+    enqueue_and_mark(waiting, message=_message, mark=_mark_enqueued)
     return len(waiting)

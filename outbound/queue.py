@@ -1,4 +1,4 @@
-"""The outbound queue: put work on it (`enqueue`), and read the messages it holds back as `OutboundMessage`s.
+"""The outbound queue: put work on it (`enqueue`, `enqueue_and_mark`), and read its messages back as `OutboundMessage`s.
 
 On a stage the queue is SQS and Lambda reads it (an event source mapping, outbound/wiring.py);
 locally it is the emulator's SQS and a thread of `make run` reads it (outbound/worker.py).
@@ -11,9 +11,12 @@ application clock says, which is what the tests move.
 """
 
 import json
+import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
 
@@ -23,6 +26,13 @@ from outbound.registry import OutboundMessage
 
 BATCH_LIMIT = 10  # SendMessageBatch and ReceiveMessage take at most 10 messages
 SQS_MAX_DELAY_SECONDS = 900
+# Independent writes of one batch made at once: DynamoDB answers each in a few milliseconds, and a
+# stream batch's hundreds of markers need not wait on one another.
+WRITE_CONCURRENCY = 8
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 _urls: dict[str, str] = {}
 _urls_lock = threading.Lock()
@@ -96,3 +106,34 @@ def enqueue(messages: Iterable[OutboundMessage]) -> int:
 
 def is_due(message: OutboundMessage) -> bool:
     return message.not_before is None or message.not_before <= now()
+
+
+def at_once(function: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """`function` over `items`, WRITE_CONCURRENCY at a time; the results in the items' order."""
+    items = list(items)
+    if len(items) <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=WRITE_CONCURRENCY, thread_name_prefix="outbound-writes") as pool:
+        return list(pool.map(function, items))
+
+
+def enqueue_and_mark(items: list[T], *, message: Callable[[T], OutboundMessage], mark: Callable[[T], None]) -> None:
+    """The last step of recording outbound work: each item's message on the queue, then each item marked enqueued.
+
+    Each item is a marker put before (with `enqueued` false), so a stream batch replayed after
+    a crash enqueues only what never reached the queue. The messages go 10 per call (an
+    EnqueueError if SQS refuses any: the caller fails and is retried); the marks go
+    WRITE_CONCURRENCY at a time. A mark that fails is logged, not raised: its message is on the
+    queue, and a replay would enqueue a duplicate, which the worker's claim sends once.
+    """
+    if not items:
+        return
+    enqueue(message(item) for item in items)
+
+    def mark_logged(item: T) -> None:
+        try:
+            mark(item)
+        except Exception as exc:
+            logger.warning("Outbound work enqueued but not marked (%s): %s: %s", item, type(exc).__name__, exc)
+
+    at_once(mark_logged, items)

@@ -30,7 +30,6 @@ import hashlib
 import logging
 import random
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -39,7 +38,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import is_condition_failure
 from emails.notices import endpoint_disabled_notify
-from outbound.queue import enqueue
+from outbound.queue import at_once, enqueue, enqueue_and_mark
 from outbound.registry import OutboundMessage
 from streams.registry import RecordFailure, StreamRecord
 from webhooks.events import WebhookEvent
@@ -56,9 +55,6 @@ from webhooks.sending import SendOutcome, post
 from webhooks.signing import signature_header, signing_secrets
 
 logger = logging.getLogger(__name__)
-# Deliveries put (and marked enqueued) at once by a stream handler: DynamoDB answers each in a few
-# milliseconds, and a batch's hundreds of independent writes need not wait on one another.
-RECORD_CONCURRENCY = 8
 
 MESSAGE_KIND = "webhook_delivery"
 ATTEMPTS_KEPT = 50  # the log keeps the latest attempts; an item stays far below DynamoDB's 400 KB
@@ -125,20 +121,12 @@ def delivery_record(*, event: WebhookEvent, endpoint: WebhookEndpoint) -> Webhoo
 
 
 def _mark_enqueued(delivery: WebhookDelivery) -> None:
-    try:
-        delivery.update(actions=[WebhookDelivery.enqueued.set(True)], condition=WebhookDelivery.pk.exists())
-    except UpdateError as exc:
-        # Its message is on the queue; a replay would only enqueue a duplicate, which sends nothing twice.
-        logger.warning("Webhook delivery %s enqueued but not marked: %s", delivery.delivery_id, exc)
+    delivery.update(actions=[WebhookDelivery.enqueued.set(True)], condition=WebhookDelivery.pk.exists())
 
 
 def deliveries_enqueue(deliveries: list[WebhookDelivery]) -> None:
     """One message per delivery (10 per SendMessageBatch), then each delivery marked `enqueued`."""
-    if not deliveries:
-        return
-    enqueue(delivery_message(d) for d in deliveries)
-    with ThreadPoolExecutor(max_workers=RECORD_CONCURRENCY, thread_name_prefix="webhooks") as pool:
-        list(pool.map(_mark_enqueued, deliveries))
+    enqueue_and_mark(deliveries, message=delivery_message, mark=_mark_enqueued)
 
 
 def _record_one(job: tuple[int, WebhookEvent, WebhookEndpoint]) -> tuple[int, WebhookDelivery | None, str]:
@@ -155,7 +143,7 @@ def deliveries_from_records(
 ) -> list[RecordFailure]:
     """Record and enqueue the deliveries of a batch's events; the records that failed (the first and all after it).
 
-    The batch's deliveries are put RECORD_CONCURRENCY at a time: each is one conditional
+    The batch's deliveries are put WRITE_CONCURRENCY at a time: each is one conditional
     PutItem, independent of the others, and a batch of 100 orders to 3 endpoints is 600 of
     them, which one after another would add seconds to the shard's lag. The messages of the
     whole batch go out together. If a put or the queue fails, every record from the first
@@ -173,8 +161,7 @@ def deliveries_from_records(
         except Exception as exc:
             failed_from, reason = index, f"webhook deliveries: {type(exc).__name__}: {exc}"
             break
-    with ThreadPoolExecutor(max_workers=RECORD_CONCURRENCY, thread_name_prefix="webhooks") as pool:
-        recorded = list(pool.map(_record_one, [job for job in jobs if job[0] < failed_from]))
+    recorded = at_once(_record_one, [job for job in jobs if job[0] < failed_from])
     for index, _delivery, error in recorded:
         if error and index < failed_from:
             failed_from, reason = index, error
