@@ -112,6 +112,11 @@ def ours(metric: metrics.Metric, *, stage: str, statistic: str = "Sum", **dimens
     )
 
 
+def _queue_metric(name: str, queue: str) -> MetricRef:
+    """An SQS metric of one of the stage's queues, at its maximum over the period."""
+    return MetricRef(SQS, name, (("QueueName", queue),), "Maximum")
+
+
 def stage_alarms(stage: str, *, table_names: Sequence[str], api_id: str) -> list[AlarmSpec]:
     """The alarms of `stage`, whose DynamoDB tables are `table_names` (physical names) and HTTP API `api_id`."""
     api = (("ApiId", api_id), ("Stage", stage))
@@ -148,9 +153,7 @@ def stage_alarms(stage: str, *, table_names: Sequence[str], api_id: str) -> list
             "streams-failure-queue",
             "A stream batch exhausted its retries and was sent to the failure queue: an effect is missing"
             " until someone replays it.",
-            MetricRef(
-                SQS, "ApproximateNumberOfMessagesVisible", (("QueueName", names["STREAMS_FAILURE_QUEUE"]),), "Maximum"
-            ),
+            _queue_metric("ApproximateNumberOfMessagesVisible", names["STREAMS_FAILURE_QUEUE"]),
             period=300,
             comparison=ABOVE,
         ),
@@ -158,9 +161,7 @@ def stage_alarms(stage: str, *, table_names: Sequence[str], api_id: str) -> list
             "outbound-failure-queue",
             "An outbound message (a webhook delivery, an email) failed OUTBOUND_MAX_RECEIVES times and was set"
             " aside: its work is not done until someone looks.",
-            MetricRef(
-                SQS, "ApproximateNumberOfMessagesVisible", (("QueueName", names["OUTBOUND_FAILURE_QUEUE"]),), "Maximum"
-            ),
+            _queue_metric("ApproximateNumberOfMessagesVisible", names["OUTBOUND_FAILURE_QUEUE"]),
             period=300,
             comparison=ABOVE,
         ),
@@ -168,7 +169,7 @@ def stage_alarms(stage: str, *, table_names: Sequence[str], api_id: str) -> list
             "outbound-queue-age",
             "The oldest outbound message has waited more than 30 minutes for 3 periods: webhooks and emails are"
             " not going out (a message due later is hidden 15 minutes at most, then put back).",
-            MetricRef(SQS, "ApproximateAgeOfOldestMessage", (("QueueName", names["OUTBOUND_QUEUE"]),), "Maximum"),
+            _queue_metric("ApproximateAgeOfOldestMessage", names["OUTBOUND_QUEUE"]),
             period=300,
             comparison=ABOVE,
             threshold=1800,
