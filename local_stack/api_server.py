@@ -95,6 +95,11 @@ class ApiServer(ThreadedWSGIServer):
         with self.state_lock:
             self._handlers.pop(handler, None)
 
+    def serving(self) -> int:
+        """How many connections are serving a request now (a request line has arrived on them)."""
+        with self.state_lock:
+            return sum(handler.busy for handler in self._handlers)
+
     def stop(self, *, timeout: float = STOP_TIMEOUT_SECONDS) -> int:
         """Stop accepting, close idle connections, wait for the requests in flight; how many there were."""
         self.shutdown()  # the accept loop ends; it must not run in the serving thread

@@ -2,6 +2,7 @@
 
 import socket
 import threading
+import time
 
 import pytest
 
@@ -23,6 +24,13 @@ def _read_response(sock: socket.socket) -> bytes:
     return data
 
 
+def _wait_until(condition, *, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the server never picked the request up"
+        time.sleep(0.01)
+
+
 @pytest.fixture
 def server():
     api = ApiServer(("127.0.0.1", free_port())).start()
@@ -39,7 +47,8 @@ def test_a_stop_answers_the_request_in_flight_and_closes_the_idle_connections(se
     busy = socket.create_connection(address, timeout=10)
     body = b'{"email": "a@example.com"}'
     busy.sendall(b"POST /api/v1/users/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n")
-    busy.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body[:5])  # the server is reading its body
+    busy.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body[:5])
+    _wait_until(lambda: server.serving() == 1)  # the server is reading its body (accepted, not in the backlog)
     stopped = threading.Thread(target=server.stop)
     threading.Timer(0.3, lambda: busy.sendall(body[5:])).start()
 
