@@ -79,7 +79,16 @@ def lambda_venv() -> Path:
     if stamp.exists() and stamp.read_text() == _fingerprint():
         return LAMBDA_VENV
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(LAMBDA_VENV)], check=True)
-    pip = [str(LAMBDA_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # --no-compile: zappa leaves every __pycache__ out of the zip, and `bundle_add_bytecode` builds its own.
+    pip = [
+        str(LAMBDA_VENV / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-compile",
+        "--disable-pip-version-check",
+    ]
     subprocess.run([*pip, "-r", str(ROOT / "requirements.txt"), zappa_requirement()], check=True)
     stamp.write_text(_fingerprint())
     return LAMBDA_VENV
