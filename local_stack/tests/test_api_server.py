@@ -2,12 +2,12 @@
 
 import socket
 import threading
-import time
 
 import pytest
 
 from local_stack.api_server import ApiServer
 from local_stack.processes import free_port
+from testing.waiting import wait_until
 
 
 def _read_response(sock: socket.socket) -> bytes:
@@ -22,13 +22,6 @@ def _read_response(sock: socket.socket) -> bytes:
         if length is not None and len(body) >= length:
             break
     return data
-
-
-def _wait_until(condition, *, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the server never picked the request up"
-        time.sleep(0.01)
 
 
 @pytest.fixture
@@ -48,7 +41,8 @@ def test_a_stop_answers_the_request_in_flight_and_closes_the_idle_connections(se
     body = b'{"email": "a@example.com"}'
     busy.sendall(b"POST /api/v1/users/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n")
     busy.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body[:5])
-    _wait_until(lambda: server.serving() == 1)  # the server is reading its body (accepted, not in the backlog)
+    # Accepted and reading its body: a connection still in the listen backlog is reset by the stop, not answered.
+    wait_until(lambda: server.serving() == 1, what="the server reads the busy connection's request")
     stopped = threading.Thread(target=server.stop)
     threading.Timer(0.3, lambda: busy.sendall(body[5:])).start()
 
