@@ -1,12 +1,11 @@
 """Notices to a tenant's admins: a webhook endpoint was disabled after repeated failures.
 
-The webhooks worker calls `endpoint_disabled_notify` when it disables an endpoint. Each
-admin gets one email per disabling: the record's id derives from the endpoint, the
-disabling (`disabled_at`, the instant the endpoint was disabled) and the admin, so a call
-repeated for the same disabling (a redelivered message, a retry after a crash) records and
-sends nothing twice, and an endpoint re-enabled and disabled again notifies again. Without
-`disabled_at` the disabling is named by the failure count, and a second disabling after the
-same count notifies only once the first record has expired (EMAIL_RECORD_TTL_DAYS).
+The webhooks worker calls `endpoint_disabled_notify` when it disables an endpoint, and again
+whenever a failed delivery's message comes back. Each admin gets one email per disabling: the
+record's id derives from the endpoint, the disabling (`disabled_at`, the instant stored on the
+endpoint when it was disabled) and the admin, so a call repeated for the same disabling (a
+redelivered message, a retry after a crash) records and sends nothing twice, and an endpoint
+re-enabled and disabled again notifies again.
 """
 
 from datetime import datetime
@@ -17,19 +16,19 @@ from emails.records import EmailToSend, email_id_for, emails_record
 
 
 def endpoint_disabled_notify(
-    *, tenant_id: str, endpoint_id: str, url: str, failures: int, disabled_at: datetime | None = None
+    *, tenant_id: str, endpoint_id: str, url: str, failures: int, disabled_at: datetime
 ) -> None:
     """Email each of the tenant's admins, once per disabling, that the endpoint was disabled.
 
     One Query of the users' sparse `admin-index` (admins only), one PutItem per admin, one
     SendMessageBatch. Raises if DynamoDB or SQS cannot take it now; calling again is safe.
     """
-    disabling = disabled_at.isoformat() if disabled_at else f"failures-{failures}"
+    disabling = disabled_at.isoformat()
     context = {
         "endpoint_id": endpoint_id,
         "url": url,
         "failures": int(failures),
-        "disabled_at": disabled_at.isoformat() if disabled_at else None,
+        "disabled_at": disabling,
     }
     emails_record(
         [

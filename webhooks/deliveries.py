@@ -14,9 +14,10 @@ active. The attempt is claimed first, with a conditional update of `attempt_coun
 short lease in `next_attempt_at`), so a message delivered twice sends once. A 2xx ends the
 delivery `succeeded` and resets the endpoint's `consecutive_failures`. Anything else is
 retried after an exponential backoff with full jitter, until WEBHOOK_RETRY_HOURS after the
-delivery was recorded; then it is `failed`, the endpoint's `consecutive_failures` goes up
-by one (an atomic ADD), and at WEBHOOK_DISABLE_AFTER the endpoint is disabled
-(`endpoint_disable`).
+delivery was recorded; then it is `failed` and the endpoint's `consecutive_failures` goes up
+by one, in one transaction. At WEBHOOK_DISABLE_AFTER the endpoint is disabled and its admins
+are emailed (`endpoint_failures_settle`), and again whenever a failed delivery's message
+comes back, so a worker that died half-way is finished by the next.
 
 A retry's message (with `not_before`) is enqueued before `next_attempt_at` is recorded, so
 every future `next_attempt_at` has its message on the queue; a message that arrives before
@@ -37,6 +38,7 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from bookstore.dynamodb.clock import now
 from bookstore.dynamodb.conditions import is_condition_failure
+from bookstore.dynamodb.transactions import LabelledTransaction, failed_condition
 from emails.notices import endpoint_disabled_notify
 from outbound.queue import at_once, enqueue, enqueue_and_mark
 from outbound.registry import OutboundMessage
@@ -225,32 +227,90 @@ def delivery_claim(delivery: WebhookDelivery, at: datetime) -> bool:
     return True
 
 
-def _record(delivery: WebhookDelivery, *, at: datetime, outcome: SendOutcome, status: str, next_at: datetime | None):
-    """Write the attempt's outcome, if the attempt is still ours (its `attempt_count`)."""
+def _outcome_actions(
+    delivery: WebhookDelivery, *, at: datetime, outcome: SendOutcome, status: str, next_at: datetime | None
+) -> list:
+    """The update that writes an attempt's outcome into the delivery's log and moves its status."""
     attempt = DeliveryAttempt(
         at=at, status_code=outcome.status_code, latency_ms=outcome.latency_ms, error=outcome.error
     )
     attempts = [*(delivery.attempts or []), attempt][-ATTEMPTS_KEPT:]
-    actions = [
+    return [
         WebhookDelivery.attempts.set(attempts),
         WebhookDelivery.status.set(status),
         WebhookDelivery.updated_at.set(now()),
         WebhookDelivery.next_attempt_at.set(next_at) if next_at else WebhookDelivery.next_attempt_at.remove(),
     ]
+
+
+def _still_ours(delivery: WebhookDelivery):
+    """The condition of writing an attempt's outcome: nobody claimed a later attempt meanwhile."""
+    return WebhookDelivery.attempt_count == delivery.attempt_count
+
+
+def _not_recorded(delivery: WebhookDelivery) -> None:
+    logger.warning("Webhook delivery %s: outcome not recorded, claimed again meanwhile", delivery.delivery_id)
+
+
+def _record(delivery: WebhookDelivery, *, at: datetime, outcome: SendOutcome, status: str, next_at: datetime | None):
+    """Write the attempt's outcome, if the attempt is still ours (its `attempt_count`)."""
+    actions = _outcome_actions(delivery, at=at, outcome=outcome, status=status, next_at=next_at)
     try:
-        delivery.update(actions=actions, condition=WebhookDelivery.attempt_count == delivery.attempt_count)
+        delivery.update(actions=actions, condition=_still_ours(delivery))
     except UpdateError as exc:
         if not is_condition_failure(exc):
             raise
-        logger.warning("Webhook delivery %s: outcome not recorded, claimed again meanwhile", delivery.delivery_id)
+        _not_recorded(delivery)
+
+
+class _AttemptTaken(Exception):
+    """A later attempt of the delivery was claimed meanwhile: this one's outcome is not written."""
+
+
+class _EndpointGone(Exception):
+    """The endpoint was deleted meanwhile: there is no count to move."""
+
+
+def _give_up(delivery: WebhookDelivery, endpoint: WebhookEndpoint, *, at: datetime, outcome: SendOutcome) -> None:
+    """End the delivery `failed` and count it on its endpoint, in one transaction (2 write units each).
+
+    Together, so that no crash leaves a failed delivery uncounted; then the endpoint is
+    settled (`endpoint_failures_settle`), which a message that comes back does again.
+    """
+    tx = LabelledTransaction()
+    tx.update(
+        "delivery",
+        delivery,
+        actions=_outcome_actions(delivery, at=at, outcome=outcome, status=FAILED, next_at=None),
+        condition=_still_ours(delivery),
+    )
+    tx.update(
+        "endpoint",
+        endpoint,
+        actions=[WebhookEndpoint.consecutive_failures.add(1)],
+        condition=WebhookEndpoint.pk.exists(),
+    )
+
+    def explain(failures):
+        if failed_condition(failures, "delivery"):
+            return _AttemptTaken()
+        return _EndpointGone() if failed_condition(failures, "endpoint") else None
+
+    try:
+        tx.commit(on_cancel=explain)
+    except _AttemptTaken:
+        _not_recorded(delivery)
+        return
+    except _EndpointGone:
+        _record(delivery, at=at, outcome=outcome, status=FAILED, next_at=None)  # deleted meanwhile: nothing to count
+        return
+    endpoint_failures_settle(endpoint=endpoint)
 
 
 def endpoint_disable(*, tenant_id: str, endpoint_id: str, reason: str, failures: int) -> WebhookEndpoint | None:
-    """Make the endpoint inactive, with when and why; the endpoint if this call disabled it, None if it already was.
+    """Make the endpoint inactive, with when and why; the endpoint as stored if this call disabled it, else None.
 
-    The one place an endpoint is disabled for failing: the tenant's admins are emailed from here,
-    once (the condition on `active` lets one caller through, and the notice is keyed on the
-    disabling's time).
+    The one place an endpoint is disabled: the condition on `active` lets one caller through.
     """
     at = now()
     endpoint = WebhookEndpoint(tenant_id, WebhookEndpoint.sort_key(endpoint_id))
@@ -269,25 +329,40 @@ def endpoint_disable(*, tenant_id: str, endpoint_id: str, reason: str, failures:
             return None
         raise
     logger.warning("Webhook endpoint %s of %s disabled after %s failed deliveries", endpoint_id, tenant_id, failures)
-    endpoint_disabled_notify(
-        tenant_id=tenant_id, endpoint_id=endpoint_id, url=endpoint.url, failures=failures, disabled_at=at
-    )
     return endpoint
 
 
-def _endpoint_failed(endpoint: WebhookEndpoint) -> None:
-    """One more delivery given up on: count it (ADD), and disable the endpoint at WEBHOOK_DISABLE_AFTER."""
-    try:
-        endpoint.update(actions=[WebhookEndpoint.consecutive_failures.add(1)], condition=WebhookEndpoint.pk.exists())
-    except UpdateError as exc:
-        if is_condition_failure(exc):
-            return  # deleted meanwhile
-        raise
+def endpoint_failures_settle(*, endpoint: WebhookEndpoint) -> None:
+    """Disable the endpoint at WEBHOOK_DISABLE_AFTER failures in a row, and email its admins the notice.
+
+    Safe to repeat, and repeated whenever a failed delivery's message comes back (its worker
+    may have died half-way): the disabling is conditional, and the notice is keyed on the
+    stored `disabled_at`, so each admin gets it once per disabling. One consistent GetItem;
+    then, only at the threshold, the disabling and the notice.
+    """
+    endpoint = _endpoint_read(endpoint.tenant_id, endpoint.endpoint_id)
+    if endpoint is None:
+        return  # deleted meanwhile
     failures = int(endpoint.consecutive_failures or 0)
-    if failures >= settings.WEBHOOK_DISABLE_AFTER:
-        endpoint_disable(
+    if endpoint.active and failures >= settings.WEBHOOK_DISABLE_AFTER:
+        endpoint = endpoint_disable(
             tenant_id=endpoint.tenant_id, endpoint_id=endpoint.endpoint_id, reason=DISABLED_REASON, failures=failures
+        ) or _endpoint_read(endpoint.tenant_id, endpoint.endpoint_id)
+    if endpoint is not None and not endpoint.active and endpoint.disabled_reason == DISABLED_REASON:
+        endpoint_disabled_notify(
+            tenant_id=endpoint.tenant_id,
+            endpoint_id=endpoint.endpoint_id,
+            url=endpoint.url,
+            failures=int(endpoint.consecutive_failures or 0),
+            disabled_at=endpoint.disabled_at,
         )
+
+
+def _endpoint_read(tenant_id: str, endpoint_id: str) -> WebhookEndpoint | None:
+    try:
+        return WebhookEndpoint.get(tenant_id, WebhookEndpoint.sort_key(endpoint_id), consistent_read=True)
+    except WebhookEndpoint.DoesNotExist:
+        return None
 
 
 def _endpoint_succeeded(endpoint: WebhookEndpoint) -> None:
@@ -309,8 +384,11 @@ def delivery_attempt(*, tenant_id: str, endpoint_id: str, delivery_id: str) -> S
         endpoint = WebhookEndpoint.get(tenant_id, WebhookEndpoint.sort_key(endpoint_id), consistent_read=True)
     except (WebhookDelivery.DoesNotExist, WebhookEndpoint.DoesNotExist):
         return None  # forgotten (TTL) or the endpoint deleted: nothing to send
+    if delivery.status == FAILED:
+        endpoint_failures_settle(endpoint=endpoint)  # the message came back: its worker may have died after giving up
+        return None
     if delivery.status != PENDING or not endpoint.active:
-        return None  # done, given up on, or the endpoint is disabled: it stays pending until redelivered
+        return None  # done, or the endpoint is disabled: a pending one stays pending until redelivered
     at = now()
     if delivery.next_attempt_at is not None and delivery.next_attempt_at > at:
         return None  # not due: the message for that time is already queued (see the module docstring)
@@ -325,8 +403,7 @@ def delivery_attempt(*, tenant_id: str, endpoint_id: str, delivery_id: str) -> S
         return outcome
     next_at = now() + retry_delay(int(delivery.attempt_count))
     if next_at > retry_deadline(delivery):
-        _record(delivery, at=at, outcome=outcome, status=FAILED, next_at=None)
-        _endpoint_failed(endpoint)
+        _give_up(delivery, endpoint, at=at, outcome=outcome)
         return outcome
     enqueue([delivery_message(delivery, not_before=next_at)])  # before it is recorded: see the module docstring
     _record(delivery, at=at, outcome=outcome, status=PENDING, next_at=next_at)

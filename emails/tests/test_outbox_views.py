@@ -1,10 +1,13 @@
 """The local outbox pages: a tenant admin reads their shop's emails only; customers and stages get nothing."""
 
+from bookstore.dynamodb.clock import now
 from emails.notices import endpoint_disabled_notify
 
 
 def _notify(tenant_id: str, endpoint_id: str) -> None:
-    endpoint_disabled_notify(tenant_id=tenant_id, endpoint_id=endpoint_id, url="https://h.example.com/", failures=5)
+    endpoint_disabled_notify(
+        tenant_id=tenant_id, endpoint_id=endpoint_id, url="https://h.example.com/", failures=5, disabled_at=now()
+    )
 
 
 def test_an_admin_pages_through_their_own_outbox_newest_first(

@@ -3,9 +3,13 @@
 import json
 from datetime import timedelta
 
+from botocore.exceptions import EndpointConnectionError
+
+from bookstore import aws
 from orders.lifecycle import purchase_cancel
 from orders.order_events import ORDER_CANCELLED, ORDER_CREATED, ORDER_PAID
-from outbound.queue import enqueue
+from outbound.lambda_entry import handle
+from outbound.queue import enqueue, message_encode
 from testing.factories import outbound_queue_empty
 from testing.webhooks import (
     documented_verify,
@@ -188,6 +192,42 @@ def test_a_receiver_that_never_answers_ends_failed_and_its_endpoint_disabled(
     deliver_order_events([stream_record("purchases", placed_order(customer, book))])
     assert len(deliveries_of(endpoint)) == 2
     assert outbound_queue.messages() == []
+
+
+def test_a_worker_that_died_before_the_admins_notice_is_finished_when_its_message_comes_back(
+    customer, admin, book, placed_order, outbound_queue, outbox, settings
+):
+    settings.WEBHOOK_RETRY_HOURS = 0  # the first failure is the last
+    settings.WEBHOOK_DISABLE_AFTER = 1
+    endpoint = endpoint_put("tenant1", "http://127.0.0.1:9/hooks", [ORDER_CREATED])  # refused at once
+    deliver_order_events([stream_record("purchases", placed_order(customer, book))])
+    [delivery] = deliveries_of(endpoint)
+    outbound_queue_empty()
+    record = {"messageId": "m1", "body": message_encode(delivery_message(delivery))}  # as Lambda hands it over
+
+    sqs = aws.client("sqs")
+
+    def die_sending_an_email(params, **_):
+        if any('"kind": "email"' in entry["MessageBody"] for entry in params["Entries"]):
+            raise EndpointConnectionError(endpoint_url="http://the-queue")  # the worker dies here
+
+    sqs.meta.events.register("before-parameter-build.sqs.SendMessageBatch", die_sending_an_email)
+    try:
+        assert handle({"Records": [record]}) == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+    finally:
+        sqs.meta.events.unregister("before-parameter-build.sqs.SendMessageBatch", die_sending_an_email)
+    stored = endpoint_get(endpoint)
+    assert (stored.active, stored.consecutive_failures) == (False, 1)  # failed, counted and disabled...
+    assert [d.status for d in deliveries_of(endpoint)] == [FAILED]
+    assert outbound_queue.messages() == []  # ...and no notice on its way
+
+    # The message comes back after the visibility timeout (twice, as SQS may deliver it).
+    assert handle({"Records": [record]}) == handle({"Records": [record]}) == {"batchItemFailures": []}
+    outbound_queue.drain()
+    [notice] = outbox.messages("tenant1")
+    assert notice["to"] == [admin.email]
+    assert endpoint_get(endpoint).consecutive_failures == 1  # counted once
+    assert [d.attempt_count for d in deliveries_of(endpoint)] == [1]  # and not sent again
 
 
 def test_a_name_that_resolves_to_a_private_address_at_delivery_is_refused(
