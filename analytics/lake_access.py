@@ -72,16 +72,18 @@ def tenant_files(*, table: LakeTable, tenant_id: str) -> list[str]:
 
 
 def read_parquet(name: str) -> pa.Table:
-    """One lake file, read on this thread.
+    """One lake file, read on this thread, with no Arrow thread of any pool.
 
-    A lake file is small (a partition's rows), so Arrow's reader thread pool gains nothing, and
-    a pool thread still alive when a command's interpreter exits aborts the process
-    (apache/arrow#34314: "terminate called without an active exception", exit 134).
+    A lake file is small (a partition's rows), so Arrow's pools gain nothing, and a pool thread
+    still alive when a command's interpreter exits aborts the process ("terminate called without
+    an active exception", exit 134: apache/arrow#34314, and #39862 for a dataset scan, which
+    `pq.read_table` is). So the plain file reader, without pre-buffering (the I/O pool) or
+    column threads (the CPU pool).
     """
     import pyarrow.parquet as pq
 
     with lake_storage().open(name, "rb") as handle:
-        return pq.read_table(io.BytesIO(handle.read()), use_threads=False)
+        return pq.ParquetFile(io.BytesIO(handle.read()), pre_buffer=False).read(use_threads=False)
 
 
 def write_parquet(name: str, table: pa.Table) -> None:
