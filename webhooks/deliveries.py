@@ -304,7 +304,9 @@ def _give_up(delivery: WebhookDelivery, endpoint: WebhookEndpoint, *, at: dateti
     except _EndpointGone:
         _record(delivery, at=at, outcome=outcome, status=FAILED, next_at=None)  # deleted meanwhile: nothing to count
         return
-    endpoint_failures_settle(endpoint=endpoint)
+    counted = _endpoint_read(endpoint.tenant_id, endpoint.endpoint_id)  # the count as it is now
+    if counted is not None:
+        endpoint_failures_settle(endpoint=counted)
 
 
 def endpoint_disable(*, tenant_id: str, endpoint_id: str, reason: str, failures: int) -> WebhookEndpoint | None:
@@ -335,14 +337,11 @@ def endpoint_disable(*, tenant_id: str, endpoint_id: str, reason: str, failures:
 def endpoint_failures_settle(*, endpoint: WebhookEndpoint) -> None:
     """Disable the endpoint at WEBHOOK_DISABLE_AFTER failures in a row, and email its admins the notice.
 
-    Safe to repeat, and repeated whenever a failed delivery's message comes back (its worker
-    may have died half-way): the disabling is conditional, and the notice is keyed on the
-    stored `disabled_at`, so each admin gets it once per disabling. One consistent GetItem;
-    then, only at the threshold, the disabling and the notice.
+    `endpoint` is as stored now (a consistent read). Safe to repeat, and repeated whenever a
+    failed delivery's message comes back (its worker may have died half-way): the disabling is
+    conditional, and the notice is keyed on the stored `disabled_at`, so each admin gets it once
+    per disabling. An active endpoint below the threshold costs nothing more.
     """
-    endpoint = _endpoint_read(endpoint.tenant_id, endpoint.endpoint_id)
-    if endpoint is None:
-        return  # deleted meanwhile
     failures = int(endpoint.consecutive_failures or 0)
     if endpoint.active and failures >= settings.WEBHOOK_DISABLE_AFTER:
         endpoint = endpoint_disable(
