@@ -50,13 +50,14 @@ def live_stack(emulator, tmp_path, settings):
 
 
 def test_every_page_runs_top_to_bottom_in_one_shell(live_stack):
+    from django.core.management import call_command
+
     from local_stack.demo import demo_setup
-    from streams.poller import skip_backlog
 
     demo_setup(books=WALKTHROUGH_BOOKS, verbosity=0)  # what `make run` starts with
     # `make run`'s poller works through the seeded reviews before a reader reaches a page. Seeding
     # counted them (with their markers), so the pages' `consume_streams` skip them, not redo 30 s of it.
-    skip_backlog(tables=["reviews"])
+    call_command("consume_streams", skip_backlog=True, tables="reviews", verbosity=0)
     base, env = live_stack
     result = run_walkthrough(base=base, env=env)
     assert result.failure is None, result.failure
