@@ -4,6 +4,11 @@ Every operation in the schema (so every endpoint added later too) gets generated
 and invalid requests, each sent with a customer's token and with an admin's token of the
 same tenant, in process through the WSGI app against the session emulator. Zero 5xx, and
 every documented response conforms to its schema and content type.
+
+Valid requests come from the examples phase and the fuzzing phase. The coverage phase makes
+the invalid ones only (each constraint broken in turn): its valid cases enumerate every enum
+value, and a book's or a profile's `language` (ISO 639, about 180 codes) alone made 7,000 of
+the 13,600 requests.
 """
 
 from collections import Counter
@@ -13,6 +18,7 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+from schemathesis.config import SchemathesisConfig
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +27,11 @@ CASES: Counter[str] = Counter()
 
 
 # Loaded at collection (pytest-django has set Django up by then); the app serves its own schema.
-schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+schema = schemathesis.openapi.from_wsgi(
+    "/api/schema/",
+    get_wsgi_application(),
+    config=SchemathesisConfig.from_dict({"phases": {"coverage": {"generation": {"mode": "negative"}}}}),
+)
 
 
 @pytest.fixture
