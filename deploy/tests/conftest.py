@@ -24,6 +24,17 @@ JWT_SIGNING_KEY = "j" * 20 + "-jwt-signing-key-of-the-test-stage-0123456789"
 ELASTICSEARCH_API_KEY = "ZWxhc3RpYy1pZDplbGFzdGljLWtleQ=="  # the encoded form Elastic shows (id:key)
 
 
+def pytest_collection_modifyitems(items):
+    """The bundle's tests in one xdist group: one worker builds the zip and uses it.
+
+    `make test` runs `--dist loadgroup`, so the other worker goes on with the rest instead of
+    waiting on the build's lock.
+    """
+    for item in items:
+        if item.get_closest_marker("bundle"):
+            item.add_marker(pytest.mark.xdist_group("bundle"))
+
+
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory):
     """The dev bundle, built once for the run: every worker reads that one zip, which nothing rewrites."""
