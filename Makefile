@@ -29,7 +29,7 @@ run: $(STAMP)
 # branch coverage of the product packages ([tool.coverage.*] in pyproject.toml): the total and
 # every module below 100% are printed at the end, after the 25 slowest tests (the suite's budget).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --cov --cov-branch --cov-report=term:skip-covered --durations=25
+	$(BIN)/python -m pytest -n 2 --cov --cov-branch --cov-report=term:skip-covered --durations=25
 	$(MAKE) --no-print-directory lint
 
 # A person in a browser: headless chromium (apt-get install chromium) against a `make run` server

@@ -25,14 +25,12 @@ ELASTICSEARCH_API_KEY = "ZWxhc3RpYy1pZDplbGFzdGljLWtleQ=="  # the encoded form E
 
 
 def pytest_collection_modifyitems(items):
-    """The bundle's tests in one xdist group: one worker builds the zip and uses it.
+    """The bundle's tests first, in their order: the first batch xdist sends a worker holds them all.
 
-    `make test` runs `--dist loadgroup`, so the other worker goes on with the rest instead of
-    waiting on the build's lock.
+    So one worker builds the zip and runs them while the other goes on with the rest, instead
+    of both reaching them at once and one waiting on the build's lock.
     """
-    for item in items:
-        if item.get_closest_marker("bundle"):
-            item.add_marker(pytest.mark.xdist_group("bundle"))
+    items.sort(key=lambda item: item.get_closest_marker("bundle") is None)
 
 
 @pytest.fixture(scope="session")
